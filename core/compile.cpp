@@ -1,0 +1,563 @@
+// The parser (tokens -> statement trees) and the lowering of trees into graph nodes with
+// shape checks. Every failure is an Error pointing at the token responsible.
+#include "compile.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "lexer.h"
+#include "limits.h"
+
+namespace gs {
+namespace {
+
+struct Expr {
+  enum Kind { Number, Literal, Name, Unary, Binary, Power, Transpose, Call } kind;
+  const Token* tok;            // the token to point at: the operator, name or bracket
+  std::string text;            // name, operator or function
+  double number = 0;           // Number, and the exponent of Power
+  Matrix literal;              // Literal
+  std::vector<std::unique_ptr<Expr>> args;
+  size_t begin = 0, end = 0;   // source span
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Statement {
+  const Token* name;
+  ExprPtr rhs;
+};
+
+// Edit distance for "did you mean"; small strings only.
+int distance(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  int best_d = 3;
+  for (const auto& c : candidates) {
+    int d = distance(word, c);
+    if (d < best_d && d < int(std::max(word.size(), c.size()))) best_d = d, best = c;
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+class Parser {
+ public:
+  Parser(const std::string& src, const std::vector<Token>& toks) : src_(src), toks_(toks) {}
+
+  Result<std::vector<Statement>> program() {
+    std::vector<Statement> out;
+    while (peek().kind != Tok::Eof) {
+      if (peek().kind == Tok::End) { ++pos_; continue; }
+      const Token& name = peek();
+      if (name.kind != Tok::Name) return fail(name, "expected a statement 'name = ...', found " + describe(name));
+      ++pos_;
+      if (!is_op("=")) {
+        return fail(peek(), "expected '=' after '" + name.text + "': every line is 'name = expression'");
+      }
+      ++pos_;
+      auto rhs = expression();
+      if (!rhs) return rhs.error();
+      if (peek().kind != Tok::End) return fail(peek(), "unexpected " + describe(peek()) + " after the expression");
+      out.push_back({&name, std::move(rhs.value())});
+    }
+    return out;
+  }
+
+  Result<ExprPtr> expression() { return additive(); }
+
+  // One expression and nothing after it (a --set value, a text field).
+  Result<ExprPtr> lone_expression() {
+    auto e = expression();
+    if (e && peek().kind != Tok::Eof && !(peek().kind == Tok::End && toks_[pos_ + 1].kind == Tok::Eof))
+      return fail(peek(), "unexpected " + describe(peek()) + " after the value");
+    return e;
+  }
+
+ private:
+  Result<ExprPtr> additive() {
+    auto lhs = multiplicative();
+    if (!lhs) return lhs;
+    while (is_op("+") || is_op("-")) {
+      const Token* op = &toks_[pos_++];
+      auto rhs = multiplicative();
+      if (!rhs) return rhs;
+      lhs = binary(op, std::move(lhs.value()), std::move(rhs.value()));
+    }
+    return lhs;
+  }
+
+  Result<ExprPtr> multiplicative() {
+    auto lhs = unary();
+    if (!lhs) return lhs;
+    while (is_op("*") || is_op("/") || is_op("@")) {
+      const Token* op = &toks_[pos_++];
+      auto rhs = unary();
+      if (!rhs) return rhs;
+      lhs = binary(op, std::move(lhs.value()), std::move(rhs.value()));
+    }
+    return lhs;
+  }
+
+  Result<ExprPtr> unary() {
+    if (is_op("-") || is_op("+")) {
+      const Token* op = &toks_[pos_++];
+      if (++depth_ > kMaxNesting) return fail(*op, nesting_message());
+      auto operand = unary();
+      --depth_;
+      if (!operand) return operand;
+      if (op->text == "+") return operand;
+      ExprPtr& e = operand.value();
+      if (e->kind == Expr::Number) {  // fold "-2" into a number
+        e->number = -e->number;
+        e->begin = op->begin;
+        return operand;
+      }
+      auto u = make(Expr::Unary, op, op->begin, e->end);
+      u->text = "-";
+      u->args.push_back(std::move(e));
+      return u;
+    }
+    return power();
+  }
+
+  Result<ExprPtr> power() {
+    auto base = postfix();
+    if (!base) return base;
+    if (is_op("^")) {
+      const Token* op = &toks_[pos_++];
+      double sign = 1;
+      size_t start = peek().begin;
+      while (is_op("-") || is_op("+")) sign *= toks_[pos_++].text == "-" ? -1 : 1;
+      if (peek().kind != Tok::Number)
+        return fail(peek().kind == Tok::End ? *op : peek(),
+                    "the exponent of '^' must be a number, as in x ^ 2");
+      const Token& num = toks_[pos_++];
+      (void)start;
+      auto e = make(Expr::Power, op, base.value()->begin, num.end);
+      e->number = sign * num.number;
+      e->args.push_back(std::move(base.value()));
+      return e;
+    }
+    return base;
+  }
+
+  Result<ExprPtr> postfix() {
+    auto e = primary();
+    if (!e) return e;
+    while (is_op(".")) {
+      const Token* dot = &toks_[pos_++];
+      if (peek().kind != Tok::Name || peek().text != "T")
+        return fail(peek().kind == Tok::End ? *dot : peek(), "expected 'T' after '.' (transpose is written x.T)");
+      const Token& t = toks_[pos_++];
+      auto tr = make(Expr::Transpose, dot, e.value()->begin, t.end);
+      tr->args.push_back(std::move(e.value()));
+      e = std::move(tr);
+    }
+    return e;
+  }
+
+  Result<ExprPtr> primary() {
+    const Token& t = peek();
+    if (t.kind == Tok::Number) {
+      ++pos_;
+      auto e = make(Expr::Number, &t, t.begin, t.end);
+      e->number = t.number;
+      return e;
+    }
+    if (t.kind == Tok::Name) {
+      ++pos_;
+      if (!is_op("(")) {
+        auto e = make(Expr::Name, &t, t.begin, t.end);
+        e->text = t.text;
+        return e;
+      }
+      const Token& open = toks_[pos_++];
+      if (++depth_ > kMaxNesting) return fail(open, nesting_message());
+      auto call = make(Expr::Call, &t, t.begin, t.end);
+      call->text = t.text;
+      if (!is_op(")")) {
+        while (true) {
+          auto arg = expression();
+          if (!arg) return arg;
+          call->args.push_back(std::move(arg.value()));
+          if (is_op(",")) { ++pos_; continue; }
+          break;
+        }
+      }
+      if (!is_op(")")) return fail(peek(), "expected ')' to close the call to '" + t.text + "', found " + describe(peek()));
+      call->end = toks_[pos_++].end;
+      --depth_;
+      return call;
+    }
+    if (is_op("(")) {
+      const Token& open = toks_[pos_++];
+      if (++depth_ > kMaxNesting) return fail(open, nesting_message());
+      auto e = expression();
+      if (!e) return e;
+      if (!is_op(")"))
+        return fail(peek(), "expected ')' to close the '(' at column " + std::to_string(open.column) +
+                                ", found " + describe(peek()));
+      e.value()->begin = open.begin;
+      e.value()->end = toks_[pos_++].end;
+      --depth_;
+      return e;
+    }
+    if (is_op("[")) return literal();
+    return fail(t, "expected a value (a name, a number, a matrix or '('), found " + describe(t));
+  }
+
+  // [[1, 2], [3, 4]] or [1, 2] (one row); entries are numbers with an optional sign.
+  Result<ExprPtr> literal() {
+    const Token& open = toks_[pos_++];
+    std::vector<std::vector<double>> rows;
+    std::vector<const Token*> row_tokens;
+    bool nested = is_op("[");
+    auto read_row = [&](std::vector<double>& row) -> Result<bool> {
+      while (true) {
+        double sign = 1;
+        while (is_op("-") || is_op("+")) sign *= toks_[pos_++].text == "-" ? -1 : 1;
+        if (is_op("[")) return fail(peek(), "a matrix has two dimensions: write [[1, 2], [3, 4]]");
+        if (peek().kind != Tok::Number) {
+          if (peek().kind == Tok::Name && (peek().text == "nan" || peek().text == "inf"))
+            return fail(peek(), "matrix entries must be finite numbers, not '" + peek().text + "'");
+          return fail(peek(), "expected a number in the matrix, found " + describe(peek()));
+        }
+        row.push_back(sign * toks_[pos_++].number);
+        if (is_op(",")) { ++pos_; if (is_op("]")) break; continue; }
+        break;
+      }
+      if (!is_op("]")) return fail(peek(), "expected ',' or ']' in the matrix, found " + describe(peek()));
+      ++pos_;
+      return true;
+    };
+    if (is_op("]")) return fail(peek(), "a matrix needs at least one entry");
+    if (!nested) {
+      rows.emplace_back();
+      row_tokens.push_back(&open);
+      auto r = read_row(rows.back());
+      if (!r) return r.error();
+    } else {
+      while (true) {
+        if (!is_op("[")) return fail(peek(), "expected '[' to start the next row, found " + describe(peek()));
+        row_tokens.push_back(&toks_[pos_++]);
+        if (is_op("]")) return fail(peek(), "a matrix row needs at least one entry");
+        rows.emplace_back();
+        auto r = read_row(rows.back());
+        if (!r) return r.error();
+        if (rows.back().size() != rows.front().size())
+          return fail(*row_tokens.back(), "row " + std::to_string(rows.size()) + " has " +
+                                              std::to_string(rows.back().size()) + " entries but row 1 has " +
+                                              std::to_string(rows.front().size()));
+        if (is_op(",")) { ++pos_; if (is_op("]")) break; continue; }
+        break;
+      }
+      if (!is_op("]")) return fail(peek(), "expected ',' or ']' after a row, found " + describe(peek()));
+      ++pos_;
+    }
+    long long n = static_cast<long long>(rows.size()) * static_cast<long long>(rows.front().size());
+    if (rows.size() > size_t(kMaxDim) || rows.front().size() > size_t(kMaxDim) || n > kMaxElements)
+      return fail(open, "the matrix is too large (limit " + std::to_string(kMaxDim) + " rows or columns)");
+    auto e = make(Expr::Literal, &open, open.begin, toks_[pos_ - 1].end);
+    e->literal.resize(Eigen::Index(rows.size()), Eigen::Index(rows.front().size()));
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (size_t c = 0; c < rows[r].size(); ++c) e->literal(Eigen::Index(r), Eigen::Index(c)) = rows[r][c];
+    return e;
+  }
+
+  ExprPtr binary(const Token* op, ExprPtr a, ExprPtr b) {
+    auto e = make(Expr::Binary, op, a->begin, b->end);
+    e->text = op->text;
+    e->args.push_back(std::move(a));
+    e->args.push_back(std::move(b));
+    return e;
+  }
+
+  ExprPtr make(Expr::Kind k, const Token* t, size_t begin, size_t end) {
+    auto e = std::make_unique<Expr>();
+    e->kind = k;
+    e->tok = t;
+    e->begin = begin;
+    e->end = end;
+    return e;
+  }
+
+  const Token& peek() const { return toks_[pos_]; }
+  bool is_op(const char* s) const { return peek().kind == Tok::Op && peek().text == s; }
+  static std::string describe(const Token& t) {
+    if (t.kind == Tok::End) return t.text == ";" ? "';'" : "the end of the line";
+    if (t.kind == Tok::Eof) return "the end of the program";
+    return "'" + t.text + "'";
+  }
+  static std::string nesting_message() {
+    return "the expression is nested too deeply (more than " + std::to_string(kMaxNesting) + " levels)";
+  }
+  Error fail(const Token& t, const std::string& msg) const {
+    return Error{msg, t.line, t.column, line_of(src_, t.line)};
+  }
+
+  const std::string& src_;
+  const std::vector<Token>& toks_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+// Turns statement trees into graph nodes, checking names and shapes on the way.
+class Lowering {
+ public:
+  Lowering(Graph& g, const Overrides& ov) : g_(g), overrides_(ov) {}
+
+  Result<bool> run(std::vector<Statement>& program) {
+    for (auto& s : program) declared_.insert(s.name->text);
+    for (auto& s : program) {
+      const Token& name = *s.name;
+      int existing = g_.find(name.text);
+      if (existing >= 0 && !g_.node(existing).generated_name)
+        return fail(name, "'" + name.text + "' is already defined on line " + std::to_string(g_.node(existing).line));
+      if (find_op(name.text) && !find_op(name.text)->symbol)
+        return fail(name, "'" + name.text + "' is a function name; choose another name");
+      Expr& rhs = *s.rhs;
+      int id;
+      if (rhs.kind == Expr::Literal || rhs.kind == Expr::Number) {
+        id = input(name, rhs);
+      } else {
+        auto r = lower(rhs, &name);
+        if (!r) return r.error();
+        id = r.value();
+        if (g_.node(id).kind != NodeKind::Op || !g_.node(id).generated_name)
+          return fail(*rhs.tok, "'" + name.text + " = " + g_.source.substr(rhs.begin, rhs.end - rhs.begin) +
+                                    "' only gives another name to a value; use it directly or compute something");
+        Node& n = g_.node(id);
+        n.name = name.text;
+        n.generated_name = false;
+        n.line = name.line;
+        n.column = name.column;
+        n.expr = g_.source.substr(rhs.begin, rhs.end - rhs.begin);
+        --generated_[n.op->name];
+      }
+      if (id < 0) return error_;
+      last_ = id;
+      last_stmt_ = &name;
+    }
+    for (const auto& [name, value] : overrides_)
+      if (used_overrides_.count(name) == 0) {
+        std::string inputs;
+        for (int i : g_.input_ids()) inputs += (inputs.empty() ? "" : ", ") + g_.node(i).name;
+        return Error{"there is no input named '" + name + "' to set (the inputs are " + inputs + ")"};
+      }
+    if (last_ < 0) return Error{"the program is empty: declare inputs and end with a 1x1 output, e.g. f = norm2(W @ x)"};
+    Shape out = g_.node(last_).shape();
+    if (out != Shape{1, 1})
+      return fail(*last_stmt_, "the output '" + g_.node(last_).name + "' must be 1x1 (a scalar) but has shape " +
+                                   to_string(out) + "; end with a scalar such as sum(...) or norm2(...)");
+    g_.output = last_;
+    return true;
+  }
+
+ private:
+  int input(const Token& name, const Expr& rhs) {
+    Matrix lit = rhs.kind == Expr::Number ? Matrix::Constant(1, 1, rhs.number) : rhs.literal;
+    Matrix value = lit;
+    if (auto it = overrides_.find(name.text); it != overrides_.end()) {
+      value = it->second;
+      used_overrides_.insert(name.text);
+    }
+    int id = add_node(name.text, NodeKind::Input, nullptr, {}, name, rhs, &value);
+    if (id < 0) return id;
+    Node& n = g_.node(id);
+    n.literal_begin = rhs.begin;
+    n.literal_end = rhs.end;
+    n.literal_value = lit;
+    return id;
+  }
+
+  int constant(double v) {
+    std::string name = format_number(v);
+    int existing = g_.find(name);
+    if (existing >= 0) return existing;
+    Matrix m = Matrix::Constant(1, 1, v);
+    Node n;
+    n.name = name;
+    n.kind = NodeKind::Constant;
+    n.value = m;
+    n.grad = Matrix::Zero(1, 1);
+    n.expr = name;
+    n.generated_name = true;
+    g_.nodes.push_back(std::move(n));
+    return int(g_.nodes.size()) - 1;
+  }
+
+  Result<int> lower(const Expr& e, const Token* stmt) {
+    switch (e.kind) {
+      case Expr::Number: return constant(e.number);
+      case Expr::Literal: {
+        std::string name = format_matrix(e.literal);
+        if (int existing = g_.find(name); existing >= 0) return existing;
+        Node n;
+        n.name = name;
+        n.kind = NodeKind::Constant;
+        n.value = e.literal;
+        n.grad = Matrix::Zero(e.literal.rows(), e.literal.cols());
+        n.expr = name;
+        n.generated_name = true;
+        n.line = e.tok->line;
+        n.column = e.tok->column;
+        g_.nodes.push_back(std::move(n));
+        return int(g_.nodes.size()) - 1;
+      }
+      case Expr::Name: {
+        int id = g_.find(e.text);
+        if (id >= 0 && !g_.node(id).generated_name) return id;
+        if (declared_.count(e.text))
+          return fail(*e.tok, "'" + e.text + "' is used before it is defined (it is defined on a later line)");
+        std::vector<std::string> known;
+        for (const Node& n : g_.nodes) if (!n.generated_name) known.push_back(n.name);
+        return fail(*e.tok, "unknown name '" + e.text + "'" + suggestion(e.text, known));
+      }
+      case Expr::Unary: return apply(e, find_op("neg"), stmt);
+      case Expr::Transpose: return apply(e, find_op("transpose"), stmt);
+      case Expr::Power: return apply(e, find_op("pow"), stmt);
+      case Expr::Binary: {
+        static const std::pair<const char*, const char*> names[] = {
+            {"+", "add"}, {"-", "sub"}, {"*", "mul"}, {"/", "div"}, {"@", "matmul"}};
+        for (auto [sym, op] : names)
+          if (e.text == sym) return apply(e, find_op(op), stmt);
+        return fail(*e.tok, "unknown operator '" + e.text + "'");
+      }
+      case Expr::Call: {
+        const OpDef* op = find_op(e.text);
+        if (!op || op->symbol) {
+          return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
+        }
+        if (int(e.args.size()) != op->arity)
+          return fail(*e.tok, "'" + e.text + "' takes " + std::to_string(op->arity) +
+                                  (op->arity == 1 ? " argument" : " arguments") + " but was given " +
+                                  std::to_string(e.args.size()));
+        return apply(e, op, stmt);
+      }
+    }
+    return fail(*e.tok, "unsupported expression");
+  }
+
+  Result<int> apply(const Expr& e, const OpDef* op, const Token* stmt) {
+    int ids[2] = {-1, -1};
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      auto r = lower(*e.args[k], stmt);
+      if (!r) return r;
+      ids[k] = r.value();
+    }
+    Shape in[2] = {g_.node(ids[0]).shape(), ids[1] >= 0 ? g_.node(ids[1]).shape() : Shape{}};
+    Shape out;
+    std::string why = op->shape(in, e.number, out);
+    if (!why.empty()) {
+      std::string what = op->symbol && op->arity == 2 ? "'" + std::string(op->symbol) + "' to " + to_string(in[0]) +
+                                                            " and " + to_string(in[1])
+                         : op->arity == 2 ? "'" + std::string(op->name) + "' to " + to_string(in[0]) + " and " +
+                                                to_string(in[1])
+                                          : "'" + std::string(op->name) + "' to " + to_string(in[0]);
+      return fail(*e.tok, "cannot apply " + what + ": " + why);
+    }
+    std::string name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
+    while (declared_.count(name) || g_.find(name) >= 0)
+      name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
+    Matrix value(out.rows, out.cols);
+    int id = add_node(name, NodeKind::Op, op, {ids[0], ids[1]}, *e.tok, e, &value);
+    if (id < 0) return error_;
+    g_.node(id).attr = e.number;
+    g_.node(id).generated_name = true;
+    (void)stmt;
+    return id;
+  }
+
+  int add_node(const std::string& name, NodeKind kind, const OpDef* op, std::initializer_list<int> inputs,
+               const Token& at, const Expr& e, const Matrix* value) {
+    if (int(g_.nodes.size()) >= kMaxNodes) {
+      error_ = fail(at, "the program has too many nodes (limit " + std::to_string(kMaxNodes) + ")");
+      return -1;
+    }
+    Node n;
+    n.name = name;
+    n.kind = kind;
+    n.op = op;
+    int k = 0;
+    for (int i : inputs) n.inputs[k++] = i;
+    n.value = *value;
+    if (n.value.rows() > kMaxDim || n.value.cols() > kMaxDim || n.value.size() > kMaxElements) {
+      error_ = fail(at, "the result would be " + to_string(shape_of(n.value)) + ", larger than the limit of " +
+                            std::to_string(kMaxElements) + " entries");
+      return -1;
+    }
+    total_ += n.value.size();
+    if (total_ > kMaxTotalElements) {
+      error_ = fail(at, "the graph would hold more than " + std::to_string(kMaxTotalElements) + " entries in all");
+      return -1;
+    }
+    n.grad = Matrix::Zero(n.value.rows(), n.value.cols());
+    n.line = at.line;
+    n.column = at.column;
+    n.expr = g_.source.substr(e.begin, e.end - e.begin);
+    g_.nodes.push_back(std::move(n));
+    return int(g_.nodes.size()) - 1;
+  }
+
+  Error fail(const Token& t, const std::string& msg) const {
+    return Error{msg, t.line, t.column, line_of(g_.source, t.line)};
+  }
+
+  Graph& g_;
+  const Overrides& overrides_;
+  std::set<std::string> declared_, used_overrides_;
+  std::map<std::string, int> generated_;
+  long long total_ = 0;
+  int last_ = -1;
+  const Token* last_stmt_ = nullptr;
+  Error error_;
+};
+
+}  // namespace
+
+Result<Graph> compile(const std::string& source, const Overrides& overrides) {
+  if (source.size() > size_t(kMaxSourceBytes))
+    return Error{"the program is " + std::to_string(source.size()) + " bytes; the limit is " +
+                 std::to_string(kMaxSourceBytes)};
+  for (const auto& [name, value] : overrides)
+    if (value.size() == 0 || !value.allFinite())
+      return Error{"the value given for '" + name + "' must be a non-empty matrix of finite numbers"};
+  auto toks = tokenize(source);
+  if (!toks) return toks.error();
+  Parser parser(source, toks.value());
+  auto program = parser.program();
+  if (!program) return program.error();
+  Graph g;
+  g.source = source;
+  Lowering lowering(g, overrides);
+  auto ok = lowering.run(program.value());
+  if (!ok) return ok.error();
+  g.evaluate();
+  return g;
+}
+
+Result<Matrix> parse_matrix(const std::string& text) {
+  auto toks = tokenize(text);
+  if (!toks) return toks.error();
+  Parser parser(text, toks.value());
+  auto e = parser.lone_expression();
+  if (!e) return e.error();
+  const Expr& x = *e.value();
+  if (x.kind == Expr::Number) return Matrix(Matrix::Constant(1, 1, x.number));
+  if (x.kind == Expr::Literal) return x.literal;
+  return Error{"expected a number or a matrix such as [[1, 2], [3, 4]]", x.tok->line, x.tok->column,
+               line_of(text, x.tok->line)};
+}
+
+}  // namespace gs

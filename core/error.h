@@ -1,0 +1,41 @@
+// Errors as values: every user-facing failure carries a message and where it happened.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace gs {
+
+struct Error {
+  std::string message;
+  int line = 0;            // 1-based; 0 when the error has no place in the program text
+  int column = 0;          // 1-based byte column
+  std::string source_line; // the program line the error points at, without its newline
+
+  // "prog.gs:3:5: error: unknown name 'q'\n    Z = q @ x\n        ^"
+  std::string format(const std::string& file = "<program>") const;
+};
+
+// Either a value or an Error; the core never throws on user input.
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  T* operator->() { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// The 1-based line `line` of `text` (without newline), "" if out of range.
+std::string line_of(const std::string& text, int line);
+
+}  // namespace gs

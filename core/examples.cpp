@@ -1,0 +1,66 @@
+// Example programs. Each must compile; tests/test_examples.cpp checks every one.
+#include "examples.h"
+
+namespace gs {
+
+const std::vector<Example>& examples() {
+  static const std::vector<Example> list = {
+      {"seed", "The course notebook: f = ||sigmoid(W x)||^2",
+       R"(# The course notebook's example: f = ||sigmoid(W x)||^2
+W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]   # input, (3, 3)
+x = [[1], [0], [-1]]                    # input, (3, 1)
+Z = W @ x
+y = sigmoid(Z)
+f = norm2(y)                            # ||y||^2, the output
+)"},
+      {"mlp", "Two-layer MLP with a mean squared error loss",
+       R"(# A two-layer MLP on a batch of 4 examples (one per column), mean squared error
+X = [[0.5, -1.0, 1.5, 0.0], [1.0, 0.5, -0.5, 2.0]]   # inputs, (2, 4)
+W1 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.2]]          # first layer, (3, 2)
+b1 = [[0.0], [0.1], [-0.1]]                           # bias, added to every column
+W2 = [[0.3, -0.6, 0.2]]                               # second layer, (1, 3)
+b2 = 0.05
+Y = [[1.0, 0.0, 1.0, 0.0]]                            # targets, (1, 4)
+H = relu(W1 @ X + b1)
+P = W2 @ H + b2
+L = mse(P, Y)
+)"},
+      {"softmax", "Softmax classifier with cross-entropy",
+       R"(# A softmax classifier: 3 classes, 2 features, 3 examples (one per column)
+X = [[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]]       # features, (2, 3)
+W = [[0.2, -0.1], [0.5, 0.3], [-0.4, 0.6]]     # weights, (3, 2)
+b = [[0.0], [0.1], [-0.1]]                      # bias, (3, 1)
+T = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]           # one-hot targets, (3, 3)
+Z = W @ X + b                                   # logits
+L = cross_entropy(Z, T)
+)"},
+      {"neuron", "A single tanh neuron (micrograd's example)",
+       R"(# One neuron: o = tanh(x1 w1 + x2 w2 + b), all scalars
+x1 = 2.0
+x2 = 0.0
+w1 = -3.0
+w2 = 1.0
+b = 6.8813735870195432
+n = x1 * w1 + x2 * w2 + b
+o = tanh(n)
+)"},
+      {"slip", "The notebook's numpy sigmoid, 1/(1 + exp(Z)): compare with seed",
+       R"(# The notebook's numpy code wrote sigmoid as 1 / (1 + exp(X)), which is sigmoid(-X).
+# At Z = 0 both give y = 0.5, but the gradients have the opposite sign: compare with 'seed'.
+W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
+x = [[1], [0], [-1]]
+Z = W @ x
+y = 1 / (1 + exp(Z))
+f = norm2(y)
+)"},
+  };
+  return list;
+}
+
+const Example* find_example(const std::string& name) {
+  for (const Example& e : examples())
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
+}  // namespace gs

@@ -1,0 +1,25 @@
+// Tokens of the program language: names, numbers, operators, brackets, line ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace gs {
+
+enum class Tok { Name, Number, Op, End, Eof };  // Op: one of = + - * / @ ^ ( ) [ ] , .
+
+struct Token {
+  Tok kind;
+  std::string text;   // the characters as written
+  double number = 0;  // Tok::Number
+  int line = 1, column = 1;
+  size_t begin = 0, end = 0;  // byte span in the source
+};
+
+// Splits `source` into tokens. Line ends inside ( ) or [ ] are skipped so a matrix can
+// span lines; ';' also ends a statement; '#' starts a comment to the end of the line.
+Result<std::vector<Token>> tokenize(const std::string& source);
+
+}  // namespace gs

@@ -1,0 +1,179 @@
+// Reductions, per-column softmax and the losses: ops whose output mixes many entries.
+#include <cmath>
+
+#include "ops.h"
+
+namespace gs {
+namespace {
+
+// log(sum(exp(col))) computed from the column's maximum, so large logits cannot overflow.
+double log_sum_exp(const Eigen::Ref<const Eigen::VectorXd>& col) {
+  double m = col.maxCoeff();
+  if (!std::isfinite(m)) return m;
+  return m + std::log((col.array() - m).exp().sum());
+}
+
+}  // namespace
+
+const std::vector<OpDef> kReduceOps = {
+    {
+        .name = "sum", .symbol = nullptr, .arity = 1, .shape = to_scalar,
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->sum(); },
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          if (gin[0]) gin[0]->array() += g(0, 0);               // dA += g (every entry)
+        },
+        .formula = "{out} = sum of all entries of {0}",
+        .local = "d{out}/d{0} = 1 for every entry",
+        .chain = {"d{0} += d{out}  (copied to every entry)", nullptr},
+        .explain = "Every entry adds to the sum with weight 1, so each receives the whole gradient.",
+    },
+    {
+        .name = "mean", .symbol = nullptr, .arity = 1, .shape = to_scalar,
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->mean(); },
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          if (gin[0]) gin[0]->array() += g(0, 0) / double(in[0]->size());  // dA += g / N
+        },
+        .formula = "{out} = mean of all entries of {0}",
+        .local = "d{out}/d{0} = 1/N for every entry (N entries)",
+        .chain = {"d{0} += d{out} / N", nullptr},
+        .explain = "The mean is the sum divided by the count N, so every entry gets 1/N of the gradient.",
+    },
+    {
+        .name = "norm2", .symbol = nullptr, .arity = 1, .shape = to_scalar,
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->squaredNorm(); },
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          if (gin[0]) *gin[0] += (2.0 * g(0, 0)) * *in[0];      // dY += 2 g Y
+        },
+        .formula = "{out} = ||{0}||^2 = sum of squares of {0}",
+        .local = "d{out}/d{0} = 2 {0}",
+        .chain = {"d{0} += 2 * d{out} * {0}", nullptr},
+        .explain =
+            "The squared length adds up the square of every entry; each square y^2 has slope "
+            "2y, so the gradient is twice the vector itself, pointing away from the origin.",
+    },
+    {
+        .name = "softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          for (Eigen::Index j = 0; j < out.cols(); ++j) {
+            double m = in[0]->col(j).maxCoeff();
+            out.col(j).array() = (in[0]->col(j).array() - m).exp();
+            out.col(j) /= out.col(j).sum();
+          }
+        },
+        .vjp = [](const Matrix* const*, double, const Matrix& p, const Matrix& g, Matrix* const* gin) {
+          if (!gin[0]) return;
+          for (Eigen::Index j = 0; j < p.cols(); ++j) {          // dZ += p * (G - <p, G>) per column
+            double s = p.col(j).dot(g.col(j));
+            gin[0]->col(j).array() += p.col(j).array() * (g.col(j).array() - s);
+          }
+        },
+        .formula = "{out} = softmax({0}), each column exp / sum(exp)",
+        .local = "d{out}_i/d{0}_k = {out}_i ([i = k] - {out}_k) within a column",
+        .chain = {"d{0} += {out} * (d{out} - sum({out} * d{out}))  (per column)", nullptr},
+        .explain =
+            "softmax turns each column into probabilities. Raising one logit raises its own "
+            "probability and lowers all the others, because they must still sum to 1. So the "
+            "gradient of a logit is its probability times how much its own upstream gradient "
+            "exceeds the probability-weighted average of the column's upstream gradients.",
+    },
+    {
+        .name = "log_softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          for (Eigen::Index j = 0; j < out.cols(); ++j)
+            out.col(j).array() = in[0]->col(j).array() - log_sum_exp(in[0]->col(j));
+        },
+        .vjp = [](const Matrix* const*, double, const Matrix& ls, const Matrix& g, Matrix* const* gin) {
+          if (!gin[0]) return;
+          for (Eigen::Index j = 0; j < ls.cols(); ++j)           // dZ += G - softmax * sum(G) per column
+            gin[0]->col(j).array() += g.col(j).array() - ls.col(j).array().exp() * g.col(j).sum();
+        },
+        .formula = "{out} = log(softmax({0})), per column",
+        .local = "d{out}_i/d{0}_k = [i = k] - softmax({0})_k within a column",
+        .chain = {"d{0} += d{out} - softmax({0}) * sum(d{out})  (per column)", nullptr},
+        .explain =
+            "log_softmax is z minus the log of the column's sum of exponentials. It is the "
+            "numerically safe way to get log-probabilities: no probability underflows to 0 first.",
+    },
+    {
+        .name = "mse", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          out(0, 0) = (*in[0] - *in[1]).squaredNorm() / double(in[0]->size());
+        },
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          double k = 2.0 * g(0, 0) / double(in[0]->size());
+          if (gin[0]) *gin[0] += k * (*in[0] - *in[1]);         // dA += 2g(A - B)/N
+          if (gin[1]) *gin[1] -= k * (*in[0] - *in[1]);         // dB -= 2g(A - B)/N
+        },
+        .formula = "{out} = mean(({0} - {1})^2)",
+        .local = "d{out}/d{0} = 2({0} - {1})/N, d{out}/d{1} = -2({0} - {1})/N",
+        .chain = {"d{0} += d{out} * 2({0} - {1}) / N", "d{1} += -d{out} * 2({0} - {1}) / N"},
+        .explain =
+            "Mean squared error averages the squared differences over all N entries. Each "
+            "prediction is pulled toward its target with a force proportional to how far off "
+            "it is: 2(prediction - target)/N.",
+    },
+    {
+        .name = "cross_entropy", .symbol = nullptr, .arity = 2,
+        .shape = [](const Shape* in, double, Shape& out) -> std::string {
+          if (in[0] != in[1])
+            return "logits and target must have the same shape: one column per example, "
+                   "the target one-hot (or probabilities)";
+          out = {1, 1};
+          return "";
+        },
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          const Matrix& z = *in[0];
+          const Matrix& t = *in[1];
+          double total = 0;
+          for (Eigen::Index j = 0; j < z.cols(); ++j) {        // -sum t * log_softmax(z), per column
+            double lse = log_sum_exp(z.col(j));
+            total -= (t.col(j).array() * (z.col(j).array() - lse)).sum();
+          }
+          out(0, 0) = total / double(z.cols());
+        },
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          const Matrix& z = *in[0];
+          const Matrix& t = *in[1];
+          double k = g(0, 0) / double(z.cols());
+          for (Eigen::Index j = 0; j < z.cols(); ++j) {
+            double lse = log_sum_exp(z.col(j));
+            if (gin[0])   // dZ += g/n (softmax(z) * sum(t) - t)
+              gin[0]->col(j).array() += k * ((z.col(j).array() - lse).exp() * t.col(j).sum() - t.col(j).array());
+            if (gin[1])   // dT += -g/n log_softmax(z)
+              gin[1]->col(j).array() -= k * (z.col(j).array() - lse);
+          }
+        },
+        .formula = "{out} = mean over columns of -sum({1} * log(softmax({0})))",
+        .local = "d{out}/d{0} = (softmax({0}) - {1}) / n  for one-hot {1} (n columns)",
+        .chain = {"d{0} += d{out} * (softmax({0}) - {1}) / n", "d{1} += -d{out} * log_softmax({0}) / n"},
+        .explain =
+            "Cross-entropy scores how much probability the softmax of each column gives to the "
+            "right class. Its gradient with respect to the logits is remarkably simple: the "
+            "predicted probabilities minus the one-hot target, averaged over the n examples. "
+            "Wrong classes are pushed down by their probability, the right one up by 1 - p.",
+    },
+    {
+        .name = "bce", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          const auto p = in[0]->array();
+          const auto t = in[1]->array();
+          out(0, 0) = -(t * p.log() + (1.0 - t) * (1.0 - p).log()).mean();
+        },
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+          const auto p = in[0]->array();
+          const auto t = in[1]->array();
+          double k = g(0, 0) / double(in[0]->size());
+          if (gin[0]) gin[0]->array() += k * (p - t) / (p * (1.0 - p));      // dP += g/N (p - t)/(p(1 - p))
+          if (gin[1]) gin[1]->array() += k * ((1.0 - p).log() - p.log());     // dT += g/N log((1 - p)/p)
+        },
+        .formula = "{out} = mean(-({1} log {0} + (1 - {1}) log(1 - {0})))",
+        .local = "d{out}/d{0} = ({0} - {1}) / ({0}(1 - {0}) N)",
+        .chain = {"d{0} += d{out} * ({0} - {1}) / ({0} (1 - {0}) N)", "d{1} += d{out} * log((1 - {0}) / {0}) / N"},
+        .explain =
+            "Binary cross-entropy compares probabilities {0} in (0, 1) with 0/1 targets. After a "
+            "sigmoid, the two derivatives cancel neatly: the gradient reaching the sigmoid's "
+            "input is just (p - t)/N.",
+    },
+};
+
+}  // namespace gs

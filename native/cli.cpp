@@ -1,0 +1,207 @@
+// `gradscope eval`, `gradscope check` and `gradscope examples`: every value and gradient
+// as text or JSON, the gradient check report, and the list of built-in examples.
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../core/compile.h"
+#include "../core/examples.h"
+#include "../core/gradcheck.h"
+#include "../core/serialize.h"
+
+namespace gs {
+namespace {
+
+constexpr int kProgramError = 2;
+constexpr int kOtherFailure = 1;
+
+struct Source {
+  std::string text;
+  std::string label;  // file name for messages: the path, "<stdin>" or "<example seed>"
+};
+
+// Reads FILE, "-" (stdin) or an example; returns false after printing why.
+bool load(const std::string& file, const std::string& example, Source& out) {
+  if (!example.empty()) {
+    const Example* e = find_example(example);
+    if (!e) {
+      std::string names;
+      for (const auto& x : examples()) names += std::string(names.empty() ? "" : ", ") + x.name;
+      std::cerr << "gradscope: error: no example named '" << example << "' (the examples are " << names << ")\n";
+      return false;
+    }
+    out = {e->source, "<example " + example + ">"};
+    return true;
+  }
+  if (file.empty()) {
+    std::cerr << "gradscope: error: give a program file, '-' for standard input, or --example NAME\n";
+    return false;
+  }
+  std::stringstream ss;
+  if (file == "-") {
+    ss << std::cin.rdbuf();
+    out = {ss.str(), "<stdin>"};
+    return true;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "gradscope: error: cannot read '" << file << "': " << std::strerror(errno) << "\n";
+    return false;
+  }
+  ss << in.rdbuf();
+  out = {ss.str(), file};
+  return true;
+}
+
+// "--set W=[[1,2],[3,4]]" -> overrides; false after printing why.
+bool parse_sets(const std::vector<std::string>& sets, Overrides& out) {
+  for (const std::string& s : sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "--set " << s << ": error: expected NAME=MATRIX, as in --set 'x=[[1], [2], [3]]'\n";
+      return false;
+    }
+    std::string name = s.substr(0, eq);
+    auto m = parse_matrix(s.substr(eq + 1));
+    if (!m) {
+      std::cerr << m.error().format("--set " + name) << "\n";
+      return false;
+    }
+    out[name] = m.value();
+  }
+  return true;
+}
+
+// Rows of a matrix, right-aligned, each line prefixed by `indent`.
+void print_matrix(std::ostream& os, const Matrix& m, const std::string& label, int label_width) {
+  std::vector<std::string> cells;
+  size_t width = 1;
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      cells.push_back(format_short(m(r, c), 6));
+      width = std::max(width, cells.back().size());
+    }
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    std::string head = r == 0 ? label : "";
+    os << "  " << head << std::string(size_t(label_width) - head.size(), ' ');
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      const std::string& cell = cells[size_t(r * m.cols() + c)];
+      os << "  " << std::string(width - cell.size(), ' ') << cell;
+    }
+    os << "\n";
+  }
+}
+
+void print_graph(std::ostream& os, const Graph& g) {
+  for (const Node& n : g.nodes) {
+    if (n.kind == NodeKind::Constant) continue;
+    os << n.name << " = " << (n.kind == NodeKind::Input ? "input" : n.expr) << "    " << to_string(n.shape())
+       << (int(&n - g.nodes.data()) == g.output ? "    (output)" : "") << "\n";
+    std::string grad_label = "df/d" + n.name;
+    int width = int(std::max(grad_label.size(), std::string("value").size()));
+    print_matrix(os, n.value, "value", width);
+    print_matrix(os, n.grad, grad_label, width);
+  }
+}
+
+int eval_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
+                 bool json) {
+  Source src;
+  if (!load(file, example, src)) return kOtherFailure;
+  Overrides overrides;
+  if (!parse_sets(sets, overrides)) return kProgramError;
+  auto g = compile(src.text, overrides);
+  if (!g) {
+    std::cerr << g.error().format(src.label) << "\n";
+    return kProgramError;
+  }
+  if (json) std::cout << graph_json(g.value()) << "\n";
+  else print_graph(std::cout, g.value());
+  return 0;
+}
+
+int check_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
+                  bool json, double tolerance) {
+  Source src;
+  if (!load(file, example, src)) return kOtherFailure;
+  Overrides overrides;
+  if (!parse_sets(sets, overrides)) return kProgramError;
+  auto g = compile(src.text, overrides);
+  if (!g) {
+    std::cerr << g.error().format(src.label) << "\n";
+    return kProgramError;
+  }
+  GradCheck report = gradient_check(g.value());
+  if (json) {
+    std::cout << check_json(report, tolerance) << "\n";
+  } else {
+    std::cout << "gradient check: central differences, h = 1e-6, tolerance " << format_short(tolerance) << "\n";
+    for (const InputCheck& c : report.inputs) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-12s max relative error %-12s %s (worst at [%d][%d])\n", c.name.c_str(),
+                    format_short(c.max_error, 3).c_str(), c.max_error <= tolerance ? "ok  " : "FAIL", c.worst_row,
+                    c.worst_col);
+      std::cout << line;
+    }
+    std::cout << (report.passed(tolerance) ? "passed" : "FAILED") << ": max relative error "
+              << format_short(report.max_error, 3) << "\n";
+  }
+  return report.passed(tolerance) ? 0 : kOtherFailure;
+}
+
+}  // namespace
+
+bool is_cli_invocation(int argc, char** argv) {
+  if (argc < 2) return false;
+  std::string a = argv[1];
+  return a == "eval" || a == "check" || a == "examples" || a == "--help" || a == "-h" || a == "--version";
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"gradscope: see every value and gradient of a small matrix computation"};
+  app.set_version_flag("--version", "gradscope 0.1");
+  app.require_subcommand(1);
+
+  std::string file, example;
+  std::vector<std::string> sets;
+  bool json = false;
+  double tolerance = 1e-6;
+
+  auto* eval = app.add_subcommand("eval", "evaluate a program and print every node's value and gradient");
+  eval->add_option("file", file, "program file, or - for standard input");
+  eval->add_option("--example", example, "use a built-in example instead of a file");
+  eval->add_option("--set", sets, "override an input: NAME=MATRIX, e.g. 'x=[[1], [0], [-1]]'");
+  eval->add_flag("--json", json, "print one JSON object instead of text");
+
+  auto* check = app.add_subcommand("check", "compare every gradient with central finite differences");
+  check->add_option("file", file, "program file, or - for standard input");
+  check->add_option("--example", example, "use a built-in example instead of a file");
+  check->add_option("--set", sets, "override an input: NAME=MATRIX");
+  check->add_flag("--json", json, "print one JSON object instead of text");
+  check->add_option("--tolerance", tolerance, "largest relative error that passes (default 1e-6)");
+
+  auto* list = app.add_subcommand("examples", "list the built-in examples");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kOtherFailure;
+  }
+  if (eval->parsed()) return eval_command(file, example, sets, json);
+  if (check->parsed()) return check_command(file, example, sets, json, tolerance);
+  if (list->parsed()) {
+    for (const Example& e : examples()) std::printf("%-10s %s\n", e.name, e.title);
+    return 0;
+  }
+  return kOtherFailure;
+}
+
+}  // namespace gs
