@@ -1,6 +1,196 @@
-// The desktop entry point: a subcommand runs the command line, anything else the app.
-#include "cli.h"
+// The desktop entry point: `gradscope eval|check|examples ...` runs the command line;
+// `gradscope [FILE]` opens the app in an SDL2 + OpenGL3 window (imgui's example_sdl_opengl3
+// shape). Test hooks: --state-out FILE writes where each input cell is drawn and the graph
+// as JSON whenever they change; --screenshot PNG --frames N saves the window and exits.
+#include <SDL.h>
+#include <SDL_opengl.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+#include "core/serialize.h"
+#include "native/cli.h"
+#include "native/files.h"
+#include "ui/app.h"
+
+namespace {
+
+struct Args {
+  std::string file, state_out, screenshot;
+  int frames = 0;        // exit after this many frames (0: run until closed)
+  bool dark = false;
+  std::string error;
+};
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) a.error = s + " needs a value";
+      else out = argv[++i];
+    };
+    if (s == "--state-out") value(a.state_out);
+    else if (s == "--screenshot") value(a.screenshot);
+    else if (s == "--frames") { std::string n; value(n); a.frames = std::atoi(n.c_str()); }
+    else if (s == "--dark") a.dark = true;
+    else if (!s.empty() && s[0] == '-') a.error = "unknown option " + s + " (try gradscope --help)";
+    else a.file = s;
+  }
+  return a;
+}
+
+// {"cells": {"W": [[x, y, w, h], ...] row-major}, "graph": {...}} in window pixels.
+void write_state(const gs::ui::AppState& s, const std::string& path) {
+  std::string out = "{\"revision\": " + std::to_string(s.revision) + ", \"cells\": {";
+  bool first = true;
+  for (int id : s.graph.input_ids()) {
+    if (size_t(id) >= s.value_cells.size()) continue;
+    out += std::string(first ? "" : ", ") + "\"" + s.graph.node(id).name + "\": [";
+    first = false;
+    for (size_t k = 0; k < s.value_cells[size_t(id)].size(); ++k) {
+      const auto& c = s.value_cells[size_t(id)][k];
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%s[%.1f, %.1f, %.1f, %.1f]", k ? ", " : "", c.x, c.y, c.w, c.h);
+      out += buf;
+    }
+    out += "]";
+  }
+  out += "}, \"graph\": " + gs::graph_json(s.graph) + "}\n";
+  gs::write_file_atomic(path, out);
+}
+
+bool save_png(const std::string& path, int w, int h) {
+  std::vector<unsigned char> px(size_t(w) * size_t(h) * 4);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  return gs::run_cli(argc, argv);
+  if (gs::is_cli_invocation(argc, argv)) return gs::run_cli(argc, argv);
+  auto t0 = std::chrono::steady_clock::now();
+  Args args = parse_args(argc, argv);
+  if (!args.error.empty()) {
+    std::fprintf(stderr, "gradscope: error: %s\n", args.error.c_str());
+    return 1;
+  }
+
+  gs::ui::AppState state;
+  state.dark = args.dark;
+  if (!args.file.empty()) {
+    std::string text, why = gs::read_program_file(args.file, text);
+    if (!why.empty()) {
+      std::fprintf(stderr, "gradscope: error: cannot open '%s': %s\n", args.file.c_str(), why.c_str());
+      return 1;
+    }
+    gs::ui::set_program(state, text);
+    state.file_path = args.file;
+    if (state.error) {  // open anyway: the editor shows the error, nothing typed is lost
+      std::fprintf(stderr, "%s\n", state.error->format(args.file).c_str());
+      gs::ui::load_example(state, "seed");
+      state.program = text;
+      state.example.clear();
+      state.error = gs::compile(text).error();
+    }
+  }
+
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr, "gradscope: error: cannot start SDL: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  float ddpi = 96;
+  if (SDL_GetDisplayDPI(0, &ddpi, nullptr, nullptr) != 0 || ddpi <= 0) ddpi = 96;
+  float scale = std::min(3.0f, std::max(1.0f, ddpi / 96.0f));
+  SDL_Window* window = SDL_CreateWindow(
+      "gradscope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, int(1280 * std::min(scale, 1.5f)),
+      int(800 * std::min(scale, 1.5f)), SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  if (!window) {
+    std::fprintf(stderr, "gradscope: error: cannot open a window: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GLContext gl = SDL_GL_CreateContext(window);
+  SDL_GL_MakeCurrent(window, gl);
+  SDL_GL_SetSwapInterval(args.frames > 0 ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui_ImplSDL2_InitForOpenGL(window, gl);
+  ImGui_ImplOpenGL3_Init("#version 150");
+  gs::ui::InitOptions init;
+  init.scale = scale;
+  init.font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  gs::ui::init(state, init);
+
+  gs::ui::Platform platform;
+  platform.save = [](const std::string& path, const std::string& text) { return gs::write_file_atomic(path, text); };
+  platform.open = [](const std::string& path, std::string& text) { return gs::read_program_file(path, text); };
+
+  unsigned long long written_revision = ~0ull;
+  bool first_frame_reported = false;
+  for (int frame = 1; ; ++frame) {
+    SDL_Event event;
+    bool quit = false;
+    while (SDL_PollEvent(&event)) {
+      ImGui_ImplSDL2_ProcessEvent(&event);
+      if (event.type == SDL_QUIT) quit = true;
+      if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+          event.window.windowID == SDL_GetWindowID(window))
+        quit = true;
+    }
+    if (quit) break;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    gs::ui::frame(state, platform);
+    ImGui::Render();
+    ImGuiIO& io = ImGui::GetIO();
+    glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+               int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+    glClearColor(0.95f, 0.95f, 0.94f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!first_frame_reported) {
+      first_frame_reported = true;
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (std::getenv("GRADSCOPE_REPORT_STARTUP")) std::fprintf(stderr, "first frame after %.1f ms\n", ms);
+    }
+    if (args.frames > 0 && frame >= args.frames && !args.screenshot.empty()) {
+      int w = 0, h = 0;
+      SDL_GL_GetDrawableSize(window, &w, &h);
+      if (!save_png(args.screenshot, w, h)) std::fprintf(stderr, "gradscope: error: cannot write %s\n", args.screenshot.c_str());
+    }
+    SDL_GL_SwapWindow(window);
+    // Cell positions are known after the second frame (the first one fits the view).
+    if (!args.state_out.empty() && frame >= 2 && state.revision != written_revision) {
+      write_state(state, args.state_out);
+      written_revision = state.revision;
+    }
+    if (args.frames > 0 && frame >= args.frames) break;
+  }
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(gl);
+  SDL_DestroyWindow(window);
+  SDL_Quit();
+  return 0;
 }

@@ -1,0 +1,258 @@
+// The window layout and the things that span panels: menu bar, step-through bar,
+// keyboard shortcuts, file popups and the status line.
+#include "ui/app.h"
+
+#include <imgui.h>
+
+#include <cstring>
+
+#include "core/examples.h"
+#include "ui/graph_view.h"
+#include "ui/panels.h"
+#include "ui/theme.h"
+
+namespace gs::ui {
+namespace {
+
+bool g_show_help = false;
+char g_path[512] = "";
+bool g_open_save = false, g_open_open = false;
+
+void step_bar(AppState& s) {
+  Stepper& st = s.stepper;
+  if (!st.active()) {
+    if (ImGui::Button("Step through")) st.start(s.graph);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Walk the forward pass, then the backward pass, one node at a time (S)");
+    ImGui::SameLine();
+    ImGui::Checkbox("gradients", &s.show_gradients);
+    ImGui::SameLine();
+    if (ImGui::Button("Fit")) s.fit_pending = true;
+    ImGui::SameLine();
+    const Node& out = s.graph.node(s.graph.output);
+    ImGui::TextDisabled("  %s = %s", out.name.c_str(), format_short(out.value(0, 0), 6).c_str());
+    return;
+  }
+  if (ImGui::Button("|<")) st.go(s.graph, 0);
+  ImGui::SameLine();
+  if (ImGui::Button("<")) st.prev(s.graph);
+  ImGui::SameLine();
+  if (ImGui::Button(st.playing ? "Pause" : "Play")) st.playing = !st.playing;
+  ImGui::SameLine();
+  if (ImGui::Button(">")) st.next(s.graph);
+  ImGui::SameLine();
+  if (ImGui::Button(">|")) st.go(s.graph, st.last_step());
+  ImGui::SameLine();
+  if (ImGui::Button("Done")) st.stop();
+  ImGui::SameLine();
+  ImGui::Text("%s", st.caption().c_str());
+  if (st.playing) {
+    st.timer += ImGui::GetIO().DeltaTime;
+    if (st.timer >= st.seconds_per_step) {
+      st.timer = 0;
+      if (st.step() >= st.last_step()) st.playing = false;
+      else st.next(s.graph);
+    }
+  }
+}
+
+// ImGui 1.86 names only a few keys; letters are the platform's indices counted from 'A'
+// (SDL scancodes, like USB HID codes, are contiguous for A..Z).
+bool letter_pressed(char c) {
+  return ImGui::IsKeyPressed(ImGui::GetIO().KeyMap[ImGuiKey_A] + (c - 'A'), false);
+}
+bool key_pressed(ImGuiKey k, bool repeat = true) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), repeat); }
+
+void shortcuts(AppState& s, Platform& p) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && letter_pressed('S') && p.save) {
+    if (s.file_path.empty()) g_open_save = true;
+    else s.status = p.save(s.file_path, s.graph.program_text()).empty() ? "Saved " + s.file_path : "Save failed";
+  }
+  if (io.KeyCtrl && letter_pressed('O') && p.open) g_open_open = true;
+  if (io.WantTextInput || io.KeyCtrl) return;
+  if (letter_pressed('G')) s.show_gradients = !s.show_gradients;
+  if (letter_pressed('F')) s.fit_pending = true;
+  if (letter_pressed('S') && !s.stepper.active()) s.stepper.start(s.graph);
+  if (s.stepper.active()) {
+    if (key_pressed(ImGuiKey_RightArrow)) s.stepper.next(s.graph);
+    if (key_pressed(ImGuiKey_LeftArrow)) s.stepper.prev(s.graph);
+    if (key_pressed(ImGuiKey_Space, false)) s.stepper.playing = !s.stepper.playing;
+    if (key_pressed(ImGuiKey_Escape, false)) s.stepper.stop();
+  }
+  if (letter_pressed('H')) g_show_help = !g_show_help;
+}
+
+void menu_bar(AppState& s, Platform& p) {
+  if (!ImGui::BeginMenuBar()) return;
+  if ((p.save || p.open) && ImGui::BeginMenu("File")) {
+    if (p.open && ImGui::MenuItem("Open...", "Ctrl+O")) g_open_open = true;
+    if (p.save && ImGui::MenuItem("Save", "Ctrl+S")) {
+      if (s.file_path.empty()) g_open_save = true;
+      else {
+        std::string why = p.save(s.file_path, s.graph.program_text());
+        s.status = why.empty() ? "Saved " + s.file_path : "Not saved: " + why;
+      }
+    }
+    if (p.save && ImGui::MenuItem("Save as...")) g_open_save = true;
+    ImGui::EndMenu();
+  }
+  if (s.options.show_editor && ImGui::BeginMenu("Examples")) {
+    for (const Example& e : examples())
+      if (ImGui::MenuItem(e.name, nullptr, s.example == e.name)) load_example(s, e.name);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Show gradients", "G", &s.show_gradients);
+    if (ImGui::MenuItem("Dark theme", nullptr, &s.dark)) apply_theme(s.dark);
+    if (ImGui::MenuItem("Fit graph", "F")) s.fit_pending = true;
+    if (ImGui::MenuItem("Step through", "S", s.stepper.active())) {
+      if (s.stepper.active()) s.stepper.stop();
+      else s.stepper.start(s.graph);
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keys and mouse", "H")) g_show_help = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenuBar();
+}
+
+void file_popups(AppState& s, Platform& p) {
+  if (g_open_save) ImGui::OpenPopup("Save program"), g_open_save = false;
+  if (g_open_open) ImGui::OpenPopup("Open program"), g_open_open = false;
+  for (int which = 0; which < 2; ++which) {
+    const char* title = which == 0 ? "Save program" : "Open program";
+    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) continue;
+    if (ImGui::IsWindowAppearing()) {
+      std::snprintf(g_path, sizeof g_path, "%s", s.file_path.empty() ? (p.default_dir + "program.gs").c_str()
+                                                                    : s.file_path.c_str());
+      ImGui::SetKeyboardFocusHere();
+    }
+    ImGui::SetNextItemWidth(420);
+    bool go = ImGui::InputText("path", g_path, sizeof g_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    go |= ImGui::Button(which == 0 ? "Save" : "Open");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+    if (go) {
+      std::string path = g_path;
+      if (which == 0) {
+        std::string why = p.save(path, s.graph.program_text());
+        s.status = why.empty() ? "Saved " + path : "Not saved: " + why + " (your work is still here)";
+        if (why.empty()) s.file_path = path;
+      } else {
+        std::string text, why = p.open(path, text);
+        if (why.empty()) {
+          set_program(s, text);
+          s.file_path = path;
+          s.fit_pending = true;
+          s.status = s.error ? "Opened " + path + ", but it has an error (see the editor)" : "Opened " + path;
+        } else {
+          s.status = "Cannot open " + path + ": " + why;
+        }
+      }
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+}
+
+void help_window() {
+  if (!g_show_help) return;
+  ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Keys and mouse", &g_show_help)) {
+    ImGui::BulletText("Drag an input entry left/right to change it (Shift fine, Ctrl coarse)");
+    ImGui::BulletText("Double-click an input entry to type a value");
+    ImGui::BulletText("Drag the background to pan, mouse wheel to zoom, F to fit");
+    ImGui::BulletText("Click a node to inspect it: value, gradient, chain rule");
+    ImGui::BulletText("S: step through; Left/Right: step; Space: play/pause; Esc: stop");
+    ImGui::BulletText("G: show or hide gradients");
+    ImGui::BulletText("Tab / arrows / Enter move between and use the panels' controls");
+    ImGui::BulletText("Ctrl+S save, Ctrl+O open (desktop)");
+  }
+  ImGui::End();
+}
+
+}  // namespace
+
+void init(AppState& s, const InitOptions& opt) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.IniFilename = nullptr;
+  float size = 15.0f * opt.scale;
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  if (opt.font_data && opt.font_data_size > 0) {
+    cfg.FontDataOwnedByAtlas = false;
+    io.Fonts->AddFontFromMemoryTTF(const_cast<void*>(opt.font_data), opt.font_data_size, size, &cfg);
+  } else if (!opt.font_path.empty() && io.Fonts->AddFontFromFileTTF(opt.font_path.c_str(), size, &cfg)) {
+  } else {
+    ImFontConfig def;
+    def.SizePixels = 13.0f * opt.scale;
+    io.Fonts->AddFontDefault(&def);
+  }
+  apply_theme(s.dark);
+  ImGui::GetStyle().ScaleAllSizes(opt.scale);
+  if (s.program.empty()) load_example(s, "seed");
+  if (s.options.start_in_step_mode) s.stepper.start(s.graph);
+}
+
+void frame(AppState& s, Platform& p) {
+  ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+  if (s.options.show_menu) flags |= ImGuiWindowFlags_MenuBar;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
+  ImGui::Begin("gradscope", nullptr, flags);
+  ImGui::PopStyleVar();
+  shortcuts(s, p);
+  if (s.options.show_menu) menu_bar(s, p);
+
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing();
+  const bool left = s.options.show_editor || s.options.show_inputs;
+  const bool right = s.options.show_side && width > 700;
+  const float left_w = left ? std::clamp(width * 0.22f, 230.f, 400.f) : 0;
+  const float right_w = right ? std::clamp(width * 0.24f, 250.f, 440.f) : 0;
+
+  if (left) {
+    ImGui::BeginChild("left", ImVec2(left_w, height), true);
+    if (s.options.show_editor) {
+      ImGui::TextDisabled("Program");
+      program_panel(s);
+    }
+    if (s.options.show_inputs) {
+      ImGui::Spacing();
+      ImGui::TextDisabled("Inputs");
+      ImGui::Separator();
+      inputs_panel(s);
+    }
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
+  ImGui::BeginChild("center", ImVec2(width - left_w - right_w - (left ? 8 : 0) - (right ? 8 : 0), height), false);
+  step_bar(s);
+  graph_view(s);
+  ImGui::EndChild();
+  if (right) {
+    ImGui::SameLine();
+    ImGui::BeginChild("right", ImVec2(right_w, height), true);
+    if (ImGui::BeginTabBar("side")) {
+      if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
+      ImGui::EndTabBar();
+    }
+    ImGui::EndChild();
+  }
+  ImGui::TextDisabled("%s", s.status.empty() ? "Drag an input entry to change it; click a node to inspect it; H for keys and mouse."
+                                             : s.status.c_str());
+  file_popups(s, p);
+  ImGui::End();
+  help_window();
+}
+
+}  // namespace gs::ui

@@ -1,0 +1,32 @@
+// The front end's entry points, called by native/main.cpp and web/main.cpp around their
+// own event loops: init once, frame() between ImGui::NewFrame() and ImGui::Render().
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "ui/state.h"
+
+namespace gs::ui {
+
+// What only the platform can do. Empty functions hide the matching menu items.
+struct Platform {
+  // Write the program text to `path` / read it; return "" or the reason it failed.
+  std::function<std::string(const std::string& path, const std::string& text)> save;
+  std::function<std::string(const std::string& path, std::string& text)> open;
+  std::string default_dir;
+};
+
+struct InitOptions {
+  float scale = 1.0f;              // high-DPI scale (1 = 96 dpi)
+  std::string font_path;           // a TTF; empty uses ImGui's built-in font
+  const void* font_data = nullptr; // or a TTF in memory (not copied; must outlive ImGui)
+  int font_data_size = 0;
+};
+
+// Sets up style and fonts, and loads the seed example if no program was set.
+void init(AppState& s, const InitOptions& opt);
+// Builds one frame: menu, editor, inputs, graph, side panels, status bar.
+void frame(AppState& s, Platform& p);
+
+}  // namespace gs::ui

@@ -1,0 +1,20 @@
+// The side panels around the graph: program editor, inputs, inspector, gradient check,
+// gradient descent and export. Each draws into the current window.
+#pragma once
+
+#include "ui/state.h"
+
+namespace gs::ui {
+
+void program_panel(AppState& s);
+void inputs_panel(AppState& s);
+void inspector_panel(AppState& s);
+void check_panel(AppState& s);
+void train_panel(AppState& s);
+void export_panel(AppState& s);
+
+// "d{0} += d{out} @ {1}^T" with the node's names filled in ("dW += dZ @ x^T"), or with
+// each operand replaced by its shape when `shapes` is true.
+std::string fill_template(const Graph& g, int node, const char* text, bool shapes = false);
+
+}  // namespace gs::ui

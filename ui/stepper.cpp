@@ -1,0 +1,86 @@
+// Step-through: recomputes a copy of the graph up to the chosen step.
+#include "ui/stepper.h"
+
+namespace gs::ui {
+
+void Stepper::start(const Graph& g) {
+  active_ = true;
+  playing = false;
+  ops_.clear();
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].kind == NodeKind::Op) ops_.push_back(int(i));
+  go(g, 0);
+}
+
+void Stepper::go(const Graph& g, int step) {
+  if (!active_) return;
+  step_ = std::max(0, std::min(step, last_step()));
+  int f = int(ops_.size());
+  view_ = g;
+  known_.assign(g.nodes.size(), 1);
+  grad_.assign(g.nodes.size(), GradState::Unknown);
+  for (Node& n : view_.nodes) n.grad.setZero();
+  if (step_ <= f) {
+    for (int k = step_; k < f; ++k) {
+      known_[size_t(ops_[size_t(k)])] = 0;
+      view_.node(ops_[size_t(k)]).value.setZero();
+    }
+    current_ = step_ > 0 ? ops_[size_t(step_ - 1)] : -1;
+    return;
+  }
+  int processed = step_ - f - 1;  // op nodes whose VJP has run, from the last one back
+  view_.node(view_.output).grad.setOnes();
+  std::vector<char> done(g.nodes.size(), 0);
+  for (int k = 0; k < processed; ++k) {
+    int id = ops_[size_t(f - 1 - k)];
+    view_.backward_node(id);
+    done[size_t(id)] = 1;
+  }
+  current_ = processed == 0 ? g.output : ops_[size_t(f - processed)];
+  // A gradient is final once every op that reads the node has sent its contribution.
+  std::vector<int> consumers(g.nodes.size(), 0), sent(g.nodes.size(), 0);
+  for (int id : ops_)
+    for (int k = 0; k < g.node(id).arity(); ++k) {
+      int src = g.node(id).inputs[k];
+      ++consumers[size_t(src)];
+      if (done[size_t(id)]) ++sent[size_t(src)];
+    }
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (int(i) == g.output) grad_[i] = GradState::Final;
+    else if (consumers[i] > 0 && sent[i] == consumers[i]) grad_[i] = GradState::Final;
+    else if (sent[i] > 0) grad_[i] = GradState::Partial;
+    else if (consumers[i] == 0) grad_[i] = GradState::Final;  // feeds nothing: df/dnode = 0
+  }
+}
+
+bool Stepper::reads(int node) const {
+  if (!active_ || current_ < 0) return false;
+  const Node& n = view_.node(current_);
+  for (int k = 0; k < n.arity(); ++k)
+    if (n.inputs[k] == node) return true;
+  return false;
+}
+
+std::string Stepper::caption() const {
+  if (!active_) return "";
+  int f = int(ops_.size());
+  if (step_ <= f) {
+    if (step_ == 0) return "Forward 0/" + std::to_string(f) + ": the inputs are given";
+    const Node& n = view_.node(current_);
+    return "Forward " + std::to_string(step_) + "/" + std::to_string(f) + ": " + n.name + " = " + n.expr;
+  }
+  int processed = step_ - f - 1;
+  const std::string out = view_.node(view_.output).name;
+  if (processed == 0) return "Backward: d" + out + "/d" + out + " = 1";
+  const Node& n = view_.node(current_);
+  std::string to;
+  for (int k = 0; k < n.arity(); ++k) {
+    const Node& src = view_.node(n.inputs[k]);
+    if (src.kind == NodeKind::Constant) continue;
+    to += (to.empty() ? "" : " and ") + ("d" + out + "/d" + src.name);
+  }
+  return "Backward " + std::to_string(processed) + "/" + std::to_string(f) + ": " + n.name + " = " + n.expr +
+         " sends " + (to.empty() ? "nothing" : to);
+}
+
+}  // namespace gs::ui
