@@ -1,0 +1,140 @@
+// Exported C functions for the JS API. Strings cross the boundary as UTF-8 JSON; every
+// failure is returned as text, never thrown.
+#include "web/api.h"
+
+#include <emscripten.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/serialize.h"
+
+namespace gs::web {
+
+ui::AppState& state() {
+  static ui::AppState s;
+  return s;
+}
+
+namespace {
+
+std::string g_out;  // the last returned string: valid until the next call
+unsigned long long g_notified_revision = ~0ull;
+bool g_ready = false;
+
+const char* out(std::string s) {
+  g_out = std::move(s);
+  return g_out.c_str();
+}
+
+nlohmann::json error_list(const Error& e) {
+  return nlohmann::json::array(
+      {{{"message", e.message}, {"line", e.line}, {"column", e.column}, {"text", e.format("program")}}});
+}
+
+}  // namespace
+
+void after_frame() {
+  ui::AppState& s = state();
+  if (!g_ready) {
+    g_ready = true;
+    EM_ASM({ if (Module.onGradscopeReady) Module.onGradscopeReady(); });
+  }
+  if (s.revision != g_notified_revision) {
+    g_notified_revision = s.revision;
+    EM_ASM({ if (Module.onGradscopeChange) Module.onGradscopeChange(); });
+  }
+}
+
+}  // namespace gs::web
+
+using gs::web::state;
+
+extern "C" {
+
+// {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}
+EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name) {
+  int id = state().graph.find(name);
+  if (id < 0) return gs::web::out(nlohmann::json{{"error", std::string("no node named '") + name + "'"}}.dump());
+  return gs::web::out(gs::node_json(state().graph, id));
+}
+
+// Sets an input from JSON ([[1, 2], [3, 4]]); returns "" or why not.
+EMSCRIPTEN_KEEPALIVE const char* gs_set(const char* name, const char* matrix_json) {
+  auto m = gs::matrix_from_json(matrix_json);
+  if (!m) return gs::web::out(m.error().message);
+  auto r = gs::ui::set_input_value(state(), name, m.value());
+  return gs::web::out(r ? "" : r.error().message);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* gs_program() { return gs::web::out(state().program); }
+
+// The program with current values written into its input literals (for links and storage).
+EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
+  auto& s = state();
+  return gs::web::out(s.error ? s.program : s.graph.program_text());
+}
+
+// Compiles a new program; returns the JSON list of errors ([] when it built).
+EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text) {
+  bool ok = gs::ui::set_program(state(), text);
+  if (ok) state().fit_pending = true;
+  return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error).dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* gs_errors() {
+  return gs::web::out(state().error ? gs::web::error_list(*state().error).dump() : "[]");
+}
+
+EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name) { return gs::ui::load_example(state(), name) ? 1 : 0; }
+
+// The whole graph as gradscope eval --json prints it.
+EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::graph_json(state().graph)); }
+
+// [x, y, w, h] of a value cell in canvas CSS pixels, or [] if it is not drawn.
+EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int row, int col) {
+  auto& s = state();
+  int id = s.graph.find(name);
+  if (id < 0 || size_t(id) >= s.value_cells.size()) return gs::web::out("[]");
+  const gs::Node& n = s.graph.node(id);
+  if (row < 0 || col < 0 || row >= n.value.rows() || col >= n.value.cols()) return gs::web::out("[]");
+  size_t k = size_t(row * n.value.cols() + col);
+  if (k >= s.value_cells[size_t(id)].size() || !s.value_cells[size_t(id)][k].visible) return gs::web::out("[]");
+  const auto& c = s.value_cells[size_t(id)][k];
+  return gs::web::out(nlohmann::json::array({c.x, c.y, c.w, c.h}).dump());
+}
+
+// Instructor options as JSON: {"lock": ["W"], "hide": ["editor", "inputs", "side", "menu"],
+// "grads": ["W", "x"], "step": true, "dark": false}. Returns "" or why it was rejected.
+EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
+  auto j = nlohmann::json::parse(options_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return gs::web::out("options must be a JSON object");
+  auto& s = state();
+  auto strings = [&](const char* key, std::set<std::string>& into) -> bool {
+    into.clear();
+    if (!j.contains(key)) return true;
+    if (!j[key].is_array()) return false;
+    for (const auto& v : j[key]) {
+      if (!v.is_string()) return false;
+      into.insert(v.get<std::string>());
+    }
+    return true;
+  };
+  std::set<std::string> hide;
+  if (!strings("lock", s.options.locked) || !strings("grads", s.options.grad_nodes) || !strings("hide", hide))
+    return gs::web::out("lock, grads and hide must be lists of names");
+  for (const auto& h : hide)
+    if (h != "editor" && h != "inputs" && h != "side" && h != "menu")
+      return gs::web::out("unknown panel '" + h + "' in hide (use editor, inputs, side, menu)");
+  s.options.show_editor = !hide.count("editor");
+  s.options.show_inputs = !hide.count("inputs");
+  s.options.show_side = !hide.count("side");
+  s.options.show_menu = !hide.count("menu");
+  if (j.value("step", false) && !s.stepper.active()) s.stepper.start(s.graph);
+  ++s.revision;
+  return gs::web::out("");
+}
+
+EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
+
+}  // extern "C"

@@ -1,0 +1,322 @@
+// gradscope embed loader: turns every <div class="gradscope"> into a live instance and
+// gives each one a JavaScript API (element.gradscope). index.html uses the same code for
+// the full-window app (window.gradscope). Everything read from attributes, links or API
+// calls is treated as data: it is passed to the core as text and shown with textContent.
+(function () {
+  "use strict";
+  if (window.Gradscope) return;
+
+  var script = document.currentScript;
+  var base = script ? script.src.replace(/[^\/]*$/, "") : "";
+  var modulePromise = null;   // the Emscripten factory, loaded once per page
+  var wasmPromise = null;     // the compiled WebAssembly module, shared by instances
+  var fontPromise = null;     // the TTF bytes, shared
+  var counter = 0;
+  var STORAGE_KEY = "gradscope:last-state:v1";
+
+  function loadFactory() {
+    if (!modulePromise) {
+      modulePromise = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + "gradscope.js";
+        s.onload = function () { resolve(window.createGradscopeModule); };
+        s.onerror = function () { reject(new Error("could not load " + s.src)); };
+        document.head.appendChild(s);
+      });
+      wasmPromise = fetch(base + "gradscope.wasm").then(function (r) {
+        if (!r.ok) throw new Error("could not load gradscope.wasm (HTTP " + r.status + ")");
+        return r.arrayBuffer();
+      }).then(function (bytes) { return WebAssembly.compile(bytes); });
+      fontPromise = fetch(base + "gradscope-font.ttf").then(function (r) {
+        return r.ok ? r.arrayBuffer() : null;
+      }).catch(function () { return null; });
+    }
+    return Promise.all([modulePromise, wasmPromise, fontPromise]);
+  }
+
+  // --- program text <-> URL-safe base64 (UTF-8) ---------------------------------------
+  function encodeText(text) {
+    var bytes = new TextEncoder().encode(text), bin = "";
+    for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function decodeText(b64) {
+    if (!/^[A-Za-z0-9_-]*$/.test(b64)) throw new Error("it contains characters that are not base64url");
+    var s = b64.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) s += "=";
+    var bin = atob(s), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  }
+
+  function list(value) {
+    if (!value) return [];
+    return String(value).split(/[\s,]+/).filter(function (x) { return x.length > 0; });
+  }
+
+  // "program=...&lock=W,x&hide=editor&grads=W&step=1&example=seed" -> settings
+  function parseHash(hash) {
+    var out = {};
+    var h = hash.replace(/^#/, "");
+    if (!h) return out;
+    h.split("&").forEach(function (part) {
+      if (!part) return;
+      var eq = part.indexOf("=");
+      var key = eq < 0 ? part : part.slice(0, eq);
+      var value = eq < 0 ? "" : part.slice(eq + 1);
+      try { value = decodeURIComponent(value); } catch (e) {
+        throw new Error("the value of '" + key + "' is not valid URL encoding");
+      }
+      if (key === "program") {
+        try { out.program = decodeText(value); } catch (e) {
+          throw new Error("the program in the link could not be decoded: " + e.message);
+        }
+      } else if (key === "example" || key === "lock" || key === "hide" || key === "grads" || key === "step" ||
+                 key === "dark") {
+        out[key] = value;
+      } else {
+        throw new Error("unknown setting '" + key + "' (known: program, example, lock, hide, grads, step, dark)");
+      }
+    });
+    return out;
+  }
+
+  function buildHash(program, settings) {
+    var parts = ["program=" + encodeText(program)];
+    ["lock", "hide", "grads"].forEach(function (k) {
+      if (settings[k] && settings[k].length) parts.push(k + "=" + encodeURIComponent(settings[k].join(",")));
+    });
+    if (settings.step) parts.push("step=1");
+    return "#" + parts.join("&");
+  }
+
+  function checkSupport() {
+    if (typeof WebAssembly !== "object") return "This browser does not support WebAssembly, which gradscope needs.";
+    var c = document.createElement("canvas");
+    if (!c.getContext("webgl2")) return "This browser cannot create a WebGL2 context, which gradscope needs to draw. " +
+      "Try another browser, or enable hardware acceleration.";
+    return null;
+  }
+
+  // --- one instance -------------------------------------------------------------------
+  function create(container, config) {
+    config = config || {};
+    var id = ++counter;
+    var listeners = { change: [] };
+    var module = null, started = false;
+    var readyResolve, readyReject;
+    var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
+
+    container.classList.add("gradscope-host");
+    if (!config.fullPage) container.style.height = (parseInt(config.height, 10) || 420) + "px";
+    if (getComputedStyle(container).position === "static") container.style.position = "relative";
+    var canvas = document.createElement("canvas");
+    canvas.id = "gradscope-canvas-" + id;
+    canvas.tabIndex = 0;
+    canvas.setAttribute("aria-label", "gradscope computation graph (an HTML table view follows)");
+    canvas.style.cssText = "display:block;width:100%;height:100%;outline:none;touch-action:none;";
+    canvas.oncontextmenu = function (e) { e.preventDefault(); };
+    var status = document.createElement("div");
+    status.className = "gradscope-status";
+    status.style.cssText = "position:absolute;left:0;right:0;top:0;padding:10px 14px;font:14px sans-serif;" +
+      "background:#fff8e1;color:#5d4037;border-bottom:1px solid #e0c080;display:none;white-space:pre-wrap;z-index:2;";
+    var loading = document.createElement("div");
+    loading.className = "gradscope-loading";
+    loading.style.cssText = "position:absolute;inset:0;display:flex;align-items:center;justify-content:center;" +
+      "font:15px sans-serif;color:#555;background:#f5f5f3;";
+    loading.textContent = "Loading gradscope...";
+    container.textContent = "";
+    container.appendChild(canvas);
+    container.appendChild(loading);
+    container.appendChild(status);
+
+    function showMessage(text, isError) {
+      status.textContent = text;
+      status.style.display = text ? "block" : "none";
+      status.style.background = isError ? "#fdecea" : "#fff8e1";
+      status.style.color = isError ? "#8a1c1c" : "#5d4037";
+    }
+
+    var unsupported = checkSupport();
+    if (unsupported) {
+      loading.textContent = unsupported;
+      loading.style.color = "#8a1c1c";
+      readyReject(new Error(unsupported));
+      ready.catch(function () {});
+      return { ready: ready, error: unsupported };
+    }
+
+    function call(name, types, args) {
+      if (!module) throw new Error("gradscope is still loading: wait for instance.ready");
+      return module.ccall(name, "string", types, args);
+    }
+
+    var api = {
+      ready: ready,
+      // {value, grad, shape} of a node; matrices are lists of rows.
+      get: function (name) {
+        var r = JSON.parse(call("gs_get", ["string"], [String(name)]));
+        if (r.error) throw new Error(r.error);
+        return r;
+      },
+      // Sets an input (a list of rows, or a number); returns "" or the reason it was refused.
+      set: function (name, matrix) {
+        return call("gs_set", ["string", "string"], [String(name), JSON.stringify(matrix)]);
+      },
+      program: function () { return call("gs_program", [], []); },
+      // Returns the list of errors, empty when the program built.
+      setProgram: function (text) { return JSON.parse(call("gs_set_program", ["string"], [String(text)])); },
+      errors: function () { return JSON.parse(call("gs_errors", [], [])); },
+      graph: function () { return JSON.parse(call("gs_graph_json", [], [])); },
+      setOptions: function (o) { return call("gs_set_options", ["string"], [JSON.stringify(o)]); },
+      on: function (event, fn) {
+        if (!listeners[event]) throw new Error("unknown event '" + event + "' (known: change)");
+        listeners[event].push(fn);
+        return api;
+      },
+      // The viewport rectangle (CSS pixels) of a value cell as the graph draws it.
+      cellRect: function (name, row, col) {
+        var r = JSON.parse(call("gs_cell_rect", ["string", "number", "number"], [String(name), row | 0, col | 0]));
+        if (!r.length) return null;
+        var b = canvas.getBoundingClientRect();
+        return { x: b.left + r[0], y: b.top + r[1], width: r[2], height: r[3] };
+      },
+      // A link that reopens this exact state.
+      link: function () {
+        return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values", [], []), settings);
+      },
+      canvas: canvas,
+      element: container,
+      showMessage: showMessage
+    };
+
+    // Settings: data-* attributes (embed) or the URL hash (full page), then options.
+    var settings = { lock: list(config.lock), hide: list(config.hide), grads: list(config.grads),
+                     step: config.step === true || config.step === "1" || config.step === "true" };
+    var program = config.program || null;
+    var example = config.example || null;
+    var problems = [];
+    if (config.useHash && location.hash.length > 1) {
+      try {
+        var h = parseHash(location.hash);
+        if (h.program !== undefined) program = h.program;
+        if (h.example) example = h.example;
+        if (h.lock !== undefined) settings.lock = list(h.lock);
+        if (h.hide !== undefined) settings.hide = list(h.hide);
+        if (h.grads !== undefined) settings.grads = list(h.grads);
+        if (h.step !== undefined) settings.step = h.step === "1" || h.step === "true";
+      } catch (e) {
+        problems.push("This link is broken, so the default example is shown instead: " + e.message + ".");
+      }
+    } else if (config.useStorage) {
+      try {
+        var saved = localStorage.getItem(STORAGE_KEY);
+        if (saved) {
+          var st = JSON.parse(saved);
+          if (typeof st.program !== "string") throw new Error("it has no program text");
+          program = st.program;
+        }
+      } catch (e) {
+        // Keep the unreadable state aside rather than dropping it silently.
+        try { localStorage.setItem(STORAGE_KEY + ":unreadable", localStorage.getItem(STORAGE_KEY)); } catch (e2) {}
+        problems.push("The state saved by an earlier visit could not be read (" + e.message +
+                      "); it was kept aside under '" + STORAGE_KEY + ":unreadable'.");
+      }
+    }
+
+    var persistTimer = null;
+    function persist() {
+      if (!config.useHash && !config.useStorage) return;
+      clearTimeout(persistTimer);
+      persistTimer = setTimeout(function () {
+        var text = call("gs_program_with_values", [], []);
+        if (config.useStorage) {
+          try { localStorage.setItem(STORAGE_KEY, JSON.stringify({ version: 1, program: text })); } catch (e) {}
+        }
+        if (config.useHash) history.replaceState(null, "", buildHash(text, settings));
+      }, 150);
+    }
+
+    loadFactory().then(function (parts) {
+      var factory = parts[0], wasm = parts[1], font = parts[2];
+      return factory({
+        canvas: canvas,
+        instantiateWasm: function (imports, done) {
+          WebAssembly.instantiate(wasm, imports).then(function (inst) { done(inst, wasm); });
+          return {};
+        },
+        print: function (t) { console.log("gradscope: " + t); },
+        printErr: function (t) { console.warn("gradscope: " + t); },
+        onGradscopeReady: function () {
+          loading.style.display = "none";
+          readyResolve(api);
+        },
+        onGradscopeChange: function () {
+          if (!started) return;
+          persist();
+          listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
+        }
+      }).then(function (m) { return { m: m, font: font }; });
+    }).then(function (r) {
+      module = r.m;
+      var fontPtr = 0, fontLen = 0;
+      if (r.font) {
+        fontLen = r.font.byteLength;
+        fontPtr = module._malloc(fontLen);
+        module.HEAPU8.set(new Uint8Array(r.font), fontPtr);
+      }
+      var rect = container.getBoundingClientRect();
+      var w = Math.max(200, Math.round(rect.width)), hgt = Math.max(150, Math.round(rect.height));
+      var ok = module.ccall("gs_start", "number", ["number", "number", "number", "number", "number", "number"],
+                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0]);
+      if (!ok) throw new Error("the WebGL2 context could not be created");
+      if (example && !program) {
+        if (!module.ccall("gs_load_example", "number", ["string"], [example]))
+          problems.push("There is no example named '" + example + "'; showing the default example.");
+      }
+      if (program !== null) {
+        var errs = api.setProgram(program);
+        if (errs.length) problems.push("The program has an error (it is kept in the editor; the graph shows the " +
+                                       "default example until it is fixed):\n" + errs[0].text);
+      }
+      var optErr = api.setOptions({ lock: settings.lock, hide: settings.hide, grads: settings.grads,
+                                    step: settings.step });
+      if (optErr) problems.push("Ignored options: " + optErr + ".");
+      if (problems.length) showMessage(problems.join("\n"), true);
+      started = true;
+      if (typeof ResizeObserver !== "undefined") {
+        new ResizeObserver(function () {
+          var b = container.getBoundingClientRect();
+          module.ccall("gs_resize", null, ["number", "number"], [Math.round(b.width), Math.round(b.height)]);
+        }).observe(container);
+      }
+      persist();
+    }).catch(function (e) {
+      loading.style.display = "flex";
+      loading.style.color = "#8a1c1c";
+      loading.textContent = "gradscope could not start: " + e.message;
+      readyReject(e);
+    });
+    ready.catch(function () {});
+    container.gradscope = api;
+    return api;
+  }
+
+  function scan() {
+    var nodes = document.querySelectorAll("div.gradscope");
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      if (el.gradscope) continue;
+      var d = el.dataset;
+      var text = d.program || (el.textContent.trim() ? el.textContent : null);
+      create(el, { program: text, example: d.example, lock: d.lock, hide: d.hide, grads: d.grads,
+                   step: d.step, height: d.height });
+    }
+  }
+
+  window.Gradscope = { create: create, scan: scan, encodeText: encodeText, decodeText: decodeText };
+  if (!(script && script.hasAttribute("data-manual"))) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
+    else scan();
+  }
+})();
