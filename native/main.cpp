@@ -158,6 +158,13 @@ int main(int argc, char** argv) {
     if (quit) break;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    // The backend reads the X server's global pointer, which XTEST-driven input (xdotool,
+    // remote desktops) can leave stale; inside the window SDL's own position is exact.
+    if (SDL_GetMouseFocus() == window) {
+      int mx = 0, my = 0;
+      SDL_GetMouseState(&mx, &my);
+      ImGui::GetIO().MousePos = ImVec2(float(mx), float(my));
+    }
     ImGui::NewFrame();
     gs::ui::frame(state, platform);
     ImGui::Render();

@@ -179,7 +179,11 @@ void init(AppState& s, const InitOptions& opt) {
   ImGuiIO& io = ImGui::GetIO();
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.IniFilename = nullptr;
-  float size = 15.0f * opt.scale;
+  // Rasterize at the device's pixel density and draw at 1/ratio, so text stays sharp on
+  // high-DPI screens while sizes stay in CSS pixels.
+  float ratio = std::max(1.0f, opt.pixel_ratio);
+  io.FontGlobalScale = 1.0f / ratio;
+  float size = 15.0f * opt.scale * ratio;
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   if (opt.font_data && opt.font_data_size > 0) {
@@ -188,7 +192,7 @@ void init(AppState& s, const InitOptions& opt) {
   } else if (!opt.font_path.empty() && io.Fonts->AddFontFromFileTTF(opt.font_path.c_str(), size, &cfg)) {
   } else {
     ImFontConfig def;
-    def.SizePixels = 13.0f * opt.scale;
+    def.SizePixels = 13.0f * opt.scale * ratio;
     io.Fonts->AddFontDefault(&def);
   }
   apply_theme(s.dark);

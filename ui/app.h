@@ -18,7 +18,8 @@ struct Platform {
 };
 
 struct InitOptions {
-  float scale = 1.0f;              // high-DPI scale (1 = 96 dpi)
+  float scale = 1.0f;              // high-DPI scale of sizes (desktop: dpi / 96)
+  float pixel_ratio = 1.0f;        // browser devicePixelRatio: fonts rasterized this much finer
   std::string font_path;           // a TTF; empty uses ImGui's built-in font
   const void* font_data = nullptr; // or a TTF in memory (not copied; must outlive ImGui)
   int font_data_size = 0;
