@@ -96,7 +96,7 @@ void menu_bar(AppState& s, Platform& p) {
     if (p.save && ImGui::MenuItem("Save as...")) g_open_save = true;
     ImGui::EndMenu();
   }
-  if (s.options.show_editor && ImGui::BeginMenu("Examples")) {
+  if (panel_visible(s, "editor") && ImGui::BeginMenu("Examples")) {
     for (const Example& e : examples())
       if (ImGui::MenuItem(e.name, nullptr, s.example == e.name)) load_example(s, e.name);
     ImGui::EndMenu();
@@ -207,27 +207,29 @@ void frame(AppState& s, Platform& p) {
   ImGui::SetNextWindowSize(vp->WorkSize);
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
-  if (s.options.show_menu) flags |= ImGuiWindowFlags_MenuBar;
+  const bool show_menu = panel_visible(s, "menu");
+  if (show_menu) flags |= ImGuiWindowFlags_MenuBar;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
   ImGui::Begin("gradscope", nullptr, flags);
   ImGui::PopStyleVar();
   shortcuts(s, p);
-  if (s.options.show_menu) menu_bar(s, p);
+  if (show_menu) menu_bar(s, p);
 
   const float width = ImGui::GetContentRegionAvail().x;
   const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing();
-  const bool left = s.options.show_editor || s.options.show_inputs;
-  const bool right = s.options.show_side && width > 700;
+  const bool show_editor = panel_visible(s, "editor"), show_inputs = panel_visible(s, "inputs");
+  const bool left = show_editor || show_inputs;
+  const bool right = panel_visible(s, "side") && width > 700;
   const float left_w = left ? std::clamp(width * 0.22f, 230.f, 400.f) : 0;
   const float right_w = right ? std::clamp(width * 0.24f, 250.f, 440.f) : 0;
 
   if (left) {
     ImGui::BeginChild("left", ImVec2(left_w, height), true);
-    if (s.options.show_editor) {
+    if (show_editor) {
       ImGui::TextDisabled("Program");
       program_panel(s);
     }
-    if (s.options.show_inputs) {
+    if (show_inputs) {
       ImGui::Spacing();
       ImGui::TextDisabled("Inputs");
       ImGui::Separator();
@@ -244,10 +246,14 @@ void frame(AppState& s, Platform& p) {
     ImGui::SameLine();
     ImGui::BeginChild("right", ImVec2(right_w, height), true);
     if (ImGui::BeginTabBar("side")) {
+      // With an exercise the questions come first; without one the tab is for making one.
+      const bool exercise = s.exercise.active();
+      if (exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
       if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
       if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
       if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
+      if (!exercise_pending(s) && ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
+      if (!exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
       ImGui::EndTabBar();
     }
     ImGui::EndChild();

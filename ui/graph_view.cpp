@@ -242,10 +242,10 @@ void graph_view(AppState& s) {
         dl->AddText(font, fs * 0.9f, P(c.x + kPad, c.y + c.value_y - kLabelH + 1), pal.text_dim, "value");
       }
     }
-    bool known = !stepping || s.stepper.value_known(id);
+    bool known = (!stepping || s.stepper.value_known(id)) && !is_hidden(s, id, false);
     draw_matrix(id, n.value, c, c.value_y + c.y, false, known, false);
     if (n.kind != NodeKind::Constant && s.show_gradients) {
-      bool show = shows_gradient(s, id);
+      bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
       GradState gs_ = stepping ? s.stepper.grad_state(id) : GradState::Final;
       if (text_visible) {
         std::string label = "d" + g.node(g.output).name + "/d" + n.name + (show ? "" : "  (hidden)") +
@@ -303,8 +303,12 @@ void graph_view(AppState& s) {
   if (hovered_node >= 0 && g_drag.node < 0) {
     const Node& n = g.node(hovered_node);
     double v = hovered_grad ? n.grad(hovered_row, hovered_col) : n.value(hovered_row, hovered_col);
+    bool hidden = is_hidden(s, hovered_node, hovered_grad) || (hovered_grad && !shows_gradient(s, hovered_node)) ||
+                  (stepping && (hovered_grad ? s.stepper.grad_state(hovered_node) == GradState::Unknown
+                                             : !s.stepper.value_known(hovered_node)));
     std::string what = (hovered_grad ? "d" + g.node(g.output).name + "/d" + n.name : n.name) + "[" +
-                       std::to_string(hovered_row) + "][" + std::to_string(hovered_col) + "] = " + format_number(v);
+                       std::to_string(hovered_row) + "][" + std::to_string(hovered_col) + "] = " +
+                       (hidden ? std::string("?") : format_number(v));
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(what.c_str());
     if (editable_hover) ImGui::TextDisabled("drag left/right to change (Shift: fine, Ctrl: coarse); double-click to type");

@@ -191,13 +191,16 @@ void inspector_panel(AppState& s) {
   const Node& n = g.node(s.selected);
   const std::string f = g.node(g.output).name;
   ImGui::Text("%s  %s", n.name.c_str(), to_string(n.shape()).c_str());
+  const bool value_hidden = is_hidden(s, s.selected, false), grad_hidden = is_hidden(s, s.selected, true);
   if (n.kind == NodeKind::Input) ImGui::TextDisabled("an input: drag its entries, or type them in the Inputs panel");
   else if (n.kind == NodeKind::Constant) ImGui::TextDisabled("a constant from the program text");
   else ImGui::TextWrapped("%s", fill_template(g, s.selected, n.op->formula).c_str());
   section("value");
-  matrix_table("value", n.value, s.dark);
+  if (value_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
+  else matrix_table("value", n.value, s.dark);
   section(("gradient d" + f + "/d" + n.name).c_str());
-  matrix_table("grad", n.grad, s.dark);
+  if (grad_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
+  else matrix_table("grad", n.grad, s.dark);
   if (n.kind != NodeKind::Op) {
     // Which ops send gradient here.
     for (size_t j = 0; j < g.nodes.size(); ++j)
@@ -223,7 +226,8 @@ void inspector_panel(AppState& s) {
     gin[k] = &contribution;
     n.op->vjp(in, n.attr, n.value, n.grad, gin);
     ImGui::Text("d%s (from %s) =", src.name.c_str(), n.name.c_str());
-    matrix_table("contribution", contribution, s.dark);
+    if (is_hidden(s, n.inputs[k], true) || grad_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
+    else matrix_table("contribution", contribution, s.dark);
     ImGui::PopID();
   }
   section("why");

@@ -12,6 +12,9 @@ void inspector_panel(AppState& s);
 void check_panel(AppState& s);
 void train_panel(AppState& s);
 void export_panel(AppState& s);
+void exercise_panel(AppState& s);  // ui/exercise_panel.cpp
+// True while some exercise question is unanswered (answers must not leak through exports).
+bool exercise_pending(const AppState& s);
 
 // "d{0} += d{out} @ {1}^T" with the node's names filled in ("dW += dZ @ x^T"), or with
 // each operand replaced by its shape when `shapes` is true.

@@ -16,9 +16,20 @@ bool set_program(AppState& s, const std::string& text, const std::string& exampl
     s.error = g.error();
     return false;
   }
+  auto ex = parse_exercise(text, g.value());
+  if (!ex) {  // the program is fine but its exercise lines are not: same treatment as an error
+    s.error = ex.error();
+    return false;
+  }
   bool same_layout = s.graph.nodes.size() == g.value().nodes.size();
   s.graph = std::move(g.value());
   s.error.reset();
+  bool same_questions = ex.value().questions.size() == s.exercise.questions.size();
+  for (size_t i = 0; same_questions && i < ex.value().questions.size(); ++i)
+    same_questions = ex.value().questions[i].node == s.exercise.questions[i].node &&
+                     ex.value().questions[i].gradient == s.exercise.questions[i].gradient;
+  s.exercise = std::move(ex.value());
+  if (!same_questions) s.answers.assign(s.exercise.questions.size(), Answer{});
   if (s.selected >= int(s.graph.nodes.size())) s.selected = -1;
   if (!same_layout) s.fit_pending = true;
   if (s.stepper.active()) s.stepper.start(s.graph);
@@ -41,7 +52,46 @@ bool load_example(AppState& s, const std::string& name) {
 }
 
 bool is_locked(const AppState& s, const std::string& input) {
-  return s.options.locked.count("*") > 0 || s.options.locked.count(input) > 0;
+  return s.options.locked.count("*") > 0 || s.options.locked.count(input) > 0 ||
+         s.exercise.locked.count("*") > 0 || s.exercise.locked.count(input) > 0;
+}
+
+bool panel_visible(const AppState& s, const char* panel) {
+  std::string p = panel;
+  bool page = p == "editor" ? s.options.show_editor : p == "inputs" ? s.options.show_inputs
+              : p == "side" ? s.options.show_side : p == "menu" ? s.options.show_menu : true;
+  return page && s.exercise.hidden_panels.count(p) == 0;
+}
+
+bool is_hidden(const AppState& s, int node, bool gradient) {
+  if (node < 0 || node >= int(s.graph.nodes.size())) return false;
+  const std::string& name = s.graph.node(node).name;
+  for (size_t q = 0; q < s.exercise.questions.size(); ++q) {
+    const Question& question = s.exercise.questions[q];
+    if (question.node == name && question.gradient == gradient && !(q < s.answers.size() && s.answers[q].done()))
+      return true;
+  }
+  return false;
+}
+
+void check_answer(AppState& s, size_t q) {
+  if (q >= s.exercise.questions.size() || q >= s.answers.size()) return;
+  const Question& question = s.exercise.questions[q];
+  int id = s.graph.find(question.node);
+  if (id < 0) return;
+  const Matrix& truth = question.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
+  Answer& a = s.answers[q];
+  a.cells.resize(size_t(truth.size()));
+  Matrix typed(truth.rows(), truth.cols());
+  for (Eigen::Index r = 0; r < truth.rows(); ++r)
+    for (Eigen::Index c = 0; c < truth.cols(); ++c) {
+      const std::string& cell = a.cells[size_t(r * truth.cols() + c)];
+      auto m = parse_matrix(cell);
+      typed(r, c) = m && m.value().size() == 1 ? m.value()(0, 0) : std::nan("");
+    }
+  a.marked = mark_answer(typed, truth, s.exercise.tolerance);
+  a.checked = true;
+  ++s.revision;
 }
 
 bool shows_gradient(const AppState& s, int node) {

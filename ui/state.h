@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/compile.h"
+#include "core/exercise.h"
 #include "core/graph.h"
 #include "ui/stepper.h"
 
@@ -35,6 +36,15 @@ struct Training {
 
 struct CellRect { float x = 0, y = 0, w = 0, h = 0; bool visible = false; };
 
+// A student's work on one exercise question.
+struct Answer {
+  std::vector<std::string> cells;  // what was typed, row-major
+  Marked marked;                   // set by Check
+  bool checked = false;
+  bool revealed = false;
+  bool done() const { return revealed || marked.all(); }
+};
+
 struct AppState {
   std::string program;               // the editor's text: may not compile
   std::string example;               // the example it came from, "" if typed
@@ -43,6 +53,8 @@ struct AppState {
   Options options;
   Training training;
   Stepper stepper;
+  Exercise exercise;                 // from the program's "#!" lines; inactive if none
+  std::vector<Answer> answers;       // one per exercise question
   int selected = -1;                 // node shown in the inspector
   bool show_gradients = true;
   bool dark = false;
@@ -68,6 +80,12 @@ Result<bool> set_input_value(AppState& s, const std::string& name, const Matrix&
 // After values change: recompute, rewrite the editor text, bump the revision.
 void values_changed(AppState& s);
 bool is_locked(const AppState& s, const std::string& input);
+// Whether a panel is shown: the page's options and the exercise's "#! hide" both apply.
+bool panel_visible(const AppState& s, const char* panel);
+// True while an exercise question about this value or gradient is unanswered.
+bool is_hidden(const AppState& s, int node, bool gradient);
+// Checks the typed answer of question q against the current truth.
+void check_answer(AppState& s, size_t q);
 bool shows_gradient(const AppState& s, int node);
 // Fills every unlocked input with random values (normal, sd 1, seeded) keeping shapes.
 void randomize_inputs(AppState& s, unsigned seed);
