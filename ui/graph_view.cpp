@@ -142,13 +142,14 @@ void graph_view(AppState& s) {
   dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), pal.canvas_bg);
 
   std::vector<CardLayout> cards = layout_graph(s);
-  if (s.fit_pending) {  // fit the whole graph into the canvas, zoom at most 1.4
+  if (s.fit_pending) {  // fit the graph into the canvas, but never below readable text
     float max_x = 0, max_y = 0;
     for (const auto& c : cards) max_x = std::max(max_x, c.x + c.w), max_y = std::max(max_y, c.y + c.h);
     float z = std::min({(size.x - 40) / std::max(max_x, 1.f), (size.y - 70) / std::max(max_y, 1.f), 1.4f});
-    s.zoom = std::max(0.2f, z);
-    s.pan_x = (size.x - max_x * s.zoom) / 2;
-    s.pan_y = std::max(20.f, (size.y - 40 - max_y * s.zoom) / 2);
+    s.zoom = std::max(0.6f, z);
+    // Centre what fits; start at the top left of what does not (drag or zoom to see the rest).
+    s.pan_x = max_x * s.zoom <= size.x - 40 ? (size.x - max_x * s.zoom) / 2 : 16.f;
+    s.pan_y = max_y * s.zoom <= size.y - 70 ? std::max(20.f, (size.y - 40 - max_y * s.zoom) / 2) : 12.f;
     s.fit_pending = false;
   }
   const float z = s.zoom;

@@ -135,6 +135,29 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
   return gs::web::out("");
 }
 
+// The accessible text view's data: every named node with its value and gradient, except
+// what an exercise still asks for (null, with "hidden" set).
+EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
+  auto& s = state();
+  const gs::Graph& g = s.graph;
+  auto j = nlohmann::json::parse(gs::graph_json(g));
+  nlohmann::json nodes = nlohmann::json::array();
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].kind == gs::NodeKind::Constant) continue;
+    nlohmann::json n = j["nodes"][i];
+    bool hide_value = gs::ui::is_hidden(s, int(i), false);
+    bool hide_grad = gs::ui::is_hidden(s, int(i), true) || !gs::ui::shows_gradient(s, int(i));
+    if (hide_value) n["value"] = nullptr;
+    if (hide_grad) n["grad"] = nullptr;
+    n["hidden_value"] = hide_value;
+    n["hidden_grad"] = hide_grad;
+    n["locked"] = g.nodes[i].kind == gs::NodeKind::Input && gs::ui::is_locked(s, g.nodes[i].name);
+    nodes.push_back(std::move(n));
+  }
+  return gs::web::out(nlohmann::json{{"output", j["output"]}, {"nodes", nodes},
+                                     {"error", s.error ? s.error->format("program") : ""}}.dump());
+}
+
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
 
 }  // extern "C"

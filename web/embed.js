@@ -98,6 +98,65 @@
     return null;
   }
 
+  // --- the accessible text view: the graph as HTML tables, kept in step with the canvas ---
+  var SR_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
+  var PANEL = "position:absolute;top:0;right:0;bottom:0;width:min(460px,100%);overflow:auto;background:#fff;" +
+    "color:#111;border-left:1px solid #bbb;padding:10px 14px;font:14px/1.4 sans-serif;z-index:3;box-sizing:border-box;";
+
+  function matrixTable(caption, m) {
+    var t = document.createElement("table");
+    t.style.cssText = "border-collapse:collapse;margin:2px 0 8px;font:13px monospace;";
+    var cap = document.createElement("caption");
+    cap.textContent = caption;
+    cap.style.cssText = "text-align:left;font:12px sans-serif;color:#555;white-space:nowrap;";
+    t.appendChild(cap);
+    m.forEach(function (row, r) {
+      var tr = document.createElement("tr");
+      row.forEach(function (v, c) {
+        var td = document.createElement("td");
+        td.textContent = v === null ? "nan/inf" : String(v);
+        td.setAttribute("aria-label", caption + " row " + (r + 1) + " column " + (c + 1) + ": " + td.textContent);
+        td.style.cssText = "border:1px solid #ccc;padding:1px 6px;text-align:right;";
+        tr.appendChild(td);
+      });
+      t.appendChild(tr);
+    });
+    return t;
+  }
+
+  function renderTextView(body, data) {
+    body.textContent = "";
+    var out = data.nodes.filter(function (n) { return n.name === data.output; })[0];
+    var summary = document.createElement("p");
+    summary.setAttribute("aria-live", "polite");
+    summary.className = "gradscope-text-summary";
+    summary.textContent = out ? "Output " + out.name + " = " + (out.value ? out.value[0][0] : "hidden") : "";
+    body.appendChild(summary);
+    if (data.error) {
+      var err = document.createElement("pre");
+      err.setAttribute("role", "alert");
+      err.style.cssText = "color:#8a1c1c;white-space:pre-wrap;";
+      err.textContent = data.error;
+      body.appendChild(err);
+    }
+    data.nodes.forEach(function (n) {
+      var sec = document.createElement("section");
+      sec.className = "gradscope-text-node";
+      sec.dataset.node = n.name;
+      var h = document.createElement("h3");
+      h.style.cssText = "font-size:15px;margin:10px 0 2px;";
+      h.textContent = n.name + (n.op === "input" ? " (input" + (n.locked ? ", locked" : "") + ")" : " = " + n.expr) +
+        ", shape " + n.shape[0] + " by " + n.shape[1];
+      sec.appendChild(h);
+      if (n.value) sec.appendChild(matrixTable("value of " + n.name, n.value));
+      else { var pv = document.createElement("p"); pv.textContent = "value of " + n.name + ": hidden"; sec.appendChild(pv); }
+      var gname = "d" + data.output + "/d" + n.name;
+      if (n.grad) sec.appendChild(matrixTable("gradient " + gname, n.grad));
+      else { var pg = document.createElement("p"); pg.textContent = "gradient " + gname + ": hidden"; sec.appendChild(pg); }
+      body.appendChild(sec);
+    });
+  }
+
   // --- one instance -------------------------------------------------------------------
   function create(container, config) {
     config = config || {};
@@ -125,10 +184,57 @@
     loading.style.cssText = "position:absolute;inset:0;display:flex;align-items:center;justify-content:center;" +
       "font:15px sans-serif;color:#555;background:#f5f5f3;";
     loading.textContent = "Loading gradscope...";
+    // The text view: always in the page for screen readers; "Text view" shows it on screen,
+    // with the program in a plain textarea (on-screen keyboards and copy/paste work there).
+    var textView = document.createElement("section");
+    textView.className = "gradscope-text";
+    textView.setAttribute("aria-label", "gradscope text view: every node's value and gradient");
+    textView.style.cssText = SR_ONLY;
+    var textHead = document.createElement("div");
+    var textLabel = document.createElement("label");
+    textLabel.textContent = "Program (edit here or on the canvas)";
+    textLabel.style.cssText = "display:block;font-weight:bold;margin-bottom:4px;";
+    var textArea = document.createElement("textarea");
+    textArea.className = "gradscope-text-program";
+    textArea.spellcheck = false;
+    textArea.rows = 9;
+    textArea.style.cssText = "width:100%;box-sizing:border-box;font:13px monospace;";
+    textLabel.appendChild(textArea);
+    textHead.appendChild(textLabel);
+    var textBody = document.createElement("div");
+    textView.appendChild(textHead);
+    textView.appendChild(textBody);
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "gradscope-text-toggle";
+    toggle.textContent = "Text view";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.style.cssText = "position:absolute;right:6px;bottom:4px" +
+      ";z-index:4;font:12px sans-serif;padding:2px 8px;";
+    toggle.onclick = function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      textView.style.cssText = open ? PANEL : SR_ONLY;
+      toggle.textContent = open ? "Close text view" : "Text view";
+    };
+    var typing = null;
+    textArea.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(function () { if (module) api.setProgram(textArea.value); }, 300);
+    });
+
     container.textContent = "";
     container.appendChild(canvas);
     container.appendChild(loading);
     container.appendChild(status);
+    container.appendChild(textView);
+    container.appendChild(toggle);
+
+    function refreshTextView() {
+      if (!module) return;
+      renderTextView(textBody, JSON.parse(call("gs_text_view_json", [], [])));
+      if (document.activeElement !== textArea) textArea.value = call("gs_program", [], []);
+    }
 
     function showMessage(text, isError) {
       status.textContent = text;
@@ -185,6 +291,7 @@
       link: function () {
         return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values", [], []), settings);
       },
+      textView: function () { return JSON.parse(call("gs_text_view_json", [], [])); },
       canvas: canvas,
       element: container,
       showMessage: showMessage
@@ -254,6 +361,7 @@
         onGradscopeChange: function () {
           if (!started) return;
           persist();
+          refreshTextView();
           listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
         }
       }).then(function (m) { return { m: m, font: font }; });
@@ -284,6 +392,7 @@
       if (optErr) problems.push("Ignored options: " + optErr + ".");
       if (problems.length) showMessage(problems.join("\n"), true);
       started = true;
+      refreshTextView();
       if (typeof ResizeObserver !== "undefined") {
         new ResizeObserver(function () {
           var b = container.getBoundingClientRect();
