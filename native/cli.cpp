@@ -14,6 +14,7 @@
 
 #include "../core/compile.h"
 #include "../core/examples.h"
+#include "../core/export.h"
 #include "../core/gradcheck.h"
 #include "../core/serialize.h"
 
@@ -157,12 +158,29 @@ int check_command(const std::string& file, const std::string& example, const std
   return report.passed(tolerance) ? 0 : kOtherFailure;
 }
 
+int export_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
+                   const std::string& to) {
+  Source src;
+  if (!load(file, example, src)) return kOtherFailure;
+  Overrides overrides;
+  if (!parse_sets(sets, overrides)) return kProgramError;
+  auto g = compile(src.text, overrides);
+  if (!g) {
+    std::cerr << g.error().format(src.label) << "\n";
+    return kProgramError;
+  }
+  if (to == "numpy") std::cout << export_numpy(g.value());
+  else if (to == "pytorch") std::cout << export_pytorch(g.value());
+  else std::cout << g.value().program_text();
+  return 0;
+}
+
 }  // namespace
 
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   std::string a = argv[1];
-  return a == "eval" || a == "check" || a == "examples" || a == "--help" || a == "-h" || a == "--version";
+  return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "--help" || a == "-h" || a == "--version";
 }
 
 int run_cli(int argc, char** argv) {
@@ -188,6 +206,14 @@ int run_cli(int argc, char** argv) {
   check->add_flag("--json", json, "print one JSON object instead of text");
   check->add_option("--tolerance", tolerance, "largest relative error that passes (default 1e-6)");
 
+  std::string to = "pytorch";
+  auto* exp = app.add_subcommand("export", "print the program with its values as runnable PyTorch or NumPy code");
+  exp->add_option("file", file, "program file, or - for standard input");
+  exp->add_option("--example", example, "use a built-in example instead of a file");
+  exp->add_option("--set", sets, "override an input: NAME=MATRIX");
+  exp->add_option("--to", to, "pytorch (default), numpy, or program (the text with --set values written in)")
+      ->check(CLI::IsMember({"pytorch", "numpy", "program"}));
+
   auto* list = app.add_subcommand("examples", "list the built-in examples");
 
   try {
@@ -197,6 +223,7 @@ int run_cli(int argc, char** argv) {
   }
   if (eval->parsed()) return eval_command(file, example, sets, json);
   if (check->parsed()) return check_command(file, example, sets, json, tolerance);
+  if (exp->parsed()) return export_command(file, example, sets, to);
   if (list->parsed()) {
     for (const Example& e : examples()) std::printf("%-10s %s\n", e.name, e.title);
     return 0;
