@@ -8,6 +8,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -148,13 +149,24 @@ int main(int argc, char** argv) {
   for (int frame = 1; ; ++frame) {
     SDL_Event event;
     bool quit = false;
+    // ImGui 1.86 samples keys once per frame, so a key pressed and released within one
+    // frame would be lost: such a release waits for the next frame.
+    std::vector<SDL_Event> deferred;
+    std::vector<int> pressed;
     while (SDL_PollEvent(&event)) {
+      if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
+      if (event.type == SDL_KEYUP &&
+          std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
+        deferred.push_back(event);
+        continue;
+      }
       ImGui_ImplSDL2_ProcessEvent(&event);
       if (event.type == SDL_QUIT) quit = true;
       if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
           event.window.windowID == SDL_GetWindowID(window))
         quit = true;
     }
+    for (SDL_Event& e : deferred) SDL_PushEvent(&e);
     if (quit) break;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();

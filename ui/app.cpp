@@ -74,8 +74,9 @@ void shortcuts(AppState& s, Platform& p) {
   if (letter_pressed('F')) s.fit_pending = true;
   if (letter_pressed('S') && !s.stepper.active()) s.stepper.start(s.graph);
   if (s.stepper.active()) {
-    if (key_pressed(ImGuiKey_RightArrow)) s.stepper.next(s.graph);
-    if (key_pressed(ImGuiKey_LeftArrow)) s.stepper.prev(s.graph);
+    // N / B always step; the arrows do too unless keyboard navigation is moving the focus.
+    if (letter_pressed('N') || (!io.NavVisible && key_pressed(ImGuiKey_RightArrow))) s.stepper.next(s.graph);
+    if (letter_pressed('B') || (!io.NavVisible && key_pressed(ImGuiKey_LeftArrow))) s.stepper.prev(s.graph);
     if (key_pressed(ImGuiKey_Space, false)) s.stepper.playing = !s.stepper.playing;
     if (key_pressed(ImGuiKey_Escape, false)) s.stepper.stop();
   }
@@ -165,7 +166,7 @@ void help_window() {
     ImGui::BulletText("Double-click an input entry to type a value");
     ImGui::BulletText("Drag the background to pan, mouse wheel to zoom, F to fit");
     ImGui::BulletText("Click a node to inspect it: value, gradient, chain rule");
-    ImGui::BulletText("S: step through; Left/Right: step; Space: play/pause; Esc: stop");
+    ImGui::BulletText("S: step through; N / B (or Right / Left): next / back; Space: play/pause; Esc: stop");
     ImGui::BulletText("G: show or hide gradients");
     ImGui::BulletText("Tab / arrows / Enter move between and use the panels' controls");
     ImGui::BulletText("Ctrl+S save, Ctrl+O open (desktop)");

@@ -9,6 +9,9 @@
 
 #include <SDL_opengles2.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "ui/app.h"
 #include "web/api.h"
 
@@ -18,8 +21,21 @@ SDL_Window* g_window = nullptr;
 gs::ui::Platform g_platform;  // no files in the browser: links and localStorage instead
 
 void frame() {
+  // ImGui 1.86 samples keys once per frame, so a key pressed and released within one frame
+  // would be lost: such a release waits for the next frame.
   SDL_Event event;
-  while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+  std::vector<SDL_Event> deferred;
+  std::vector<int> pressed;
+  while (SDL_PollEvent(&event)) {
+    if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
+    if (event.type == SDL_KEYUP &&
+        std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
+      deferred.push_back(event);
+      continue;
+    }
+    ImGui_ImplSDL2_ProcessEvent(&event);
+  }
+  for (SDL_Event& e : deferred) SDL_PushEvent(&e);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   // Headless browsers under virtual time can report no elapsed time; ImGui asserts on that.
