@@ -16,29 +16,8 @@ std::string question_text(const AppState& s, const Question& q) {
   return q.gradient ? "d" + f + "/d" + q.node : q.node;
 }
 
-// The chain-rule step that produces the asked quantity, with the numbers' names filled in.
 void reveal_step(const AppState& s, const Question& q) {
-  const Graph& g = s.graph;
-  int id = g.find(q.node);
-  const Node& n = g.node(id);
-  if (!q.gradient) {
-    if (n.kind == NodeKind::Op) ImGui::TextWrapped("%s", fill_template(g, id, n.op->formula).c_str());
-    return;
-  }
-  if (id == g.output) {
-    ImGui::TextWrapped("The output's gradient with respect to itself is 1.");
-    return;
-  }
-  for (size_t j = 0; j < g.nodes.size(); ++j)
-    for (int k = 0; k < g.nodes[j].arity(); ++k)
-      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain[k]) {
-        ImGui::BulletText("from %s = %s:", g.nodes[j].name.c_str(), g.nodes[j].expr.c_str());
-        ImGui::Indent();
-        ImGui::TextWrapped("%s", fill_template(g, int(j), g.nodes[j].op->chain[k]).c_str());
-        ImGui::TextDisabled("shapes: %s", fill_template(g, int(j), g.nodes[j].op->chain[k], true).c_str());
-        ImGui::TextWrapped("local derivative: %s", fill_template(g, int(j), g.nodes[j].op->local).c_str());
-        ImGui::Unindent();
-      }
+  for (const std::string& line : reveal_lines(s, q)) ImGui::TextWrapped("%s", line.c_str());
 }
 
 void question_block(AppState& s, size_t qi) {
@@ -159,6 +138,31 @@ void authoring(AppState& s) {
 }
 
 }  // namespace
+
+std::vector<std::string> reveal_lines(const AppState& s, const Question& q) {
+  std::vector<std::string> out;
+  const Graph& g = s.graph;
+  int id = g.find(q.node);
+  if (id < 0) return out;
+  const Node& n = g.node(id);
+  if (!q.gradient) {
+    if (n.kind == NodeKind::Op) out.push_back(fill_template(g, id, n.op->formula));
+    return out;
+  }
+  if (id == g.output) {
+    out.push_back("The output's gradient with respect to itself is 1.");
+    return out;
+  }
+  for (size_t j = 0; j < g.nodes.size(); ++j)
+    for (int k = 0; k < g.nodes[j].arity(); ++k)
+      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain[k]) {
+        out.push_back("from " + g.nodes[j].name + " = " + g.nodes[j].expr + ": " +
+                      fill_template(g, int(j), g.nodes[j].op->chain[k]));
+        out.push_back("  shapes: " + fill_template(g, int(j), g.nodes[j].op->chain[k], true));
+        out.push_back("  local derivative: " + fill_template(g, int(j), g.nodes[j].op->local));
+      }
+  return out;
+}
 
 bool exercise_pending(const AppState& s) {
   for (size_t q = 0; q < s.exercise.questions.size(); ++q)

@@ -13,6 +13,8 @@ void check_panel(AppState& s);
 void train_panel(AppState& s);
 void export_panel(AppState& s);
 void exercise_panel(AppState& s);  // ui/exercise_panel.cpp
+// The chain-rule step that produces an exercise question's quantity, as lines of text.
+std::vector<std::string> reveal_lines(const AppState& s, const Question& q);
 // True while some exercise question is unanswered (answers must not leak through exports).
 bool exercise_pending(const AppState& s);
 

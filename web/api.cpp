@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/serialize.h"
+#include "ui/panels.h"
 
 namespace gs::web {
 
@@ -156,6 +157,67 @@ EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
   }
   return gs::web::out(nlohmann::json{{"output", j["output"]}, {"nodes", nodes},
                                      {"error", s.error ? s.error->format("program") : ""}}.dump());
+}
+
+// The exercise as JSON: {"questions": [{"label", "node", "gradient", "shape", "checked",
+// "right", "correct", "total", "revealed", "answer" (only once answered or revealed), "step"}]}
+EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
+  auto& s = state();
+  nlohmann::json qs = nlohmann::json::array();
+  const std::string f = s.graph.node(s.graph.output).name;
+  for (size_t i = 0; i < s.exercise.questions.size() && i < s.answers.size(); ++i) {
+    const gs::Question& q = s.exercise.questions[i];
+    const gs::ui::Answer& a = s.answers[i];
+    int id = s.graph.find(q.node);
+    const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
+    nlohmann::json j = {{"label", q.gradient ? "d" + f + "/d" + q.node : q.node}, {"node", q.node},
+                        {"gradient", q.gradient}, {"shape", {truth.rows(), truth.cols()}},
+                        {"checked", a.checked}, {"correct", a.marked.correct}, {"total", a.marked.total},
+                        {"revealed", a.revealed}, {"done", a.done()}};
+    nlohmann::json right = nlohmann::json::array();
+    for (char r : a.marked.right) right.push_back(r != 0);
+    j["right"] = right;
+    nlohmann::json answer = nullptr;
+    if (a.done()) {
+      answer = nlohmann::json::array();
+      for (Eigen::Index r = 0; r < truth.rows(); ++r) {
+        nlohmann::json row = nlohmann::json::array();
+        for (Eigen::Index c = 0; c < truth.cols(); ++c) row.push_back(truth(r, c));
+        answer.push_back(row);
+      }
+    }
+    j["answer"] = answer;
+    j["step"] = a.revealed ? nlohmann::json(gs::ui::reveal_lines(s, q)) : nlohmann::json::array();
+    qs.push_back(std::move(j));
+  }
+  return gs::web::out(nlohmann::json{{"questions", qs}, {"tolerance", s.exercise.tolerance}}.dump());
+}
+
+// A prediction for question q (a JSON matrix), checked at once; returns "" or why not.
+EMSCRIPTEN_KEEPALIVE const char* gs_answer(int q, const char* matrix_json) {
+  auto& s = state();
+  if (q < 0 || size_t(q) >= s.answers.size()) return gs::web::out("there is no question " + std::to_string(q + 1));
+  auto m = gs::matrix_from_json(matrix_json);
+  if (!m) return gs::web::out(m.error().message);
+  const gs::Question& question = s.exercise.questions[size_t(q)];
+  const gs::Node& n = s.graph.node(s.graph.find(question.node));
+  if (gs::shape_of(m.value()) != n.shape())
+    return gs::web::out("the answer must have shape " + gs::to_string(n.shape()) + ", not " +
+                        gs::to_string(gs::shape_of(m.value())));
+  s.answers[size_t(q)].cells.clear();
+  for (Eigen::Index r = 0; r < m.value().rows(); ++r)
+    for (Eigen::Index c = 0; c < m.value().cols(); ++c)
+      s.answers[size_t(q)].cells.push_back(gs::format_number(m.value()(r, c)));
+  gs::ui::check_answer(s, size_t(q));
+  return gs::web::out("");
+}
+
+EMSCRIPTEN_KEEPALIVE const char* gs_reveal(int q) {
+  auto& s = state();
+  if (q < 0 || size_t(q) >= s.answers.size()) return gs::web::out("there is no question " + std::to_string(q + 1));
+  s.answers[size_t(q)].revealed = true;
+  ++s.revision;
+  return gs::web::out("");
 }
 
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }

@@ -291,6 +291,11 @@
       link: function () {
         return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values", [], []), settings);
       },
+      // Exercises: the questions with their marks; answer(q, matrix) checks a prediction
+      // (q counts from 0) and returns "" or why it was refused; reveal(q) shows the step.
+      exercise: function () { return JSON.parse(call("gs_exercise_json", [], [])); },
+      answer: function (q, matrix) { return call("gs_answer", ["number", "string"], [q | 0, JSON.stringify(matrix)]); },
+      reveal: function (q) { return call("gs_reveal", ["number"], [q | 0]); },
       textView: function () { return JSON.parse(call("gs_text_view_json", [], [])); },
       canvas: canvas,
       element: container,
