@@ -11,14 +11,17 @@ namespace gs::ui {
 bool set_program(AppState& s, const std::string& text, const std::string& example) {
   s.program = text;
   s.example = example;
+  // A failed compile is still a change (of the text and the error), so it is saved and shown.
   auto g = compile(text);
   if (!g) {
     s.error = g.error();
+    ++s.revision;
     return false;
   }
   auto ex = parse_exercise(text, g.value());
   if (!ex) {  // the program is fine but its exercise lines are not: same treatment as an error
     s.error = ex.error();
+    ++s.revision;
     return false;
   }
   bool same_layout = s.graph.nodes.size() == g.value().nodes.size();

@@ -9,6 +9,7 @@
 
 #include "core/serialize.h"
 #include "ui/panels.h"
+#include "ui/theme.h"
 
 namespace gs::web {
 
@@ -132,6 +133,10 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
   s.options.show_side = !hide.count("side");
   s.options.show_menu = !hide.count("menu");
   if (j.value("step", false) && !s.stepper.active()) s.stepper.start(s.graph);
+  if (j.contains("dark") && j["dark"].is_boolean() && j["dark"].get<bool>() != s.dark) {
+    s.dark = j["dark"].get<bool>();
+    gs::ui::apply_theme(s.dark);
+  }
   ++s.revision;
   return gs::web::out("");
 }

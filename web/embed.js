@@ -87,7 +87,12 @@
       if (settings[k] && settings[k].length) parts.push(k + "=" + encodeURIComponent(settings[k].join(",")));
     });
     if (settings.step) parts.push("step=1");
+    if (settings.dark) parts.push("dark=1");
     return "#" + parts.join("&");
+  }
+
+  function savedState() {
+    try { return localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
   }
 
   function checkSupport() {
@@ -303,11 +308,13 @@
     };
 
     // Settings: data-* attributes (embed) or the URL hash (full page), then options.
+    function flag(v) { return v === true || v === "1" || v === "true"; }
     var settings = { lock: list(config.lock), hide: list(config.hide), grads: list(config.grads),
-                     step: config.step === true || config.step === "1" || config.step === "true" };
+                     step: flag(config.step), dark: flag(config.dark) };
     var program = config.program || null;
     var example = config.example || null;
     var problems = [];
+    var brokenLink = false;
     if (config.useHash && location.hash.length > 1) {
       try {
         var h = parseHash(location.hash);
@@ -316,11 +323,16 @@
         if (h.lock !== undefined) settings.lock = list(h.lock);
         if (h.hide !== undefined) settings.hide = list(h.hide);
         if (h.grads !== undefined) settings.grads = list(h.grads);
-        if (h.step !== undefined) settings.step = h.step === "1" || h.step === "true";
+        if (h.step !== undefined) settings.step = flag(h.step);
+        if (h.dark !== undefined) settings.dark = flag(h.dark);
       } catch (e) {
-        problems.push("This link is broken, so the default example is shown instead: " + e.message + ".");
+        brokenLink = true;
+        problems.push("This link is broken, so " +
+                      (config.useStorage && savedState() ? "your last session" : "the default example") +
+                      " is shown instead: " + e.message + ".");
       }
-    } else if (config.useStorage) {
+    }
+    if (config.useStorage && (!config.useHash || location.hash.length <= 1 || brokenLink)) {
       try {
         var saved = localStorage.getItem(STORAGE_KEY);
         if (saved) {
@@ -336,9 +348,13 @@
       }
     }
 
+    // Saving starts with the user's first change: opening a page (or a broken link) must never
+    // overwrite what an earlier visit saved.
+    var baseline = null;
     var persistTimer = null;
     function persist() {
       if (!config.useHash && !config.useStorage) return;
+      if (baseline === null || module.ccall("gs_revision", "number", [], []) === baseline) return;
       clearTimeout(persistTimer);
       persistTimer = setTimeout(function () {
         var text = call("gs_program_with_values", [], []);
@@ -393,10 +409,11 @@
                                        "default example until it is fixed):\n" + errs[0].text);
       }
       var optErr = api.setOptions({ lock: settings.lock, hide: settings.hide, grads: settings.grads,
-                                    step: settings.step });
+                                    step: settings.step, dark: settings.dark });
       if (optErr) problems.push("Ignored options: " + optErr + ".");
       if (problems.length) showMessage(problems.join("\n"), true);
       started = true;
+      baseline = module.ccall("gs_revision", "number", [], []);
       refreshTextView();
       if (typeof ResizeObserver !== "undefined") {
         new ResizeObserver(function () {
@@ -404,7 +421,6 @@
           module.ccall("gs_resize", null, ["number", "number"], [Math.round(b.width), Math.round(b.height)]);
         }).observe(container);
       }
-      persist();
     }).catch(function (e) {
       loading.style.display = "flex";
       loading.style.color = "#8a1c1c";
@@ -424,7 +440,7 @@
       var d = el.dataset;
       var text = d.program || (el.textContent.trim() ? el.textContent : null);
       create(el, { program: text, example: d.example, lock: d.lock, hide: d.hide, grads: d.grads,
-                   step: d.step, height: d.height });
+                   step: d.step, dark: d.dark, height: d.height });
     }
   }
 
