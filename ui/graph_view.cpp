@@ -12,7 +12,7 @@
 namespace gs::ui {
 namespace {
 
-constexpr float kPad = 8, kGapX = 48, kGapY = 26, kLabelH = 17, kHeaderH = 38;
+constexpr float kPad = 8, kGapX = 40, kGapY = 26, kLabelH = 17, kHeaderH = 38;
 constexpr int kMaxPrinted = 8;  // larger matrices draw as heatmaps without numbers
 
 bool is_constant(const Graph& g, int i) { return g.node(i).kind == NodeKind::Constant; }
@@ -58,16 +58,16 @@ std::vector<CardLayout> layout_graph(const AppState& s) {
       if (!is_constant(g, node.inputs[k])) depth[i] = std::max(depth[i], depth[size_t(node.inputs[k])] + 1);
     depth[i] = std::max(depth[i], 1);
   }
-  // Constants sit just left of their first consumer.
-  for (size_t i = 0; i < n; ++i) {
-    if (!is_constant(g, int(i))) continue;
+  // Inputs and constants sit just left of their first consumer, so a layer's weights stand
+  // beside the layer rather than all in the first column (the graph stays wide, not tall).
+  for (size_t i = n; i-- > 0;) {
+    if (g.nodes[i].kind == NodeKind::Op) continue;
     int d = 1 << 20;
     for (size_t j = i + 1; j < n; ++j)
       for (int k = 0; k < g.nodes[j].arity(); ++k)
         if (g.nodes[j].inputs[k] == int(i)) d = std::min(d, depth[j] - 1);
     depth[i] = d == (1 << 20) ? 0 : std::max(0, d);
   }
-
   const float font = ImGui::GetFontSize();
   std::vector<CardLayout> cards(n);
   for (size_t i = 0; i < n; ++i) {
@@ -76,7 +76,7 @@ std::vector<CardLayout> layout_graph(const AppState& s) {
     int rows = int(node.value.rows()), cols = int(node.value.cols());
     c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
     if (c.numbers) {
-      c.cell_w = std::max(font * 3.6f, 44.f);
+      c.cell_w = std::max(font * 3.2f, 40.f);
       c.cell_h = font + 6;
     } else {
       float cell = std::max(3.f, std::min(14.f, 220.f / float(std::max(rows, cols))));
@@ -146,7 +146,7 @@ void graph_view(AppState& s) {
     float max_x = 0, max_y = 0;
     for (const auto& c : cards) max_x = std::max(max_x, c.x + c.w), max_y = std::max(max_y, c.y + c.h);
     float z = std::min({(size.x - 40) / std::max(max_x, 1.f), (size.y - 70) / std::max(max_y, 1.f), 1.4f});
-    s.zoom = std::max(0.6f, z);
+    s.zoom = std::max(0.5f, z);
     // Centre what fits; start at the top left of what does not (drag or zoom to see the rest).
     s.pan_x = max_x * s.zoom <= size.x - 40 ? (size.x - max_x * s.zoom) / 2 : 16.f;
     s.pan_y = max_y * s.zoom <= size.y - 70 ? std::max(20.f, (size.y - 40 - max_y * s.zoom) / 2) : 12.f;

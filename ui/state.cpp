@@ -34,6 +34,10 @@ bool set_program(AppState& s, const std::string& text, const std::string& exampl
   s.exercise = std::move(ex.value());
   if (!same_questions) s.answers.assign(s.exercise.questions.size(), Answer{});
   if (s.selected >= int(s.graph.nodes.size())) s.selected = -1;
+  // Start the inspector on the first op: its chain rule is the notebook's first hand
+  // computation (dW = dZ x^T for the seed).
+  for (size_t i = 0; i < s.graph.nodes.size() && s.selected < 0; ++i)
+    if (s.graph.nodes[i].kind == NodeKind::Op) s.selected = int(i);
   if (!same_layout) s.fit_pending = true;
   if (s.stepper.active()) s.stepper.start(s.graph);
   s.training.history.clear();
@@ -46,12 +50,7 @@ bool load_example(AppState& s, const std::string& name) {
   if (!e) return false;
   s.selected = -1;
   s.fit_pending = true;
-  bool ok = set_program(s, e->source, name);
-  // Start the inspector on the first op that reads an input: its chain rule is the
-  // notebook's first hand computation (dW = dZ x^T for the seed).
-  for (size_t i = 0; ok && i < s.graph.nodes.size() && s.selected < 0; ++i)
-    if (s.graph.nodes[i].kind == NodeKind::Op) s.selected = int(i);
-  return ok;
+  return set_program(s, e->source, name);
 }
 
 bool is_locked(const AppState& s, const std::string& input) {
