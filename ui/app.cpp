@@ -15,6 +15,20 @@ namespace gs::ui {
 namespace {
 
 bool g_show_help = false;
+
+// What Save writes: the program with its current values, or, while the editor holds an
+// edit that does not compile, exactly what was typed (never the last good program over it).
+std::string text_to_save(const AppState& s) { return s.error ? s.program : s.graph.program_text(); }
+
+void save_to(AppState& s, Platform& p, const std::string& path) {
+  std::string why = p.save(path, text_to_save(s));
+  if (why.empty()) {
+    s.file_path = path;
+    s.status = "Saved " + path + (s.error ? " (with the error still in it)" : "");
+  } else {
+    s.status = "Not saved: " + why + " (your work is still here)";
+  }
+}
 char g_path[512] = "";
 bool g_open_save = false, g_open_open = false;
 
@@ -66,7 +80,7 @@ void shortcuts(AppState& s, Platform& p) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && letter_pressed('S') && p.save) {
     if (s.file_path.empty()) g_open_save = true;
-    else s.status = p.save(s.file_path, s.graph.program_text()).empty() ? "Saved " + s.file_path : "Save failed";
+    else save_to(s, p, s.file_path);
   }
   if (io.KeyCtrl && letter_pressed('O') && p.open) g_open_open = true;
   if (io.WantTextInput || io.KeyCtrl) return;
@@ -89,10 +103,7 @@ void menu_bar(AppState& s, Platform& p) {
     if (p.open && ImGui::MenuItem("Open...", "Ctrl+O")) g_open_open = true;
     if (p.save && ImGui::MenuItem("Save", "Ctrl+S")) {
       if (s.file_path.empty()) g_open_save = true;
-      else {
-        std::string why = p.save(s.file_path, s.graph.program_text());
-        s.status = why.empty() ? "Saved " + s.file_path : "Not saved: " + why;
-      }
+      else save_to(s, p, s.file_path);
     }
     if (p.save && ImGui::MenuItem("Save as...")) g_open_save = true;
     ImGui::EndMenu();
@@ -138,9 +149,7 @@ void file_popups(AppState& s, Platform& p) {
     if (go) {
       std::string path = g_path;
       if (which == 0) {
-        std::string why = p.save(path, s.graph.program_text());
-        s.status = why.empty() ? "Saved " + path : "Not saved: " + why + " (your work is still here)";
-        if (why.empty()) s.file_path = path;
+        save_to(s, p, path);
       } else {
         std::string text, why = p.open(path, text);
         if (why.empty()) {

@@ -243,7 +243,14 @@ void check_panel(AppState& s) {
   long long entries = 0;
   for (int id : s.graph.input_ids()) entries += s.graph.node(id).value.size();
   small = small && entries <= 400;
-  if (ImGui::Button("Check now") || (auto_run && small && checked_revision != s.revision)) {
+  // Each entry costs two forward passes: a large program is checked only on request, and a
+  // very large one not at all (it would freeze the window).
+  const bool affordable = entries <= 20000;
+  ImGui::BeginDisabled(!affordable);
+  bool now = ImGui::Button("Check now");
+  ImGui::EndDisabled();
+  if (!affordable) ImGui::TextDisabled("(%lld input entries: too many to check interactively; use gradscope check)", entries);
+  if ((now && affordable) || (auto_run && small && checked_revision != s.revision)) {
     Graph copy = s.graph;
     report = gradient_check(copy);
     checked_revision = s.revision;

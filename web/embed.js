@@ -337,7 +337,7 @@
         var saved = localStorage.getItem(STORAGE_KEY);
         if (saved) {
           var st = JSON.parse(saved);
-          if (typeof st.program !== "string") throw new Error("it has no program text");
+          if (!st || typeof st !== "object" || typeof st.program !== "string") throw new Error("it has no program text");
           program = st.program;
         }
       } catch (e) {
@@ -444,7 +444,8 @@
     }
   }
 
-  window.Gradscope = { create: create, scan: scan, encodeText: encodeText, decodeText: decodeText };
+  window.Gradscope = { create: create, scan: scan, encodeText: encodeText, decodeText: decodeText,
+                       parseHash: parseHash, buildHash: buildHash };
   if (!(script && script.hasAttribute("data-manual"))) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
     else scan();
