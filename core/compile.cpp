@@ -3,6 +3,8 @@
 #include "compile.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <memory>
 #include <set>
 
@@ -93,6 +95,7 @@ class Parser {
       auto rhs = multiplicative();
       if (!rhs) return rhs;
       lhs = binary(op, std::move(lhs.value()), std::move(rhs.value()));
+      if (ops_ > kMaxNodes) return fail(*op, too_many_nodes_message());
     }
     return lhs;
   }
@@ -105,6 +108,7 @@ class Parser {
       auto rhs = unary();
       if (!rhs) return rhs;
       lhs = binary(op, std::move(lhs.value()), std::move(rhs.value()));
+      if (ops_ > kMaxNodes) return fail(*op, too_many_nodes_message());
     }
     return lhs;
   }
@@ -163,6 +167,7 @@ class Parser {
       auto tr = make(Expr::Transpose, dot, e.value()->begin, t.end);
       tr->args.push_back(std::move(e.value()));
       e = std::move(tr);
+      if (ops_ > kMaxNodes) return fail(*dot, too_many_nodes_message());
     }
     return e;
   }
@@ -289,6 +294,7 @@ class Parser {
     e->tok = t;
     e->begin = begin;
     e->end = end;
+    if (k != Expr::Number && k != Expr::Literal && k != Expr::Name) ++ops_;
     return e;
   }
 
@@ -298,6 +304,9 @@ class Parser {
     if (t.kind == Tok::End) return t.text == ";" ? "';'" : "the end of the line";
     if (t.kind == Tok::Eof) return "the end of the program";
     return "'" + t.text + "'";
+  }
+  static std::string too_many_nodes_message() {
+    return "the program has too many nodes (limit " + std::to_string(kMaxNodes) + ")";
   }
   static std::string nesting_message() {
     return "the expression is nested too deeply (more than " + std::to_string(kMaxNesting) + " levels)";
@@ -310,9 +319,13 @@ class Parser {
   const std::vector<Token>& toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+  // Operators and calls so far: each becomes a graph node, so a chain (a + a + ..., x.T.T...)
+  // longer than the node limit is refused here, before its tree (whose destructor recurses
+  // once per link) grows past kMaxNodes links.
+  int ops_ = 0;
 };
 
-// Turns statement trees into graph nodes, checking names and shapes on the way.
+// Turns statement trees into graph nodes, checking names, shapes and limits on the way.
 class Lowering {
  public:
   Lowering(Graph& g, const Overrides& ov) : g_(g), overrides_(ov) {}
@@ -330,8 +343,9 @@ class Lowering {
       int id;
       if (rhs.kind == Expr::Literal || rhs.kind == Expr::Number) {
         id = input(name, rhs);
+        if (id < 0) return error_;
       } else {
-        auto r = lower(rhs, &name);
+        auto r = lower(rhs);
         if (!r) return r.error();
         id = r.value();
         if (g_.node(id).kind != NodeKind::Op || !g_.node(id).generated_name)
@@ -345,7 +359,6 @@ class Lowering {
         n.expr = g_.source.substr(rhs.begin, rhs.end - rhs.begin);
         --generated_[n.op->name];
       }
-      if (id < 0) return error_;
       last_ = id;
       last_stmt_ = &name;
     }
@@ -367,95 +380,116 @@ class Lowering {
  private:
   int input(const Token& name, const Expr& rhs) {
     Matrix lit = rhs.kind == Expr::Number ? Matrix::Constant(1, 1, rhs.number) : rhs.literal;
-    Matrix value = lit;
+    const Matrix* value = &lit;
     if (auto it = overrides_.find(name.text); it != overrides_.end()) {
-      value = it->second;
+      value = &it->second;
       used_overrides_.insert(name.text);
     }
-    int id = add_node(name.text, NodeKind::Input, nullptr, {}, name, rhs, &value);
+    int id = add_node(name.text, NodeKind::Input, nullptr, {-1, -1}, shape_of(*value), name, rhs);
     if (id < 0) return id;
     Node& n = g_.node(id);
+    n.value = *value;
     n.literal_begin = rhs.begin;
     n.literal_end = rhs.end;
-    n.literal_value = lit;
+    n.literal_value = std::move(lit);
     return id;
   }
 
-  int constant(double v) {
-    std::string name = format_number(v);
-    int existing = g_.find(name);
-    if (existing >= 0) return existing;
-    Matrix m = Matrix::Constant(1, 1, v);
-    Node n;
-    n.name = name;
-    n.kind = NodeKind::Constant;
-    n.value = m;
-    n.grad = Matrix::Zero(1, 1);
+  // A number or matrix written inside an expression: one shared node per distinct value.
+  int constant(const Matrix& value, const std::string& name, const Token& at, const Expr& e) {
+    if (int existing = g_.find(name); existing >= 0) return existing;
+    int id = add_node(name, NodeKind::Constant, nullptr, {-1, -1}, shape_of(value), at, e);
+    if (id < 0) return id;
+    Node& n = g_.node(id);
+    n.value = value;
     n.expr = name;
     n.generated_name = true;
-    g_.nodes.push_back(std::move(n));
-    return int(g_.nodes.size()) - 1;
+    return id;
   }
 
-  Result<int> lower(const Expr& e, const Token* stmt) {
+  // Post-order over the expression tree with an explicit stack instead of recursion: a chain
+  // such as a + a + ... or x.T.T... (as long as the node limit allows) must not cost a C++
+  // frame per link. Natively those frames took about 1 KB each, enough to overflow a 512 KiB
+  // stack, and the WebAssembly build has 1 MiB in all.
+  Result<int> lower(const Expr& root) {
+    struct Pending {
+      const Expr* e;
+      size_t lowered = 0;      // arguments already turned into nodes
+      int ids[2] = {-1, -1};   // their node ids
+    };
+    std::vector<Pending> stack;
+    auto visit = [&](const Expr& e) -> Result<bool> {  // checks that come before the arguments'
+      if (e.kind == Expr::Call) {
+        const OpDef* op = find_op(e.text);
+        if (!op || op->symbol)
+          return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
+        if (int(e.args.size()) != op->arity)
+          return fail(*e.tok, "'" + e.text + "' takes " + std::to_string(op->arity) +
+                                  (op->arity == 1 ? " argument" : " arguments") + " but was given " +
+                                  std::to_string(e.args.size()));
+      }
+      stack.push_back({&e});
+      return true;
+    };
+    if (auto ok = visit(root); !ok) return ok.error();
+    while (true) {
+      Pending& top = stack.back();
+      if (top.lowered < top.e->args.size()) {
+        if (auto ok = visit(*top.e->args[top.lowered]); !ok) return ok.error();
+        continue;
+      }
+      auto r = lower_one(*top.e, top.ids);
+      if (!r) return r;
+      stack.pop_back();
+      if (stack.empty()) return r;
+      Pending& parent = stack.back();
+      parent.ids[parent.lowered++] = r.value();
+    }
+  }
+
+  // One expression whose arguments are already the nodes `ids`.
+  Result<int> lower_one(const Expr& e, const int* ids) {
     switch (e.kind) {
-      case Expr::Number: return constant(e.number);
+      case Expr::Number: {
+        int id = constant(Matrix::Constant(1, 1, e.number), format_number(e.number), *e.tok, e);
+        if (id < 0) return error_;
+        g_.node(id).line = g_.node(id).column = 0;  // a number is shared by every place that writes it
+        return id;
+      }
       case Expr::Literal: {
-        std::string name = format_matrix(e.literal);
-        if (int existing = g_.find(name); existing >= 0) return existing;
-        Node n;
-        n.name = name;
-        n.kind = NodeKind::Constant;
-        n.value = e.literal;
-        n.grad = Matrix::Zero(e.literal.rows(), e.literal.cols());
-        n.expr = name;
-        n.generated_name = true;
-        n.line = e.tok->line;
-        n.column = e.tok->column;
-        g_.nodes.push_back(std::move(n));
-        return int(g_.nodes.size()) - 1;
+        int id = constant(e.literal, format_matrix(e.literal), *e.tok, e);
+        if (id < 0) return error_;
+        return id;
       }
       case Expr::Name: {
         int id = g_.find(e.text);
         if (id >= 0 && !g_.node(id).generated_name) return id;
         if (declared_.count(e.text))
           return fail(*e.tok, "'" + e.text + "' is used before it is defined (it is defined on a later line)");
+        std::string lower_text = e.text;
+        for (char& c : lower_text) c = char(std::tolower(static_cast<unsigned char>(c)));
+        if (lower_text == "nan" || lower_text == "inf" || lower_text == "infinity")
+          return fail(*e.tok, "numbers must be finite: '" + e.text + "' is not allowed (write a number such as 1e300)");
         std::vector<std::string> known;
         for (const Node& n : g_.nodes) if (!n.generated_name) known.push_back(n.name);
         return fail(*e.tok, "unknown name '" + e.text + "'" + suggestion(e.text, known));
       }
-      case Expr::Unary: return apply(e, find_op("neg"), stmt);
-      case Expr::Transpose: return apply(e, find_op("transpose"), stmt);
-      case Expr::Power: return apply(e, find_op("pow"), stmt);
+      case Expr::Unary: return apply(e, find_op("neg"), ids);
+      case Expr::Transpose: return apply(e, find_op("transpose"), ids);
+      case Expr::Power: return apply(e, find_op("pow"), ids);
       case Expr::Binary: {
         static const std::pair<const char*, const char*> names[] = {
             {"+", "add"}, {"-", "sub"}, {"*", "mul"}, {"/", "div"}, {"@", "matmul"}};
         for (auto [sym, op] : names)
-          if (e.text == sym) return apply(e, find_op(op), stmt);
+          if (e.text == sym) return apply(e, find_op(op), ids);
         return fail(*e.tok, "unknown operator '" + e.text + "'");
       }
-      case Expr::Call: {
-        const OpDef* op = find_op(e.text);
-        if (!op || op->symbol) {
-          return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
-        }
-        if (int(e.args.size()) != op->arity)
-          return fail(*e.tok, "'" + e.text + "' takes " + std::to_string(op->arity) +
-                                  (op->arity == 1 ? " argument" : " arguments") + " but was given " +
-                                  std::to_string(e.args.size()));
-        return apply(e, op, stmt);
-      }
+      case Expr::Call: return apply(e, find_op(e.text), ids);  // checked by lower()'s visit
     }
     return fail(*e.tok, "unsupported expression");
   }
 
-  Result<int> apply(const Expr& e, const OpDef* op, const Token* stmt) {
-    int ids[2] = {-1, -1};
-    for (size_t k = 0; k < e.args.size(); ++k) {
-      auto r = lower(*e.args[k], stmt);
-      if (!r) return r;
-      ids[k] = r.value();
-    }
+  Result<int> apply(const Expr& e, const OpDef* op, const int* ids) {
     Shape in[2] = {g_.node(ids[0]).shape(), ids[1] >= 0 ? g_.node(ids[1]).shape() : Shape{}};
     Shape out;
     std::string why = op->shape(in, e.number, out);
@@ -470,39 +504,50 @@ class Lowering {
     std::string name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
     while (declared_.count(name) || g_.find(name) >= 0)
       name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
-    Matrix value(out.rows, out.cols);
-    int id = add_node(name, NodeKind::Op, op, {ids[0], ids[1]}, *e.tok, e, &value);
+    int id = add_node(name, NodeKind::Op, op, {ids[0], ids[1]}, out, *e.tok, e);
     if (id < 0) return error_;
-    g_.node(id).attr = e.number;
-    g_.node(id).generated_name = true;
-    (void)stmt;
+    // The only op whose cost grows faster than its operands: (n, k) @ (k, m) takes n k m
+    // multiply-adds, and the backward pass twice that. Every other op is linear in its
+    // entries, which kMaxTotalElements already bounds.
+    if (op == find_op("matmul")) {
+      multiply_adds_ += static_cast<long long>(in[0].rows) * in[0].cols * in[1].cols;
+      if (multiply_adds_ > kMaxMultiplyAdds)
+        return fail(*e.tok, "the matrix products would take " + std::to_string(multiply_adds_) +
+                                " multiply-adds per evaluation, more than the limit of " +
+                                std::to_string(kMaxMultiplyAdds));
+    }
+    Node& n = g_.node(id);
+    n.value.resize(out.rows, out.cols);  // filled by the first forward pass
+    n.attr = e.number;
+    n.generated_name = true;
     return id;
   }
 
-  int add_node(const std::string& name, NodeKind kind, const OpDef* op, std::initializer_list<int> inputs,
-               const Token& at, const Expr& e, const Matrix* value) {
+  // Checks every limit on the node's shape before anything of that size is allocated, then
+  // appends it with a zero gradient; the caller sets its value. Returns -1 and sets error_.
+  int add_node(const std::string& name, NodeKind kind, const OpDef* op, std::array<int, 2> inputs, Shape shape,
+               const Token& at, const Expr& e) {
     if (int(g_.nodes.size()) >= kMaxNodes) {
       error_ = fail(at, "the program has too many nodes (limit " + std::to_string(kMaxNodes) + ")");
+      return -1;
+    }
+    if (shape.rows > kMaxDim || shape.cols > kMaxDim || shape.size() > kMaxElements) {
+      error_ = fail(at, "the result would be " + to_string(shape) + ", larger than the limit of " +
+                            std::to_string(kMaxElements) + " entries");
+      return -1;
+    }
+    total_ += shape.size();
+    if (total_ > kMaxTotalElements) {
+      error_ = fail(at, "the graph would hold more than " + std::to_string(kMaxTotalElements) + " entries in all");
       return -1;
     }
     Node n;
     n.name = name;
     n.kind = kind;
     n.op = op;
-    int k = 0;
-    for (int i : inputs) n.inputs[k++] = i;
-    n.value = *value;
-    if (n.value.rows() > kMaxDim || n.value.cols() > kMaxDim || n.value.size() > kMaxElements) {
-      error_ = fail(at, "the result would be " + to_string(shape_of(n.value)) + ", larger than the limit of " +
-                            std::to_string(kMaxElements) + " entries");
-      return -1;
-    }
-    total_ += n.value.size();
-    if (total_ > kMaxTotalElements) {
-      error_ = fail(at, "the graph would hold more than " + std::to_string(kMaxTotalElements) + " entries in all");
-      return -1;
-    }
-    n.grad = Matrix::Zero(n.value.rows(), n.value.cols());
+    n.inputs[0] = inputs[0];
+    n.inputs[1] = inputs[1];
+    n.grad = Matrix::Zero(shape.rows, shape.cols);
     n.line = at.line;
     n.column = at.column;
     n.expr = g_.source.substr(e.begin, e.end - e.begin);
@@ -518,11 +563,30 @@ class Lowering {
   const Overrides& overrides_;
   std::set<std::string> declared_, used_overrides_;
   std::map<std::string, int> generated_;
-  long long total_ = 0;
+  long long total_ = 0;          // entries over all nodes so far
+  long long multiply_adds_ = 0;  // work of all matrix products so far, forward pass
   int last_ = -1;
   const Token* last_stmt_ = nullptr;
   Error error_;
 };
+
+// The longest text format_number() writes for a finite double: "-2.2250738585072014e-308".
+constexpr long long kLongestNumber = 24;
+
+// The most bytes program_text() can ever write for this graph, whatever finite values its
+// inputs take later: every input literal at its longest (format_number or format_matrix).
+long long longest_program_text(const Graph& g) {
+  long long bytes = static_cast<long long>(g.source.size());
+  for (const Node& n : g.nodes) {
+    if (n.kind != NodeKind::Input || n.literal_end <= n.literal_begin) continue;
+    long long r = n.value.rows(), c = n.value.cols();
+    bool scalar = r * c == 1 && g.source[n.literal_begin] != '[';
+    long long longest = scalar ? kLongestNumber  // "[[a, b], [c, d]]": brackets, numbers, ", " within and between rows
+                               : 2 + 2 * r + 2 * (r - 1) + r * c * kLongestNumber + 2 * r * (c - 1);
+    bytes += std::max(0LL, longest - static_cast<long long>(n.literal_end - n.literal_begin));
+  }
+  return bytes;
+}
 
 }  // namespace
 
@@ -543,11 +607,27 @@ Result<Graph> compile(const std::string& source, const Overrides& overrides) {
   Lowering lowering(g, overrides);
   auto ok = lowering.run(program.value());
   if (!ok) return ok.error();
+  // Whatever values the inputs take later, the program text that saves them (file, link,
+  // browser storage) must compile again: refuse now what could not be reopened then.
+  if (long long longest = longest_program_text(g); longest > kMaxSourceBytes) {
+    long long numbers = 0;
+    for (int id : g.input_ids()) numbers += g.node(id).value.size();
+    return Error{"the inputs hold " + std::to_string(numbers) + " numbers, too many to save: written out in full, " +
+                 "as files and links store them, the program could reach " + std::to_string(longest) +
+                 " bytes (the limit is " + std::to_string(kMaxSourceBytes) + ")"};
+  }
+  for (Node& n : g.nodes) n.feeds_output = false;  // marked back from the output, inputs before users
+  g.node(g.output).feeds_output = true;
+  for (int i = g.output; i >= 0; --i)
+    for (int k = 0; g.node(i).feeds_output && k < g.node(i).arity(); ++k) g.node(g.node(i).inputs[k]).feeds_output = true;
   g.evaluate();
   return g;
 }
 
 Result<Matrix> parse_matrix(const std::string& text) {
+  if (text.size() > size_t(kMaxSourceBytes))
+    return Error{"the value is " + std::to_string(text.size()) + " bytes; the limit is " +
+                 std::to_string(kMaxSourceBytes)};
   auto toks = tokenize(text);
   if (!toks) return toks.error();
   Parser parser(text, toks.value());

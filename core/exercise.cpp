@@ -18,7 +18,7 @@ std::vector<std::pair<std::string, int>> names_in(const std::string& line, size_
   std::vector<std::pair<std::string, int>> out;
   size_t i = from;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == ',' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == ',' || line[i] == '\t' || line[i] == '\r')) ++i;
     size_t j = i;
     while (j < line.size() && line[j] != ' ' && line[j] != ',' && line[j] != '\t' && line[j] != '\r') ++j;
     if (j > i) out.emplace_back(line.substr(i, j - i), int(i) + 1);

@@ -1,6 +1,8 @@
 // Forward and backward sweeps over the node list, and writing values back into the program.
 #include "graph.h"
 
+#include <cstring>
+
 namespace gs {
 
 int Graph::find(std::string_view name) const {
@@ -24,28 +26,52 @@ void Graph::forward_node(int i) {
   n.op->forward(in, n.attr, n.value);
 }
 
-void Graph::backward_node(int i) {
+void Graph::send_gradients(int i, std::vector<char>* fresh) {
   Node& n = nodes[size_t(i)];
-  if (n.kind != NodeKind::Op) return;
+  if (n.kind != NodeKind::Op || !n.feeds_output) return;
   const Matrix* in[2] = {nullptr, nullptr};
-  Matrix* gin[2] = {nullptr, nullptr};
+  char adds[2] = {0, 0};  // without `fresh`: every contribution adds
+  Grad grads[2];
+  Grad* gin[2] = {nullptr, nullptr};
+  Matrix* plain[2] = {nullptr, nullptr};
   for (int k = 0; k < n.arity(); ++k) {
-    Node& src = nodes[size_t(n.inputs[k])];
+    int id = n.inputs[k];
+    Node& src = nodes[size_t(id)];
     in[k] = &src.value;
-    if (src.kind != NodeKind::Constant) gin[k] = &src.grad;
+    if (src.kind == NodeKind::Constant) continue;
+    char& first = fresh ? (*fresh)[size_t(id)] : adds[k];
+    if (!n.op->vjp.grad_form) {  // an op written on plain matrices: zero before its first +=
+      if (first) src.grad.setZero();
+      first = 0;
+      plain[k] = &src.grad;
+    } else if (k == 1 && id == n.inputs[0] && gin[0]) {
+      gin[1] = gin[0];  // x * x: one gradient receives both contributions
+    } else {
+      grads[k] = Grad(src.grad, first);
+      gin[k] = &grads[k];
+    }
   }
-  n.op->vjp(in, n.attr, n.value, n.grad, gin);
+  if (n.op->vjp.grad_form) n.op->vjp.grad_form(in, n.attr, n.value, n.grad, gin);
+  else n.op->vjp.plain_form(in, n.attr, n.value, n.grad, plain);
 }
+
+void Graph::backward_node(int i) { send_gradients(i, nullptr); }
 
 void Graph::forward() {
   for (size_t i = 0; i < nodes.size(); ++i) forward_node(int(i));
 }
 
+// No gradient is zeroed up front: each one's first contribution is assigned (see Grad), and
+// only those that received none are set to 0 at the end. Allocates nothing after the first call.
 void Graph::backward() {
-  for (Node& n : nodes) n.grad.setZero();
-  if (output < 0) return;
-  nodes[size_t(output)].grad.setOnes();  // df/df = 1
-  for (size_t i = nodes.size(); i-- > 0;) backward_node(int(i));
+  fresh_.assign(nodes.size(), 1);
+  if (output >= 0) {
+    nodes[size_t(output)].grad.setOnes();  // df/df = 1
+    fresh_[size_t(output)] = 0;
+    for (size_t i = nodes.size(); i-- > 0;) send_gradients(int(i), &fresh_);
+  }
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (fresh_[i]) nodes[i].grad.setZero();  // nothing depends on it: df/dnode = 0
 }
 
 Result<bool> Graph::set_input(std::string_view name, const Matrix& value) {
@@ -66,7 +92,9 @@ std::string Graph::program_text() const {
   for (const Node& n : nodes) {
     if (n.kind != NodeKind::Input || n.literal_end <= n.literal_begin) continue;
     bool same_shape = shape_of(n.value) == shape_of(n.literal_value);
-    if (same_shape && n.value.cwiseEqual(n.literal_value).all()) continue;
+    // Compared bit for bit: -0 == 0, but a -0 the user set must not reopen as 0.
+    if (same_shape && std::memcmp(n.value.data(), n.literal_value.data(), sizeof(double) * size_t(n.value.size())) == 0)
+      continue;
     out.append(source, pos, n.literal_begin - pos);
     bool scalar = n.value.size() == 1 && source[n.literal_begin] != '[';
     out += scalar ? format_number(n.value(0, 0)) : format_matrix(n.value);

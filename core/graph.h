@@ -28,6 +28,9 @@ struct Node {
   // Inputs only: the literal's byte span in the source, so edits can be written back.
   size_t literal_begin = 0, literal_end = 0;
   Matrix literal_value;        // the value as written in the program text
+  // False when the output does not depend on this node (an unused statement): it then sends
+  // no gradient, so an unused log(0) cannot turn df/dx into nan through 0 * inf.
+  bool feeds_output = true;
 
   int arity() const { return inputs[1] >= 0 ? 2 : inputs[0] >= 0 ? 1 : 0; }
   Shape shape() const { return shape_of(value); }
@@ -56,6 +59,12 @@ class Graph {
   // The program text with every input literal rewritten to its current value, so a
   // saved file or link reopens exactly this state. Unchanged literals keep their text.
   std::string program_text() const;
+
+ private:
+  // One node's VJP. With `fresh` (backward()'s per-node flags), a gradient's first
+  // contribution in the sweep is assigned; without, every contribution adds.
+  void send_gradients(int i, std::vector<char>* fresh);
+  std::vector<char> fresh_;  // backward(): gradients nothing has been added to yet
 };
 
 }  // namespace gs

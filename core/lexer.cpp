@@ -2,12 +2,20 @@
 #include "lexer.h"
 
 #include <cctype>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 namespace gs {
+namespace {
+
+// A number as quoted in a message: a 5000-digit literal is shown by its start and length.
+std::string quoted_number(const std::string& text) {
+  if (text.size() <= 32) return text;
+  return text.substr(0, 24) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
+}  // namespace
 
 Result<std::vector<Token>> tokenize(const std::string& src) {
   std::vector<Token> toks;
@@ -61,13 +69,15 @@ Result<std::vector<Token>> tokenize(const std::string& src) {
         j = k;
       }
       if (j < src.size() && (std::isalpha(static_cast<unsigned char>(src[j])) || src[j] == '_'))
-        return error("malformed number '" + src.substr(i, j + 1 - i) + "'", i);
+        return error("malformed number '" + quoted_number(src.substr(i, j + 1 - i)) + "'", i);
       t.kind = Tok::Number;
       t.text = src.substr(i, j - i);
       t.end = j;
-      errno = 0;
+      // Deliberately: a number too small for a double reads as 0 (or a denormal), the nearest
+      // double, as in every language; one too large would be inf, which is refused.
       t.number = std::strtod(t.text.c_str(), nullptr);
-      if (std::isinf(t.number)) return error("the number " + t.text + " is too large for a double", i);
+      if (std::isinf(t.number))
+        return error("the number " + quoted_number(t.text) + " is too large for a double", i);
       toks.push_back(t);
       i = j;
     } else if (std::string("=+-*/@^()[],.").find(c) != std::string::npos) {

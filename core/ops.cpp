@@ -26,6 +26,20 @@ std::vector<std::string> function_names() {
   return names;
 }
 
+void Vjp::operator()(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
+                     Matrix* const* gin) const {
+  if (plain_form) return plain_form(in, attr, out, gout, gin);
+  char fresh[2] = {0, 0};  // adds, never assigns: the caller's matrices hold what they hold
+  Grad grads[2];
+  Grad* g[2] = {nullptr, nullptr};
+  for (int k = 0; k < 2; ++k) {
+    if (!gin[k]) continue;
+    if (k == 1 && gin[1] == gin[0]) g[1] = g[0];  // one matrix, both contributions
+    else g[k] = &(grads[k] = Grad(*gin[k], fresh[k]));
+  }
+  grad_form(in, attr, out, gout, g);
+}
+
 std::string same_shape(const Shape* in, double, Shape& out) {
   out = in[0];
   return "";

@@ -21,7 +21,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "neg", .symbol = "-", .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out = -*in[0]; },
-        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] -= g;                             // dA -= G
         },
         .formula = "{out} = -{0}",
@@ -35,8 +35,8 @@ const std::vector<OpDef> kElementwiseOps = {
           if (p == 2) out.array() = in[0]->array().square();
           else out.array() = in[0]->array().pow(p);
         },
-        .vjp = [](const Matrix* const* in, double p, const Matrix&, const Matrix& g, Matrix* const* gin) {
-          if (!gin[0]) return;
+        .vjp = [](const Matrix* const* in, double p, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (!gin[0] || p == 0) return;  // x^0 = 1 has slope 0 everywhere; 0 * 0^-1 would be nan at 0
           if (p == 2) gin[0]->array() += 2.0 * g.array() * in[0]->array();       // dA += G * 2A
           else gin[0]->array() += g.array() * p * in[0]->array().pow(p - 1);     // dA += G * p A^(p-1)
         },
@@ -52,7 +52,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           out = in[0]->unaryExpr(&stable_sigmoid);
         },
-        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * y.array() * (1.0 - y.array());  // dZ += G * y(1-y)
         },
         .formula = "{out} = sigmoid({0}) = 1 / (1 + exp(-{0}))",
@@ -67,7 +67,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "tanh", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().tanh(); },
-        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * (1.0 - y.array().square());  // dZ += G * (1 - y^2)
         },
         .formula = "{out} = tanh({0})",
@@ -80,7 +80,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "relu", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().max(0.0); },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += (in[0]->array() > 0).select(g.array(), 0.0);  // dZ += G * [Z > 0]
         },
         .formula = "{out} = relu({0}) = max({0}, 0)",
@@ -95,7 +95,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "exp", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().exp(); },
-        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * y.array();  // dA += G * exp(A)
         },
         .formula = "{out} = exp({0})",
@@ -106,7 +106,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "log", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().log(); },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() / in[0]->array();  // dA += G / A
         },
         .formula = "{out} = log({0})  (natural log)",
@@ -119,7 +119,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "sqrt", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().sqrt(); },
-        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() / (2.0 * y.array());  // dA += G / (2 sqrt(A))
         },
         .formula = "{out} = sqrt({0})",
@@ -130,7 +130,7 @@ const std::vector<OpDef> kElementwiseOps = {
     {
         .name = "abs", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().abs(); },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * in[0]->unaryExpr(&sign).array();  // dA += G * sign(A)
         },
         .formula = "{out} = abs({0})",
@@ -146,7 +146,7 @@ const std::vector<OpDef> kElementwiseOps = {
           // log(1 + e^z) = max(z, 0) + log1p(e^-|z|), exact and overflow-free
           out = in[0]->unaryExpr([](double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); });
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * in[0]->unaryExpr(&stable_sigmoid).array();  // dZ += G * sigmoid(Z)
         },
         .formula = "{out} = softplus({0}) = log(1 + exp({0}))",

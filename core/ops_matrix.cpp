@@ -31,9 +31,9 @@ void broadcast_apply(const Matrix& a, const Matrix& b, Matrix& out, F f) {
 
 // g += e summed over the dimensions that broadcasting repeated.
 template <class E>
-void accumulate_reduced(Matrix& g, const E& e) {
+void accumulate_reduced(Grad& g, const E& e) {
   if (g.rows() == e.rows() && g.cols() == e.cols()) g += e.matrix();
-  else if (g.rows() == 1 && g.cols() == 1) g(0, 0) += e.sum();
+  else if (g.rows() == 1 && g.cols() == 1) g.array() += e.sum();
   else if (g.cols() == 1) g += e.matrix().rowwise().sum();
   else g += e.matrix().colwise().sum();
 }
@@ -58,8 +58,11 @@ const std::vector<OpDef> kMatrixOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           out.noalias() = *in[0] * *in[1];                      // (n,m) = (n,k)(k,m)
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
-          if (gin[0]) gin[0]->noalias() += g * in[1]->transpose();  // dA += G B^T  (n,k) = (n,m)(m,k)
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0] && g.cols() == 1)  // B is one column (W @ x): dA += g b^T, an outer product
+            *gin[0] += g.col(0) * in[1]->col(0).transpose();
+          else if (gin[0])
+            gin[0]->noalias() += g * in[1]->transpose();        // dA += G B^T  (n,k) = (n,m)(m,k)
           if (gin[1]) gin[1]->noalias() += in[0]->transpose() * g;  // dB += A^T G  (k,m) = (k,n)(n,m)
         },
         .formula = "{out} = {0} @ {1}",
@@ -79,7 +82,7 @@ const std::vector<OpDef> kMatrixOps = {
           return "";
         },
         .forward = [](const Matrix* const* in, double, Matrix& out) { out = in[0]->transpose(); },
-        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += g.transpose();                 // dA += G^T
         },
         .formula = "{out} = {0}.T",
@@ -94,7 +97,7 @@ const std::vector<OpDef> kMatrixOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a + b; });
         },
-        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G (summed where A repeats)
           if (gin[1]) accumulate_reduced(*gin[1], g.array());   // dB += G
         },
@@ -112,7 +115,7 @@ const std::vector<OpDef> kMatrixOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a - b; });
         },
-        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G
           if (gin[1]) accumulate_reduced(*gin[1], -g.array());  // dB -= G
         },
@@ -128,7 +131,7 @@ const std::vector<OpDef> kMatrixOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a * b; });
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
           if (gin[0]) accumulate_reduced(*gin[0], g.array() * expanded(*in[1], out));  // dA += G * B
           if (gin[1]) accumulate_reduced(*gin[1], g.array() * expanded(*in[0], out));  // dB += G * A
         },
@@ -145,7 +148,7 @@ const std::vector<OpDef> kMatrixOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a / b; });
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
           if (gin[0]) accumulate_reduced(*gin[0], g.array() / expanded(*in[1], out));  // dA += G / B
           if (gin[1])                                                                   // dB -= G * A / B^2
             accumulate_reduced(*gin[1], -g.array() * out.array() / expanded(*in[1], out));

@@ -19,7 +19,7 @@ const std::vector<OpDef> kReduceOps = {
     {
         .name = "sum", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->sum(); },
-        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0);               // dA += g (every entry)
         },
         .formula = "{out} = sum of all entries of {0}",
@@ -30,7 +30,7 @@ const std::vector<OpDef> kReduceOps = {
     {
         .name = "mean", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->mean(); },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0) / double(in[0]->size());  // dA += g / N
         },
         .formula = "{out} = mean of all entries of {0}",
@@ -41,7 +41,7 @@ const std::vector<OpDef> kReduceOps = {
     {
         .name = "norm2", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = [](const Matrix* const* in, double, Matrix& out) { out(0, 0) = in[0]->squaredNorm(); },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += (2.0 * g(0, 0)) * *in[0];      // dY += 2 g Y
         },
         .formula = "{out} = ||{0}||^2 = sum of squares of {0}",
@@ -60,11 +60,12 @@ const std::vector<OpDef> kReduceOps = {
             out.col(j) /= out.col(j).sum();
           }
         },
-        .vjp = [](const Matrix* const*, double, const Matrix& p, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& p, const Matrix& g, Grad* const* gin) {
           if (!gin[0]) return;
+          Matrix& dz = gin[0]->accumulator();
           for (Eigen::Index j = 0; j < p.cols(); ++j) {          // dZ += p * (G - <p, G>) per column
             double s = p.col(j).dot(g.col(j));
-            gin[0]->col(j).array() += p.col(j).array() * (g.col(j).array() - s);
+            dz.col(j).array() += p.col(j).array() * (g.col(j).array() - s);
           }
         },
         .formula = "{out} = softmax({0}), each column exp / sum(exp)",
@@ -82,10 +83,11 @@ const std::vector<OpDef> kReduceOps = {
           for (Eigen::Index j = 0; j < out.cols(); ++j)
             out.col(j).array() = in[0]->col(j).array() - log_sum_exp(in[0]->col(j));
         },
-        .vjp = [](const Matrix* const*, double, const Matrix& ls, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const*, double, const Matrix& ls, const Matrix& g, Grad* const* gin) {
           if (!gin[0]) return;
+          Matrix& dz = gin[0]->accumulator();
           for (Eigen::Index j = 0; j < ls.cols(); ++j)           // dZ += G - softmax * sum(G) per column
-            gin[0]->col(j).array() += g.col(j).array() - ls.col(j).array().exp() * g.col(j).sum();
+            dz.col(j).array() += g.col(j).array() - ls.col(j).array().exp() * g.col(j).sum();
         },
         .formula = "{out} = log(softmax({0})), per column",
         .local = "d{out}_i/d{0}_k = [i = k] - softmax({0})_k within a column",
@@ -99,7 +101,7 @@ const std::vector<OpDef> kReduceOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           out(0, 0) = (*in[0] - *in[1]).squaredNorm() / double(in[0]->size());
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           double k = 2.0 * g(0, 0) / double(in[0]->size());
           if (gin[0]) *gin[0] += k * (*in[0] - *in[1]);         // dA += 2g(A - B)/N
           if (gin[1]) *gin[1] -= k * (*in[0] - *in[1]);         // dB -= 2g(A - B)/N
@@ -131,16 +133,18 @@ const std::vector<OpDef> kReduceOps = {
           }
           out(0, 0) = total / double(z.cols());
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           const Matrix& z = *in[0];
           const Matrix& t = *in[1];
           double k = g(0, 0) / double(z.cols());
+          Matrix* dz = gin[0] ? &gin[0]->accumulator() : nullptr;
+          Matrix* dt = gin[1] ? &gin[1]->accumulator() : nullptr;
           for (Eigen::Index j = 0; j < z.cols(); ++j) {
             double lse = log_sum_exp(z.col(j));
-            if (gin[0])   // dZ += g/n (softmax(z) * sum(t) - t)
-              gin[0]->col(j).array() += k * ((z.col(j).array() - lse).exp() * t.col(j).sum() - t.col(j).array());
-            if (gin[1])   // dT += -g/n log_softmax(z)
-              gin[1]->col(j).array() -= k * (z.col(j).array() - lse);
+            if (dz)   // dZ += g/n (softmax(z) * sum(t) - t)
+              dz->col(j).array() += k * ((z.col(j).array() - lse).exp() * t.col(j).sum() - t.col(j).array());
+            if (dt)   // dT += -g/n log_softmax(z)
+              dt->col(j).array() -= k * (z.col(j).array() - lse);
           }
         },
         .formula = "{out} = mean over columns of -sum({1} * log(softmax({0})))",
@@ -157,13 +161,15 @@ const std::vector<OpDef> kReduceOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           const auto p = in[0]->array();
           const auto t = in[1]->array();
-          out(0, 0) = -(t * p.log() + (1.0 - t) * (1.0 - p).log()).mean();
+          // 0 log 0 = 0: a saturated sigmoid (p exactly 1) with target 1 costs 0, not nan
+          out(0, 0) = -((t == 0).select(0.0, t * p.log()) + (t == 1).select(0.0, (1.0 - t) * (1.0 - p).log())).mean();
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           const auto p = in[0]->array();
           const auto t = in[1]->array();
           double k = g(0, 0) / double(in[0]->size());
-          if (gin[0]) gin[0]->array() += k * (p - t) / (p * (1.0 - p));      // dP += g/N (p - t)/(p(1 - p))
+          if (gin[0])   // dP += g/N (-t/p + (1 - t)/(1 - p)), a term dropped where its factor is 0
+            gin[0]->array() += k * ((t == 0).select(0.0, -t / p) + (t == 1).select(0.0, (1.0 - t) / (1.0 - p)));
           if (gin[1]) gin[1]->array() += k * ((1.0 - p).log() - p.log());     // dT += g/N log((1 - p)/p)
         },
         .formula = "{out} = mean(-({1} log {0} + (1 - {1}) log(1 - {0})))",

@@ -64,6 +64,10 @@ std::string check_json(const GradCheck& c, double tolerance, int indent) {
 }
 
 Result<Matrix> matrix_from_json(const std::string& text) {
+  if (text.size() > size_t(kMaxSourceBytes))
+    return Error{"the value is " + std::to_string(text.size()) + " bytes of JSON; the limit is " +
+                 std::to_string(kMaxSourceBytes)};
+  // nlohmann's parser keeps its own stack, so deep nesting ([[[[...) cannot overflow ours.
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Error{"the value is not valid JSON: expected [[1, 2], [3, 4]]"};
   if (j.is_number()) return Matrix(Matrix::Constant(1, 1, j.get<double>()));

@@ -17,6 +17,7 @@
 #include "../core/export.h"
 #include "../core/gradcheck.h"
 #include "../core/serialize.h"
+#include "files.h"
 
 namespace gs {
 namespace {
@@ -46,19 +47,13 @@ bool load(const std::string& file, const std::string& example, Source& out) {
     std::cerr << "gradscope: error: give a program file, '-' for standard input, or --example NAME\n";
     return false;
   }
-  std::stringstream ss;
-  if (file == "-") {
-    ss << std::cin.rdbuf();
-    out = {ss.str(), "<stdin>"};
-    return true;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << "gradscope: error: cannot read '" << file << "': " << std::strerror(errno) << "\n";
+  // Bounded reads (files.h): `gradscope eval /dev/zero` must stop at the program limit.
+  std::string text, why = file == "-" ? read_program_stdin(text) : read_program_file(file, text);
+  if (!why.empty()) {
+    std::cerr << "gradscope: error: cannot read '" << file << "': " << why << "\n";
     return false;
   }
-  ss << in.rdbuf();
-  out = {ss.str(), file};
+  out = {std::move(text), file == "-" ? "<stdin>" : file};
   return true;
 }
 

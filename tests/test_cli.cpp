@@ -1,1 +1,400 @@
+// The command line as users run it: the real gradscope binary (GRADSCOPE_BINARY, set by
+// CMake) with stdout and stderr captured to files, its JSON parsed with nlohmann/json.
+//
+// Contents: helpers | eval --json | eval text | --set | program errors | failures to load |
+// standard input | examples | check
 #include <doctest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/compile.h"
+#include "core/examples.h"
+#include "core/serialize.h"
+
+using namespace gs;
+using nlohmann::json;
+
+namespace {
+
+// --- helpers -----------------------------------------------------------------------
+
+// A private temporary directory for the captured output and program files, removed at exit.
+const std::filesystem::path& scratch() {
+  struct Dir {
+    std::filesystem::path path;
+    Dir() {
+      std::string pattern = (std::filesystem::temp_directory_path() / "gradscope_cli_XXXXXX").string();
+      if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+      path = pattern;
+    }
+    ~Dir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::filesystem::path write_program(const std::string& name, const std::string& text) {
+  std::filesystem::path p = scratch() / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+std::string quoted(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Run {
+  int status = -1;  // the exit code, or -1 if the process did not exit normally
+  std::string out, err;
+};
+
+// Runs `gradscope args...` with `input` on its standard input.
+Run gradscope(const std::vector<std::string>& args, const std::string& input = "") {
+  std::filesystem::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
+  std::string command = quoted(GRADSCOPE_BINARY);
+  for (const std::string& a : args) command += " " + quoted(a);
+  command += " > " + quoted(out.string()) + " 2> " + quoted(err.string());
+  signal(SIGPIPE, SIG_IGN);  // a binary that exits without reading its input fails a check, not the run
+  FILE* pipe = popen(command.c_str(), "w");
+  REQUIRE(pipe != nullptr);
+  if (!input.empty()) std::fwrite(input.data(), 1, input.size(), pipe);
+  int status = pclose(pipe);
+  Run r;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+json parsed(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) FAIL(std::string("not JSON:\n" + text));
+  return j;
+}
+
+// JSON from text: braces in C++ initializer lists are ambiguous for one-element arrays.
+json J(const char* text) { return json::parse(text); }
+
+json rows(const Matrix& m) {
+  json out = json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    json row = json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    out.push_back(row);
+  }
+  return out;
+}
+
+const json& node_named(const json& graph, const std::string& name) {
+  for (const json& n : graph["nodes"])
+    if (n["name"] == name) return n;
+  FAIL(std::string("no node named '" + name + "' in the JSON"));
+  static const json none;
+  return none;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+const std::string kSeed = find_example("seed")->source;
+
+}  // namespace
+
+// --- eval --json ---------------------------------------------------------------------------
+
+TEST_CASE("gradscope eval --example seed --json: the notebook's graph and numbers") {
+  Run r = gradscope({"eval", "--example", "seed", "--json"});
+  CAPTURE(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  json g = parsed(r.out);
+
+  SUBCASE("the node list: names, ops, inputs, shapes, expressions, lines") {
+    CHECK(g["output"] == "f");
+    REQUIRE(g["nodes"].size() == 5);
+    const std::vector<std::string> names = {"W", "x", "Z", "y", "f"};
+    const std::vector<std::string> ops = {"input", "input", "matmul", "sigmoid", "norm2"};
+    const std::vector<json> inputs = {J("[]"), J("[]"), J(R"(["W", "x"])"), J(R"(["Z"])"), J(R"(["y"])")};
+    const std::vector<json> shapes = {J("[3, 3]"), J("[3, 1]"), J("[3, 1]"), J("[3, 1]"), J("[1, 1]")};
+    const std::vector<std::string> exprs = {"[[2, 1, 2], [1, 3, 1], [7, 4, 7]]", "[[1], [0], [-1]]", "W @ x",
+                                            "sigmoid(Z)", "norm2(y)"};
+    const std::vector<int> lines = {2, 3, 4, 5, 6};
+    for (size_t i = 0; i < 5; ++i) {
+      const json& n = g["nodes"][i];
+      std::string node = n.dump();
+      CAPTURE(node);
+      CHECK(n["name"] == names[i]);
+      CHECK(n["op"] == ops[i]);
+      CHECK(n["inputs"] == inputs[i]);
+      CHECK(n["shape"] == shapes[i]);
+      CHECK(n["expr"] == exprs[i]);
+      CHECK(n["line"] == lines[i]);
+    }
+  }
+  SUBCASE("values and gradients") {
+    CHECK(node_named(g, "W")["value"] == J("[[2, 1, 2], [1, 3, 1], [7, 4, 7]]"));
+    CHECK(node_named(g, "Z")["value"] == J("[[0], [0], [0]]"));
+    CHECK(node_named(g, "y")["value"] == J("[[0.5], [0.5], [0.5]]"));
+    CHECK(node_named(g, "f")["value"] == J("[[0.75]]"));
+    CHECK(node_named(g, "f")["grad"] == J("[[1]]"));
+    CHECK(node_named(g, "y")["grad"] == J("[[1], [1], [1]]"));
+    CHECK(node_named(g, "Z")["grad"] == J("[[0.25], [0.25], [0.25]]"));
+    CHECK(node_named(g, "W")["grad"] == J("[[0.25, 0, -0.25], [0.25, 0, -0.25], [0.25, 0, -0.25]]"));
+    CHECK(node_named(g, "x")["grad"] == J("[[2.5], [2], [2.5]]"));
+  }
+  SUBCASE("the same JSON as the core's graph_json") {
+    CHECK(g == parsed(graph_json(compile(kSeed).value())));
+  }
+}
+
+TEST_CASE("gradscope eval --json marks constants and exponents") {
+  Run r = gradscope({"eval", "--example", "slip", "--json"});
+  REQUIRE(r.status == 0);
+  json g = parsed(r.out);
+  const json& one = node_named(g, "1");
+  CHECK(one["op"] == "const");
+  CHECK(node_named(g, "y")["op"] == "div");
+  CHECK(node_named(g, "y")["inputs"] == J(R"(["1", "add_1"])"));
+  CHECK(node_named(g, "W")["grad"] == J("[[-0.25, 0, 0.25], [-0.25, 0, 0.25], [-0.25, 0, 0.25]]"));
+
+  Run p = gradscope({"eval", "-", "--json"}, "x = [[2]]\nf = x ^ 3\n");
+  REQUIRE(p.status == 0);
+  json h = parsed(p.out);
+  CHECK(node_named(h, "f")["exponent"] == 3);
+  CHECK(node_named(h, "f")["value"] == J("[[8]]"));
+  CHECK(node_named(h, "x")["grad"] == J("[[12]]"));
+}
+
+// --- eval text -----------------------------------------------------------------------------
+
+TEST_CASE("gradscope eval prints every node's value and gradient as text") {
+  Run r = gradscope({"eval", "--example", "seed"});
+  REQUIRE(r.status == 0);
+  std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 31);
+  CHECK(lines[0] == "W = input    (3, 3)");
+  CHECK(lines[1] == "  value  2  1  2");
+  CHECK(lines[4] == "  df/dW   0.25      0  -0.25");
+  CHECK(lines[7] == "x = input    (3, 1)");
+  CHECK(lines[11] == "  df/dx  2.5");
+  CHECK(lines[14] == "Z = W @ x    (3, 1)");
+  CHECK(lines[21] == "y = sigmoid(Z)    (3, 1)");
+  CHECK(lines[22] == "  value  0.5");
+  CHECK(lines[28] == "f = norm2(y)    (1, 1)    (output)");
+  CHECK(lines[29] == "  value  0.75");
+  CHECK(lines[30] == "  df/df  1");
+}
+
+// --- --set ---------------------------------------------------------------------------------
+
+TEST_CASE("gradscope eval --set replaces inputs") {
+  SUBCASE("the numbers equal compile() with the same overrides") {
+    Run r = gradscope({"eval", "--example", "seed", "--json", "--set", "x=[[1], [2], [3]]", "--set",
+                       "W=[[1, 0, 0],\n [0, 1, 0], [0, 0, -1]]"});
+    CAPTURE(r.err);
+    REQUIRE(r.status == 0);
+    Overrides o;
+    o["x"] = parse_matrix("[[1], [2], [3]]").value();
+    o["W"] = parse_matrix("[[1, 0, 0], [0, 1, 0], [0, 0, -1]]").value();
+    auto g = compile(kSeed, o);
+    REQUIRE(g.ok());
+    json cli = parsed(r.out);
+    CHECK(cli == parsed(graph_json(g.value())));
+    CHECK(node_named(cli, "Z")["value"] == J("[[1], [2], [-3]]"));
+    CHECK(node_named(cli, "x")["value"] == rows(g.value().node(g.value().find("x")).value));
+    CHECK(node_named(cli, "f")["value"][0][0].get<double>() != 0.75);
+  }
+  SUBCASE("a scalar input set with a bare number") {
+    Run r = gradscope({"eval", "--example", "neuron", "--json", "--set", "x2=1", "--set", "w2=-0.5"});
+    REQUIRE(r.status == 0);
+    json g = parsed(r.out);
+    CHECK(node_named(g, "x2")["value"] == J("[[1]]"));
+    CHECK(node_named(g, "n")["value"][0][0].get<double>() == doctest::Approx(0.8813735870195432 - 0.5));
+  }
+  SUBCASE("a new shape flows through the shape checks") {
+    Run r = gradscope({"eval", "--example", "seed", "--set", "x=[[1], [0]]"});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "<example seed>:4:7: error: cannot apply '@' to (3, 3) and (2, 1): the left side has 3 columns but the "
+          "right side has 2 rows\n"
+          "    Z = W @ x\n"
+          "          ^\n");
+  }
+  SUBCASE("a value that does not parse") {
+    Run r = gradscope({"eval", "--example", "seed", "--set", "x=[[1,"});
+    CHECK(r.status == 2);
+    CHECK(r.err == "--set x:1:5: error: expected a number in the matrix, found the end of the line\n    [[1,\n        ^\n");
+  }
+  SUBCASE("no '=' in the setting") {
+    Run r = gradscope({"eval", "--example", "seed", "--set", "x"});
+    CHECK(r.status == 2);
+    CHECK(r.err == "--set x: error: expected NAME=MATRIX, as in --set 'x=[[1], [2], [3]]'\n");
+  }
+  SUBCASE("a name that is not an input") {
+    Run r = gradscope({"eval", "--example", "seed", "--set", "Z=[[1], [2], [3]]"});
+    CHECK(r.status == 2);
+    CHECK(r.err == "<example seed>: error: there is no input named 'Z' to set (the inputs are W, x)\n");
+  }
+}
+
+// --- program errors ------------------------------------------------------------------------
+
+TEST_CASE("program errors go to stderr as FILE:LINE:COL: error: MESSAGE with exit code 2") {
+  SUBCASE("a file") {
+    std::filesystem::path p = write_program("bad.gs", "x = [[1]]\nf = sum(W @ x)\n");
+    Run r = gradscope({"eval", p.string()});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == p.string() + ":2:9: error: unknown name 'W'\n    f = sum(W @ x)\n            ^\n");
+  }
+  SUBCASE("standard input") {
+    Run r = gradscope({"eval", "-"}, "x = [[1], [2]]\ny = sigmoid(x)\n");
+    CHECK(r.status == 2);
+    CHECK(r.err ==
+          "<stdin>:2:1: error: the output 'y' must be 1x1 (a scalar) but has shape (2, 1); end with a scalar such as "
+          "sum(...) or norm2(...)\n    y = sigmoid(x)\n    ^\n");
+  }
+  SUBCASE("check reports program errors the same way") {
+    Run r = gradscope({"check", "-"}, "x = 0x10\n");
+    CHECK(r.status == 2);
+    CHECK(r.err ==
+          "<stdin>:1:5: error: hexadecimal numbers are not supported; write the number in decimal\n"
+          "    x = 0x10\n"
+          "        ^\n");
+  }
+  SUBCASE("an empty program has no place to point at") {
+    Run r = gradscope({"eval", "-"}, "");
+    CHECK(r.status == 2);
+    CHECK(r.err ==
+          "<stdin>: error: the program is empty: declare inputs and end with a 1x1 output, e.g. f = norm2(W @ x)\n");
+  }
+}
+
+// --- failures to load ----------------------------------------------------------------------
+
+TEST_CASE("failures other than the program's exit with code 1") {
+  SUBCASE("a missing file") {
+    std::string missing = (scratch() / "no_such_file.gs").string();
+    Run r = gradscope({"eval", missing});
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "gradscope: error: cannot read '" + missing + "': No such file or directory\n");
+  }
+  SUBCASE("an unknown example") {
+    Run r = gradscope({"eval", "--example", "nope"});
+    CHECK(r.status == 1);
+    std::string names;
+    for (const Example& e : examples()) names += (names.empty() ? "" : ", ") + std::string(e.name);
+    CHECK(names.rfind("seed, mlp, softmax, neuron, slip", 0) == 0);
+    CHECK(r.err == "gradscope: error: no example named 'nope' (the examples are " + names + ")\n");
+  }
+  SUBCASE("no program at all") {
+    Run r = gradscope({"eval"});
+    CHECK(r.status == 1);
+    CHECK(r.err == "gradscope: error: give a program file, '-' for standard input, or --example NAME\n");
+  }
+  SUBCASE("an unknown option") {
+    Run r = gradscope({"eval", "--example", "seed", "--bogus"});
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("--bogus") != std::string::npos);
+  }
+}
+
+// --- standard input ------------------------------------------------------------------------
+
+TEST_CASE("'-' reads the program from standard input") {
+  Run piped = gradscope({"eval", "-", "--json"}, kSeed);
+  Run example = gradscope({"eval", "--example", "seed", "--json"});
+  REQUIRE(piped.status == 0);
+  CHECK(parsed(piped.out) == parsed(example.out));
+  std::filesystem::path p = write_program("seed.gs", kSeed);
+  Run file = gradscope({"eval", p.string(), "--json"});
+  REQUIRE(file.status == 0);
+  CHECK(parsed(file.out) == parsed(example.out));
+}
+
+// --- examples ------------------------------------------------------------------------------
+
+TEST_CASE("gradscope examples lists every built-in example") {
+  Run r = gradscope({"examples"});
+  REQUIRE(r.status == 0);
+  std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == examples().size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    char expected[256];
+    std::snprintf(expected, sizeof expected, "%-10s %s", examples()[i].name, examples()[i].title);
+    CHECK(lines[i] == expected);
+  }
+  CHECK(lines[0] == "seed       The course notebook: f = ||sigmoid(W x)||^2");
+}
+
+// --- check ---------------------------------------------------------------------------------
+
+TEST_CASE("gradscope check compares every gradient with finite differences") {
+  SUBCASE("every example passes with exit code 0") {
+    for (const Example& e : examples()) {
+      std::string name = e.name;
+      CAPTURE(name);
+      Run r = gradscope({"check", "--example", name});
+      CAPTURE(r.out);
+      CHECK(r.status == 0);
+      std::vector<std::string> lines = lines_of(r.out);
+      REQUIRE(lines.size() >= 3);
+      CHECK(lines.front() == "gradient check: central differences, h = 1e-6, tolerance 1e-06");
+      CHECK(lines.back().rfind("passed: max relative error ", 0) == 0);
+      CHECK(r.out.find("FAIL") == std::string::npos);
+    }
+  }
+  SUBCASE("one line per input") {
+    Run r = gradscope({"check", "--example", "seed"});
+    std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[1].rfind("  W            max relative error ", 0) == 0);
+    CHECK(lines[2].rfind("  x            max relative error ", 0) == 0);
+    CHECK(lines[1].find(" ok ") != std::string::npos);
+  }
+  SUBCASE("--json") {
+    Run r = gradscope({"check", "--example", "mlp", "--json"});
+    REQUIRE(r.status == 0);
+    json c = parsed(r.out);
+    CHECK(c["passed"] == true);
+    CHECK(c["tolerance"] == 1e-6);
+    CHECK(c["max_error"].get<double>() < 1e-6);
+    REQUIRE(c["inputs"].size() == 6);
+    CHECK(c["inputs"][0]["name"] == "X");
+    CHECK(c["inputs"][0]["numeric"].size() == 2);
+  }
+  SUBCASE("a tolerance nothing can meet fails with exit code 1") {
+    Run r = gradscope({"check", "--example", "seed", "--tolerance", "0"});
+    CHECK(r.status == 1);
+    CHECK(lines_of(r.out).back().rfind("FAILED: max relative error ", 0) == 0);
+  }
+}

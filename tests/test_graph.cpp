@@ -1,1 +1,437 @@
+// The graph: the course notebook's numbers, nodes used twice, editing inputs, writing the
+// program back, step-through, and the gradient check on every example.
+//
+// Contents: helpers | the notebook (seed, slip) | nodes used twice | unused statements |
+// set_input | program_text | step-through | gradient check | micrograd's neuron
 #include <doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/compile.h"
+#include "core/examples.h"
+#include "core/gradcheck.h"
+
+using namespace gs;
+
+namespace {
+
+// --- helpers -----------------------------------------------------------------------
+
+Graph compiled(const std::string& source, const Overrides& overrides = {}) {
+  auto g = compile(source, overrides);
+  if (!g) FAIL(std::string(g.error().format() + "\nin the program:\n" + source));
+  return std::move(g.value());
+}
+
+Graph example(const std::string& name) {
+  const Example* e = find_example(name);
+  if (!e) FAIL(std::string("no example named '" + name + "'"));
+  return compiled(e->source);
+}
+
+Matrix matrix(const std::string& text) {
+  auto m = parse_matrix(text);
+  if (!m) FAIL(m.error().format("matrix"));
+  return m.value();
+}
+
+// max over entries of |a - e| / max(1, |e|); +inf when the shapes differ or an entry is not finite.
+double difference(const Matrix& actual, const Matrix& expected) {
+  if (shape_of(actual) != shape_of(expected)) return INFINITY;
+  double worst = 0;
+  for (Eigen::Index i = 0; i < actual.size(); ++i) {
+    double d = std::abs(actual.data()[i] - expected.data()[i]) / std::max(1.0, std::abs(expected.data()[i]));
+    worst = std::max(worst, std::isfinite(d) ? d : INFINITY);
+  }
+  return worst;
+}
+
+void check_matrix(const Matrix& actual, const std::string& expected_text, double tolerance = 1e-12) {
+  std::string actual_text = format_matrix(actual);
+  CAPTURE(actual_text);
+  CAPTURE(expected_text);
+  CHECK(difference(actual, matrix(expected_text)) <= tolerance);
+}
+
+const Node& node(const Graph& g, const std::string& name) {
+  int id = g.find(name);
+  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
+  return g.node(id);
+}
+
+std::string op_of(const Node& n) {
+  return n.kind == NodeKind::Input ? "input" : n.kind == NodeKind::Constant ? "const" : n.op->name;
+}
+
+std::string inputs_of(const Graph& g, const Node& n) {
+  std::string names;
+  for (int k = 0; k < n.arity(); ++k) names += (k ? ", " : "") + g.node(n.inputs[k]).name;
+  return names;
+}
+
+// Exactly the same numbers, where nan equals nan (and, as in ==, -0 equals 0).
+bool same_numbers(const Matrix& a, const Matrix& b) {
+  if (shape_of(a) != shape_of(b)) return false;
+  for (Eigen::Index i = 0; i < a.size(); ++i) {
+    double x = a.data()[i], y = b.data()[i];
+    if (!(x == y || (std::isnan(x) && std::isnan(y)))) return false;
+  }
+  return true;
+}
+
+// Every node's value and gradient.
+void check_same_numbers(const Graph& actual, const Graph& expected) {
+  REQUIRE(actual.nodes.size() == expected.nodes.size());
+  for (size_t i = 0; i < actual.nodes.size(); ++i) {
+    const Node& a = actual.nodes[i];
+    const Node& e = expected.nodes[i];
+    std::string name = e.name, value = format_matrix(a.value), grad = format_matrix(a.grad);
+    std::string expected_value = format_matrix(e.value), expected_grad = format_matrix(e.grad);
+    CAPTURE(name);
+    CAPTURE(value);
+    CAPTURE(expected_value);
+    CAPTURE(grad);
+    CAPTURE(expected_grad);
+    CHECK(a.name == e.name);
+    CHECK(same_numbers(a.value, e.value));
+    CHECK(same_numbers(a.grad, e.grad));
+  }
+}
+
+}  // namespace
+
+// --- the notebook ------------------------------------------------------------------------
+
+TEST_CASE("the seed example reproduces the course notebook") {
+  Graph g = example("seed");
+  SUBCASE("the graph is W, x -> Z = W @ x -> y = sigmoid(Z) -> f = norm2(y)") {
+    REQUIRE(g.nodes.size() == 5);
+    const char* names[] = {"W", "x", "Z", "y", "f"};
+    const char* ops[] = {"input", "input", "matmul", "sigmoid", "norm2"};
+    const char* inputs[] = {"", "", "W, x", "Z", "y"};
+    for (int i = 0; i < 5; ++i) {
+      CAPTURE(i);
+      CHECK(g.node(i).name == names[i]);
+      CHECK(op_of(g.node(i)) == ops[i]);
+      CHECK(inputs_of(g, g.node(i)) == inputs[i]);
+    }
+    CHECK(g.output == 4);
+  }
+  SUBCASE("forward: Z = 0, y = 0.5, f = 0.75") {
+    check_matrix(node(g, "W").value, "[[2, 1, 2], [1, 3, 1], [7, 4, 7]]", 0);
+    check_matrix(node(g, "x").value, "[[1], [0], [-1]]", 0);
+    check_matrix(node(g, "Z").value, "[[0], [0], [0]]", 0);
+    check_matrix(node(g, "y").value, "[[0.5], [0.5], [0.5]]", 0);
+    check_matrix(node(g, "f").value, "0.75", 0);
+  }
+  SUBCASE("backward: df/dy = 2y, df/dZ = y(1 - y) df/dy, df/dW = dZ x^T, df/dx = W^T dZ") {
+    check_matrix(node(g, "f").grad, "1", 0);
+    check_matrix(node(g, "y").grad, "[[1], [1], [1]]", 0);
+    check_matrix(node(g, "Z").grad, "[[0.25], [0.25], [0.25]]", 0);
+    check_matrix(node(g, "W").grad, "[[0.25, 0, -0.25], [0.25, 0, -0.25], [0.25, 0, -0.25]]", 0);
+    check_matrix(node(g, "x").grad, "[[2.5], [2], [2.5]]", 0);
+  }
+}
+
+TEST_CASE("the slip example: 1/(1 + exp(Z)) gives the same f but the opposite gradient") {
+  Graph seed = example("seed");
+  Graph slip = example("slip");
+  SUBCASE("the same forward numbers") {
+    check_matrix(node(slip, "Z").value, "[[0], [0], [0]]", 0);
+    check_matrix(node(slip, "y").value, "[[0.5], [0.5], [0.5]]", 0);
+    check_matrix(node(slip, "f").value, "0.75", 0);
+    CHECK(op_of(node(slip, "y")) == "div");
+  }
+  SUBCASE("df/dW rows are [-0.25, 0, 0.25], the seed's with the sign flipped") {
+    check_matrix(node(slip, "Z").grad, "[[-0.25], [-0.25], [-0.25]]");
+    check_matrix(node(slip, "W").grad, "[[-0.25, 0, 0.25], [-0.25, 0, 0.25], [-0.25, 0, 0.25]]");
+    check_matrix(node(slip, "x").grad, "[[-2.5], [-2], [-2.5]]");
+    check_matrix(node(slip, "W").grad, format_matrix(-node(seed, "W").grad));
+  }
+  SUBCASE("finite differences expose a sigmoid gradient applied to the slipped forward") {
+    // The notebook derived its backward for sigmoid but ran 1/(1 + exp(Z)). The gradient
+    // check of the program as run disagrees with that backward in every nonzero entry.
+    GradCheck check = gradient_check(slip);
+    CHECK(check.passed());
+    REQUIRE(check.inputs.size() == 2);
+    CHECK(check.inputs[0].name == "W");
+    check_matrix(check.inputs[0].numeric, "[[-0.25, 0, 0.25], [-0.25, 0, 0.25], [-0.25, 0, 0.25]]", 1e-8);
+    double mismatch = (check.inputs[0].numeric - node(seed, "W").grad).cwiseAbs().maxCoeff();
+    CHECK(mismatch == doctest::Approx(0.5).epsilon(1e-6));
+  }
+}
+
+// --- nodes used twice --------------------------------------------------------------------
+
+TEST_CASE("a node used twice receives both contributions") {
+  SUBCASE("f = sum(x * x): df/dx = 2x") {
+    Graph g = compiled("x = [[1], [2], [3]]\nf = sum(x * x)");
+    check_matrix(node(g, "f").value, "14");
+    check_matrix(node(g, "x").grad, "[[2], [4], [6]]");
+  }
+  SUBCASE("f = sum(x @ x.T) = (sum x)^2: df/dx = 2 sum(x), half through each side") {
+    Graph g = compiled("x = [[1], [2], [3]]\nf = sum(x @ x.T)");
+    check_matrix(node(g, "f").value, "36");
+    check_matrix(node(g, "x").grad, "[[12], [12], [12]]");
+    check_matrix(node(g, "transpose_1").grad, "[[6, 6, 6]]");
+  }
+  SUBCASE("f = sum(W @ W): df/dW[a][b] = row sum b + column sum a") {
+    Graph g = compiled("W = [[1, 2], [3, 4]]\nf = sum(W @ W)");
+    check_matrix(node(g, "f").value, "54");
+    check_matrix(node(g, "W").grad, "[[7, 11], [9, 13]]");
+  }
+  SUBCASE("a named node used by two statements") {
+    Graph g = compiled("x = [[1, 2]]\ny = 3 * x\nf = norm2(y) + sum(y)");
+    check_matrix(node(g, "f").value, "54");            // 9 + 36 + 3 + 6
+    check_matrix(node(g, "y").grad, "[[7, 13]]");      // 2y + 1
+    check_matrix(node(g, "x").grad, "[[21, 39]]");     // 3 (2y + 1)
+  }
+  SUBCASE("x + x, x - x and x / x") {
+    Graph plus = compiled("x = [[1, -2]]\nf = sum(x + x)");
+    check_matrix(plus.node(0).grad, "[[2, 2]]");
+    Graph minus = compiled("x = [[1, -2]]\nf = sum((x - x) * [[5, 7]])");
+    check_matrix(minus.node(0).grad, "[[0, 0]]");
+    Graph ratio = compiled("x = [[1, -2]]\nf = sum(x / x)");
+    check_matrix(ratio.node(0).grad, "[[0, 0]]");
+  }
+  SUBCASE("every example's gradients are the same after a second backward pass") {
+    for (const Example& e : examples()) {
+      std::string name = e.name;
+      CAPTURE(name);
+      Graph g = compiled(e.source);
+      Graph again = g;
+      again.backward();
+      again.backward();  // gradients are reset, not accumulated across passes
+      check_same_numbers(again, g);
+    }
+  }
+}
+
+// --- unused statements ---------------------------------------------------------------------
+
+TEST_CASE("a statement the output does not use sends no gradient") {
+  SUBCASE("an unused log(0) does not make df/dx nan") {
+    Graph g = compiled("x = [[0, 1]]\nu = sum(log(x))   # not used by f\nf = sum(2 * x)");
+    CHECK(std::isinf(node(g, "u").value(0, 0)));
+    check_matrix(node(g, "x").grad, "[[2, 2]]", 0);
+    CHECK_FALSE(node(g, "u").feeds_output);
+    CHECK(node(g, "mul_1").feeds_output);
+    CHECK(node(g, "x").feeds_output);
+  }
+  SUBCASE("the unused statement's own gradients are 0") {
+    Graph g = compiled("x = [[1, 2]]\nu = sigmoid(x)\nf = sum(x)");
+    check_matrix(node(g, "u").grad, "[[0, 0]]", 0);
+    check_matrix(node(g, "x").grad, "[[1, 1]]", 0);
+  }
+}
+
+// --- set_input ---------------------------------------------------------------------------
+
+TEST_CASE("set_input replaces an input's value") {
+  Graph g = example("seed");
+  Matrix x = matrix("[[1], [2], [3]]");  // (3, 1)
+  SUBCASE("the new value, evaluated, matches a compile with the override") {
+    REQUIRE(g.set_input("x", x).ok());
+    check_matrix(node(g, "x").value, "[[1], [2], [3]]", 0);
+    g.evaluate();
+    check_matrix(node(g, "Z").value, "[[10], [10], [36]]", 0);
+    check_same_numbers(g, compiled(find_example("seed")->source, {{"x", x}}));
+  }
+  SUBCASE("a different shape is refused and the value is kept") {
+    auto r = g.set_input("x", matrix("[[1, 2, 3]]"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "'x' has shape (3, 1) but the new value has shape (1, 3)");
+    CHECK(r.error().line == 0);
+    check_matrix(node(g, "x").value, "[[1], [0], [-1]]", 0);
+  }
+  SUBCASE("only inputs can be set") {
+    auto unknown = g.set_input("q", x);
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().message == "there is no input named 'q'");
+    auto computed = g.set_input("Z", x);
+    REQUIRE_FALSE(computed.ok());
+    CHECK(computed.error().message == "there is no input named 'Z'");
+    Graph slip = example("slip");
+    auto constant = slip.set_input("1", matrix("2"));
+    REQUIRE_FALSE(constant.ok());
+    CHECK(constant.error().message == "there is no input named '1'");
+  }
+}
+
+// --- program_text ------------------------------------------------------------------------
+
+TEST_CASE("program_text writes changed inputs back into the program") {
+  const std::string seed = find_example("seed")->source;
+  SUBCASE("unchanged: the text exactly as written") {
+    for (const Example& e : examples()) {
+      std::string name = e.name;
+      CAPTURE(name);
+      CHECK(compiled(e.source).program_text() == e.source);
+    }
+  }
+  SUBCASE("a changed matrix replaces only its literal") {
+    Graph g = compiled(seed);
+    REQUIRE(g.set_input("x", matrix("[[1], [2], [3]]")).ok());
+    std::string expected = seed;
+    size_t at = expected.find("[[1], [0], [-1]]");
+    REQUIRE(at != std::string::npos);
+    expected.replace(at, 16, "[[1], [2], [3]]");
+    CHECK(g.program_text() == expected);
+    CHECK(g.program_text().find("x = [[1], [2], [3]]                    # input, (3, 1)\n") != std::string::npos);
+  }
+  SUBCASE("unchanged literals keep their spelling") {
+    Graph g = example("mlp");
+    REQUIRE(g.set_input("W2", matrix("[[1, 2, 3]]")).ok());
+    std::string text = g.program_text();
+    CHECK(text.find("W2 = [[1, 2, 3]]") != std::string::npos);
+    CHECK(text.find("X = [[0.5, -1.0, 1.5, 0.0], [1.0, 0.5, -0.5, 2.0]]   # inputs, (2, 4)") != std::string::npos);
+    CHECK(text.find("b2 = 0.05\n") != std::string::npos);
+  }
+  SUBCASE("a value set back to the literal's restores the original text") {
+    Graph g = example("mlp");
+    REQUIRE(g.set_input("b2", matrix("7")).ok());
+    REQUIRE(g.set_input("b2", matrix("0.05")).ok());
+    CHECK(g.program_text() == find_example("mlp")->source);
+  }
+  SUBCASE("scalars stay bare numbers, and a 17-digit literal is kept verbatim") {
+    Graph g = example("neuron");
+    REQUIRE(g.set_input("x2", matrix("0.5")).ok());
+    REQUIRE(g.set_input("w1", matrix("-2")).ok());
+    std::string text = g.program_text();
+    CHECK(text.find("x2 = 0.5\n") != std::string::npos);
+    CHECK(text.find("w1 = -2\n") != std::string::npos);
+    CHECK(text.find("b = 6.8813735870195432\n") != std::string::npos);
+    CHECK(text.find("x1 = 2.0\n") != std::string::npos);
+  }
+  SUBCASE("several inputs, and values that need every digit, round-trip exactly") {
+    Graph g = compiled(seed);
+    Matrix W = matrix("[[0.1, 0.2, 0.30000000000000004], [1e-7, -1e300, 3], [2.5e-310, 7, -0]]");
+    Matrix x(3, 1);  // (3, 1)
+    x << 1.0 / 3, -2.0 / 3, 1e-17;
+    REQUIRE(g.set_input("W", W).ok());
+    REQUIRE(g.set_input("x", x).ok());
+    g.evaluate();
+    Graph reread = compiled(g.program_text());
+    check_same_numbers(reread, g);
+    CHECK(reread.program_text() == g.program_text());
+  }
+  SUBCASE("an override with a new shape is written as a matrix") {
+    Graph g = compiled("b = 2\nx = [[1, 2]]\nf = sum(b * x)", {{"b", matrix("[[1, 2]]")}});
+    CHECK(g.program_text() == "b = [[1, 2]]\nx = [[1, 2]]\nf = sum(b * x)");
+  }
+}
+
+// --- step-through -------------------------------------------------------------------------
+
+TEST_CASE("forward_node and backward_node step through to evaluate()'s numbers") {
+  for (const Example& e : examples()) {
+    std::string name = e.name;
+    SUBCASE(name.c_str()) {
+      Graph done = compiled(e.source);
+      Graph steps = done;
+      for (Node& n : steps.nodes) {
+        if (n.kind == NodeKind::Op) n.value.setZero();
+        n.grad.setZero();
+      }
+      int ops = 0;
+      for (int i = 0; i < int(steps.nodes.size()); ++i) {
+        steps.forward_node(i);
+        if (steps.node(i).kind == NodeKind::Op) ++ops;
+        CAPTURE(i);
+        CHECK(same_numbers(steps.node(i).value, done.node(i).value));
+      }
+      CHECK(ops > 0);
+      steps.node(steps.output).grad.setOnes();
+      for (int i = int(steps.nodes.size()); i-- > 0;) steps.backward_node(i);
+      check_same_numbers(steps, done);
+    }
+  }
+  SUBCASE("one backward step sends exactly one node's contributions") {
+    Graph g = example("seed");
+    for (Node& n : g.nodes) n.grad.setZero();
+    g.node(g.output).grad.setOnes();
+    g.backward_node(g.find("f"));
+    check_matrix(node(g, "y").grad, "[[1], [1], [1]]", 0);
+    check_matrix(node(g, "Z").grad, "[[0], [0], [0]]", 0);  // not yet: sigmoid has not run
+    g.backward_node(g.find("y"));
+    check_matrix(node(g, "Z").grad, "[[0.25], [0.25], [0.25]]", 0);
+    check_matrix(node(g, "W").grad, "[[0, 0, 0], [0, 0, 0], [0, 0, 0]]", 0);
+  }
+}
+
+// --- gradient check -----------------------------------------------------------------------
+
+TEST_CASE("gradient_check agrees with backward() on every example") {
+  for (const Example& e : examples()) {
+    std::string name = e.name;
+    SUBCASE(name.c_str()) {
+      Graph g = compiled(e.source);
+      const Graph before = g;
+      GradCheck report = gradient_check(g);
+      CAPTURE(report.max_error);
+      CHECK(report.passed());
+      CHECK(report.max_error < 1e-7);
+      REQUIRE(report.inputs.size() == g.input_ids().size());
+      for (size_t k = 0; k < report.inputs.size(); ++k) {
+        const Node& input = g.node(g.input_ids()[k]);
+        CHECK(report.inputs[k].name == input.name);
+        CHECK(difference(report.inputs[k].numeric, input.grad) < 1e-6);
+      }
+      check_same_numbers(g, before);  // the check leaves values and gradients as found
+    }
+  }
+}
+
+TEST_CASE("gradient_check catches a wrong vector-Jacobian product") {
+  // out = 2 a, but the VJP forgets the 2: the kind of slip the check exists for.
+  static const OpDef twice_wrong = {
+      .name = "twice_wrong", .symbol = nullptr, .arity = 1, .shape = same_shape,
+      .forward = [](const Matrix* const* in, double, Matrix& out) { out = 2 * *in[0]; },
+      .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+        if (gin[0]) *gin[0] += g;  // should be 2 g
+      },
+      .formula = "", .local = "", .chain = {nullptr, nullptr}, .explain = "",
+  };
+  Graph g;
+  Node x;
+  x.name = "x";
+  x.kind = NodeKind::Input;
+  x.value = matrix("[[1, 2]]");
+  x.grad = Matrix::Zero(1, 2);
+  Node y;
+  y.name = "y";
+  y.op = &twice_wrong;
+  y.inputs[0] = 0;
+  y.value = Matrix::Zero(1, 2);
+  y.grad = Matrix::Zero(1, 2);
+  Node f;
+  f.name = "f";
+  f.op = find_op("sum");
+  f.inputs[0] = 1;
+  f.value = Matrix::Zero(1, 1);
+  f.grad = Matrix::Zero(1, 1);
+  g.nodes = {x, y, f};
+  g.output = 2;
+  GradCheck report = gradient_check(g);
+  CHECK_FALSE(report.passed());
+  CHECK(report.max_error == doctest::Approx(0.5).epsilon(1e-6));  // |1 - 2| / 2
+  REQUIRE(report.inputs.size() == 1);
+  check_matrix(report.inputs[0].numeric, "[[2, 2]]", 1e-8);
+  check_matrix(node(g, "f").value, "6", 0);
+}
+
+// --- micrograd's neuron --------------------------------------------------------------------
+
+TEST_CASE("the neuron example matches micrograd's printed values") {
+  Graph g = example("neuron");
+  check_matrix(node(g, "n").value, "0.8813735870195432");
+  check_matrix(node(g, "o").value, "0.7071067811865476");
+  check_matrix(node(g, "n").grad, "0.5");  // 1 - o^2
+  check_matrix(node(g, "x1").grad, "-1.5");
+  check_matrix(node(g, "w1").grad, "1");
+  check_matrix(node(g, "x2").grad, "0.5");
+  check_matrix(node(g, "w2").grad, "0");
+  check_matrix(node(g, "b").grad, "0.5");
+}

@@ -1,1 +1,490 @@
+// Every op in the registry: a finite-difference gradient check on random inputs, hand-checked
+// values and gradients, broadcasting, and numerical stability at extreme inputs.
+//
+// Contents: helpers | registry coverage | gradient check on random inputs | hand-checked
+// values | broadcasting | numerical stability
 #include <doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/compile.h"
+#include "core/gradcheck.h"
+#include "core/ops.h"
+
+using namespace gs;
+
+namespace {
+
+// --- helpers -----------------------------------------------------------------------
+
+Graph compiled(const std::string& source) {
+  auto g = compile(source);
+  if (!g) FAIL(std::string(g.error().format() + "\nin the program:\n" + source));
+  return std::move(g.value());
+}
+
+Matrix matrix(const std::string& text) {
+  auto m = parse_matrix(text);
+  if (!m) FAIL(m.error().format("matrix"));
+  return m.value();
+}
+
+// max over entries of |a - e| / max(1, |e|); +inf when the shapes differ or an entry is not finite.
+double difference(const Matrix& actual, const Matrix& expected) {
+  if (shape_of(actual) != shape_of(expected)) return INFINITY;
+  double worst = 0;
+  for (Eigen::Index i = 0; i < actual.size(); ++i) {
+    double a = actual.data()[i], e = expected.data()[i];
+    double d = std::abs(a - e) / std::max(1.0, std::abs(e));
+    if (!std::isfinite(d)) d = INFINITY;
+    worst = std::max(worst, d);
+  }
+  return worst;
+}
+
+void check_matrix(const Matrix& actual, const std::string& expected_text, double tolerance = 1e-12) {
+  std::string actual_text = format_matrix(actual);
+  CAPTURE(actual_text);
+  CAPTURE(expected_text);
+  CHECK(difference(actual, matrix(expected_text)) <= tolerance);
+}
+
+const Node& node(const Graph& g, const std::string& name) {
+  int id = g.find(name);
+  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
+  return g.node(id);
+}
+
+// --- the per-op test programs --------------------------------------------------------
+
+enum class Domain {
+  Any,           // uniform in (-2, 2)
+  Positive,      // (0.5, 2): log, sqrt, fractional powers
+  AwayFromZero,  // +-(0.3, 2): relu and abs kinks, denominators, negative powers
+  Probability,   // (0.05, 0.95): bce
+};
+
+struct ShapePair {
+  Shape a, b;  // b is unused by one-input programs
+};
+
+struct OpProgram {
+  const char* op;    // the registry name the expression must produce
+  const char* expr;  // the expression under test, over inputs a (and b)
+  int inputs;        // 1: a only, 2: a and b
+  Domain a, b;
+  std::vector<ShapePair> shapes;
+};
+
+const std::vector<ShapePair> kOneInputShapes = {{{1, 1}, {}}, {{3, 1}, {}}, {{2, 3}, {}}, {{4, 4}, {}}};
+const std::vector<ShapePair> kBroadcastShapes = {
+    {{2, 3}, {2, 3}}, {{3, 2}, {3, 1}}, {{3, 2}, {1, 2}}, {{1, 1}, {2, 3}},
+    {{2, 3}, {1, 1}}, {{2, 1}, {1, 3}}, {{1, 3}, {2, 3}}};
+const std::vector<ShapePair> kMatmulShapes = {{{2, 3}, {3, 4}}, {{1, 3}, {3, 1}}, {{3, 1}, {1, 3}}, {{4, 4}, {4, 4}}};
+const std::vector<ShapePair> kSameShapes = {{{1, 1}, {1, 1}}, {{3, 1}, {3, 1}}, {{2, 3}, {2, 3}}, {{4, 2}, {4, 2}}};
+// Per-column ops: a column of one entry is constant (softmax 1), so every column has two or more.
+const std::vector<ShapePair> kColumnShapes = {{{2, 1}, {}}, {{3, 1}, {}}, {{2, 3}, {}}, {{4, 4}, {}}};
+const std::vector<ShapePair> kColumnPairs = {{{2, 1}, {2, 1}}, {{3, 1}, {3, 1}}, {{3, 4}, {3, 4}}};
+
+// One or more programs per op. A new op without an entry here fails "every registered op
+// has a test program".
+const std::vector<OpProgram> kOpPrograms = {
+    {"matmul", "a @ b", 2, Domain::Any, Domain::Any, kMatmulShapes},
+    {"transpose", "a.T", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"add", "a + b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
+    {"sub", "a - b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
+    {"mul", "a * b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
+    {"div", "a / b", 2, Domain::Any, Domain::AwayFromZero, kBroadcastShapes},
+    {"neg", "-a", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"pow", "a ^ 2", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"pow", "a ^ 3", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"pow", "a ^ -1", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
+    {"pow", "a ^ 0.5", 1, Domain::Positive, Domain::Any, kOneInputShapes},
+    {"sigmoid", "sigmoid(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"tanh", "tanh(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"relu", "relu(a)", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
+    {"exp", "exp(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"log", "log(a)", 1, Domain::Positive, Domain::Any, kOneInputShapes},
+    {"sqrt", "sqrt(a)", 1, Domain::Positive, Domain::Any, kOneInputShapes},
+    {"abs", "abs(a)", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
+    {"softplus", "softplus(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"sum", "sum(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"mean", "mean(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"norm2", "norm2(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"softmax", "softmax(a)", 1, Domain::Any, Domain::Any, kColumnShapes},
+    {"log_softmax", "log_softmax(a)", 1, Domain::Any, Domain::Any, kColumnShapes},
+    {"mse", "mse(a, b)", 2, Domain::Any, Domain::Any, kSameShapes},
+    {"cross_entropy", "cross_entropy(a, b)", 2, Domain::Any, Domain::Probability, kColumnPairs},
+    {"bce", "bce(a, b)", 2, Domain::Probability, Domain::Probability, kSameShapes},
+};
+
+Matrix random_matrix(std::mt19937& rng, Shape s, Domain d) {
+  std::uniform_real_distribution<double> any(-2, 2), positive(0.5, 2), magnitude(0.3, 2), probability(0.05, 0.95);
+  std::bernoulli_distribution negative(0.5);
+  Matrix m(s.rows, s.cols);  // (s.rows, s.cols)
+  for (Eigen::Index i = 0; i < m.size(); ++i) {
+    switch (d) {
+      case Domain::Any: m.data()[i] = any(rng); break;
+      case Domain::Positive: m.data()[i] = positive(rng); break;
+      case Domain::AwayFromZero: m.data()[i] = (negative(rng) ? -1 : 1) * magnitude(rng); break;
+      case Domain::Probability: m.data()[i] = probability(rng); break;
+    }
+  }
+  return m;
+}
+
+// "a = ...\nb = ...\n" plus the expression as node y. With weights, f = sum(G * y) so the
+// upstream gradient reaching y is a random matrix rather than all ones.
+std::string program(const OpProgram& p, const Matrix& a, const Matrix& b, const Matrix* weights) {
+  std::string s = "a = " + format_matrix(a) + "\n";
+  if (p.inputs == 2) s += "b = " + format_matrix(b) + "\n";
+  if (weights) s += "G = " + format_matrix(*weights) + "\n";
+  s += std::string("y = ") + p.expr + "\n";
+  s += weights ? "f = sum(G * y)\n" : "f = sum(y)\n";
+  return s;
+}
+
+}  // namespace
+
+// --- registry coverage ---------------------------------------------------------------
+
+TEST_CASE("every registered op has a test program") {
+  std::set<std::string> tested;
+  for (const OpProgram& p : kOpPrograms) tested.insert(p.op);
+
+  SUBCASE("each op in all_ops() appears in the table") {
+    REQUIRE(all_ops().size() >= 20);
+    for (const OpDef* op : all_ops()) {
+      std::string name = op->name;
+      CAPTURE(name);
+      CHECK(tested.count(name) == 1);
+    }
+  }
+  SUBCASE("each table entry names a registered op") {
+    for (const std::string& name : tested) {
+      CAPTURE(name);
+      CHECK(find_op(name) != nullptr);
+    }
+  }
+  SUBCASE("find_op and function_names agree with the registry") {
+    CHECK(find_op("no_such_op") == nullptr);
+    std::vector<std::string> functions = function_names();
+    for (const OpDef* op : all_ops()) {
+      std::string name = op->name;
+      CAPTURE(name);
+      CHECK(find_op(name) == op);
+      bool listed = std::find(functions.begin(), functions.end(), name) != functions.end();
+      CHECK(listed == (op->symbol == nullptr));  // symbols (@ + .T ...) are not callable
+      CHECK((op->arity == 1 || op->arity == 2));
+      CHECK(op->formula != nullptr);
+      CHECK(op->explain != nullptr);
+    }
+  }
+}
+
+// --- gradient check on random inputs --------------------------------------------------
+
+TEST_CASE("every op passes a finite-difference gradient check on random inputs") {
+  std::mt19937 rng(20240611);
+  for (const OpProgram& p : kOpPrograms) {
+    std::string expr = p.expr;
+    SUBCASE(expr.c_str()) {
+      for (const ShapePair& s : p.shapes) {
+        for (int draw = 0; draw < 2; ++draw) {
+          Matrix a = random_matrix(rng, s.a, p.a);
+          Matrix b = p.inputs == 2 ? random_matrix(rng, s.b, p.b) : Matrix();
+          // First find y's shape, then weight it with a random upstream gradient.
+          Graph plain = compiled(program(p, a, b, nullptr));
+          const Node& y = node(plain, "y");
+          REQUIRE(y.op != nullptr);
+          CHECK(std::string(y.op->name) == p.op);
+          Matrix weights = random_matrix(rng, y.shape(), Domain::Any);
+          std::string source = program(p, a, b, &weights);
+          CAPTURE(source);
+          Graph g = compiled(source);
+          GradCheck report = gradient_check(g);
+          CAPTURE(report.max_error);
+          CHECK(report.inputs.size() == size_t(p.inputs + 1));
+          CHECK(report.passed(1e-6));
+          // The report must compare something: the gradients are not all zero.
+          CHECK(node(g, "a").grad.cwiseAbs().maxCoeff() > 0);
+        }
+      }
+    }
+  }
+}
+
+// --- hand-checked values ---------------------------------------------------------------
+
+// A small program where the value of y and the gradients of the inputs were worked out by
+// hand (transcendental numbers from Python's math module).
+struct HandCase {
+  const char* op;
+  const char* source;
+  std::vector<std::pair<const char*, const char*>> values;  // node -> expected value
+  std::vector<std::pair<const char*, const char*>> grads;   // node -> expected gradient
+};
+
+const std::vector<HandCase> kHandCases = {
+    {"matmul",  // y = a b; da = G b^T, db = a^T G
+     "a = [[1, 2, 3], [4, 5, 6]]\nb = [[1], [0], [-1]]\nG = [[1], [2]]\ny = a @ b\nf = sum(G * y)",
+     {{"y", "[[-2], [-2]]"}, {"f", "-6"}},
+     {{"a", "[[1, 0, -1], [2, 0, -2]]"}, {"b", "[[9], [12], [15]]"}, {"G", "[[-2], [-2]]"}}},
+    {"transpose",  // da = G^T
+     "a = [[1, 2, 3], [4, 5, 6]]\nG = [[1, 2], [3, 4], [5, 6]]\ny = a.T\nf = sum(G * y)",
+     {{"y", "[[1, 4], [2, 5], [3, 6]]"}, {"f", "86"}},
+     {{"a", "[[1, 3, 5], [2, 4, 6]]"}}},
+    {"add",
+     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a + b\nf = sum(G * y)",
+     {{"y", "[[11, 22], [33, 44]]"}, {"f", "330"}},
+     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[1, 2], [3, 4]]"}}},
+    {"sub",
+     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a - b\nf = sum(G * y)",
+     {{"y", "[[-9, -18], [-27, -36]]"}, {"f", "-270"}},
+     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[-1, -2], [-3, -4]]"}}},
+    {"mul",  // da = G b, db = G a
+     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a * b\nf = sum(G * y)",
+     {{"y", "[[10, 40], [90, 160]]"}, {"f", "1000"}},
+     {{"a", "[[10, 40], [90, 160]]"}, {"b", "[[1, 4], [9, 16]]"}}},
+    {"div",  // da = G / b, db = -G a / b^2
+     "a = [[1, 2], [3, 4]]\nb = [[2, 4], [5, 8]]\nG = [[1, 2], [3, 4]]\ny = a / b\nf = sum(G * y)",
+     {{"y", "[[0.5, 0.5], [0.6, 0.5]]"}, {"f", "5.3"}},
+     {{"a", "[[0.5, 0.5], [0.6, 0.5]]"}, {"b", "[[-0.25, -0.25], [-0.36, -0.25]]"}}},
+    {"neg",
+     "a = [[1, -2]]\nG = [[3, 4]]\ny = -a\nf = sum(G * y)",
+     {{"y", "[[-1, 2]]"}, {"f", "5"}},
+     {{"a", "[[-3, -4]]"}}},
+    {"pow",  // d a^2 = 2a (its own code path)
+     "a = [[1, 2, -3]]\ny = a ^ 2\nf = sum(y)",
+     {{"y", "[[1, 4, 9]]"}, {"f", "14"}},
+     {{"a", "[[2, 4, -6]]"}}},
+    {"pow",  // d a^3 = 3a^2
+     "a = [[1, 2, -3]]\ny = a ^ 3\nf = sum(y)",
+     {{"y", "[[1, 8, -27]]"}, {"f", "-18"}},
+     {{"a", "[[3, 12, 27]]"}}},
+    {"pow",  // d a^-1 = -a^-2
+     "a = [[1, 2, 4]]\ny = a ^ -1\nf = sum(y)",
+     {{"y", "[[1, 0.5, 0.25]]"}, {"f", "1.75"}},
+     {{"a", "[[-1, -0.25, -0.0625]]"}}},
+    {"pow",  // d a^0.5 = 0.5 a^-0.5
+     "a = [[1, 4, 9]]\ny = a ^ 0.5\nf = sum(y)",
+     {{"y", "[[1, 2, 3]]"}, {"f", "6"}},
+     {{"a", "[[0.5, 0.25, 0.16666666666666666]]"}}},
+    {"sigmoid",  // s(2) = 0.8808, s'(z) = s(1 - s): 0.25 at 0, 0.10499 at +-2
+     "a = [[0, 2, -2]]\ny = sigmoid(a)\nf = sum(y)",
+     {{"y", "[[0.5, 0.8807970779778823, 0.11920292202211755]]"}, {"f", "1.5"}},
+     {{"a", "[[0.25, 0.10499358540350662, 0.10499358540350662]]"}}},
+    {"tanh",  // 1 - tanh^2
+     "a = [[0, 0.5, -0.5]]\ny = tanh(a)\nf = sum(y)",
+     {{"y", "[[0, 0.46211715726000974, -0.46211715726000974]]"}, {"f", "0"}},
+     {{"a", "[[1, 0.7864477329659274, 0.7864477329659274]]"}}},
+    {"relu",  // slope 0 at exactly 0, as in PyTorch
+     "a = [[-1, 0, 2]]\nG = [[5, 6, 7]]\ny = relu(a)\nf = sum(G * y)",
+     {{"y", "[[0, 0, 2]]"}, {"f", "14"}},
+     {{"a", "[[0, 0, 7]]"}}},
+    {"exp",
+     "a = [[0, 1]]\nG = [[3, 4]]\ny = exp(a)\nf = sum(G * y)",
+     {{"y", "[[1, 2.718281828459045]]"}, {"f", "13.87312731383618"}},
+     {{"a", "[[3, 10.87312731383618]]"}}},
+    {"log",
+     "a = [[1, 2]]\nG = [[3, 4]]\ny = log(a)\nf = sum(G * y)",
+     {{"y", "[[0, 0.6931471805599453]]"}, {"f", "2.772588722239781"}},
+     {{"a", "[[3, 2]]"}}},
+    {"sqrt",  // 1 / (2 sqrt(a))
+     "a = [[4, 9]]\ny = sqrt(a)\nf = sum(y)",
+     {{"y", "[[2, 3]]"}, {"f", "5"}},
+     {{"a", "[[0.25, 0.16666666666666666]]"}}},
+    {"abs",  // sign(a), 0 at 0
+     "a = [[-2, 0, 3]]\ny = abs(a)\nf = sum(y)",
+     {{"y", "[[2, 0, 3]]"}, {"f", "5"}},
+     {{"a", "[[-1, 0, 1]]"}}},
+    {"softplus",  // log(1 + e^z), slope sigmoid(z)
+     "a = [[-1, 0, 1]]\ny = softplus(a)\nf = sum(y)",
+     {{"y", "[[0.31326168751822286, 0.6931471805599453, 1.3132616875182228]]"}, {"f", "2.319670555596391"}},
+     {{"a", "[[0.2689414213699951, 0.5, 0.7310585786300049]]"}}},
+    {"sum",
+     "a = [[1, 2], [3, 4]]\ny = sum(a)\nf = 3 * y",
+     {{"y", "10"}, {"f", "30"}},
+     {{"a", "[[3, 3], [3, 3]]"}, {"y", "3"}}},
+    {"mean",
+     "a = [[1, 2], [3, 4]]\ny = mean(a)\nf = 2 * y",
+     {{"y", "2.5"}, {"f", "5"}},
+     {{"a", "[[0.5, 0.5], [0.5, 0.5]]"}}},
+    {"norm2",  // sum of squares, gradient 2a
+     "a = [[1, 2], [3, 4]]\ny = norm2(a)\nf = 2 * y",
+     {{"y", "30"}, {"f", "60"}},
+     {{"a", "[[4, 8], [12, 16]]"}}},
+    {"softmax",  // per column; column 2 is uniform: p (G - <p, G>) = [2/9, -1/9, -1/9]
+     "a = [[1, 0], [2, 0], [3, 0]]\nG = [[1, 1], [0, 0], [-1, 0]]\ny = softmax(a)\nf = sum(G * y)",
+     {{"y",
+       "[[0.09003057317038046, 0.3333333333333333], [0.24472847105479764, 0.3333333333333333], "
+       "[0.6652409557748218, 0.3333333333333333]]"},
+      {"f", "-0.24187704927110804"}},
+     {{"a",
+       "[[0.14181709360981215, 0.2222222222222222], [0.1407703574696301, -0.1111111111111111], "
+       "[-0.2825874510794423, -0.1111111111111111]]"}}},
+    {"log_softmax",  // z - logsumexp(z) per column; dz = G - softmax sum(G)
+     "a = [[1, 0], [2, 0], [3, 0]]\nG = [[1, 1], [2, 0], [3, 0]]\ny = log_softmax(a)\nf = sum(G * y)",
+     {{"y",
+       "[[-2.4076059644443806, -1.0986122886681098], [-1.4076059644443806, -1.0986122886681098], "
+       "[-0.4076059644443806, -1.0986122886681098]]"},
+      {"f", "-7.5442480753343935"}},
+     {{"a",
+       "[[0.45981656097771717, 0.6666666666666667], [0.5316291736712142, -0.3333333333333333], "
+       "[-0.9914457346489307, -0.3333333333333333]]"}}},
+    {"mse",  // mean((a - b)^2); da = 2(a - b)/N, db = -da
+     "a = [[1, 2], [3, 4]]\nb = [[1, 0], [0, 0]]\ny = mse(a, b)\nf = 2 * y",
+     {{"y", "7.25"}, {"f", "14.5"}},
+     {{"a", "[[0, 2], [3, 4]]"}, {"b", "[[0, -2], [-3, -4]]"}}},
+    {"cross_entropy",  // columns: ln 2 and log(e^2 + 1) - 0; dz = (softmax - t)/n, dt = -log_softmax/n
+     "a = [[0, 2], [0, 0]]\nb = [[1, 0], [0, 1]]\ny = cross_entropy(a, b)",
+     {{"y", "1.410037595801459"}},
+     {{"a", "[[-0.25, 0.44039853898894116], [0.25, -0.4403985389889412]]"},
+      {"b", "[[0.34657359027997264, 0.06346400552148634], [0.34657359027997264, 1.0634640055214863]]"}}},
+    {"bce",  // -(log 0.5 + log 0.2)/2; dp = (p - t)/(p(1 - p)N), dt = log((1 - p)/p)/N
+     "a = [[0.5, 0.8]]\nb = [[1, 0]]\ny = bce(a, b)\nf = 2 * y",
+     {{"y", "1.1512925464970227"}, {"f", "2.3025850929940455"}},
+     {{"a", "[[-2, 5]]"}, {"b", "[[0, -1.3862943611198906]]"}}},
+};
+
+TEST_CASE("every op matches hand-checked values and gradients") {
+  SUBCASE("each registered op has a hand-checked case") {
+    std::set<std::string> covered;
+    for (const HandCase& h : kHandCases) covered.insert(h.op);
+    for (const OpDef* op : all_ops()) {
+      std::string name = op->name;
+      CAPTURE(name);
+      CHECK(covered.count(name) == 1);
+    }
+  }
+  for (const HandCase& h : kHandCases) {
+    std::string source = h.source;
+    SUBCASE(source.c_str()) {
+      CAPTURE(source);
+      Graph g = compiled(source);
+      CHECK(std::string(node(g, "y").op->name) == h.op);
+      for (const auto& [name, value] : h.values) {
+        std::string node_name = name;
+        CAPTURE(node_name);
+        check_matrix(node(g, name).value, value);
+      }
+      for (const auto& [name, grad] : h.grads) {
+        std::string node_name = name;
+        CAPTURE(node_name);
+        check_matrix(node(g, name).grad, grad);
+      }
+    }
+  }
+}
+
+// --- broadcasting ----------------------------------------------------------------------
+
+TEST_CASE("broadcasting repeats rows, columns and scalars and sums their gradients") {
+  SUBCASE("(3, 2) + (3, 1): the column repeats; its gradient sums each row") {
+    Graph g = compiled(
+        "a = [[1, 2], [3, 4], [5, 6]]\nb = [[10], [20], [30]]\nG = [[1, 2], [3, 4], [5, 6]]\n"
+        "y = a + b\nf = sum(G * y)");
+    check_matrix(node(g, "y").value, "[[11, 12], [23, 24], [35, 36]]");
+    check_matrix(node(g, "a").grad, "[[1, 2], [3, 4], [5, 6]]");
+    check_matrix(node(g, "b").grad, "[[3], [7], [11]]");
+  }
+  SUBCASE("(3, 2) * (1, 2): the row repeats; its gradient sums each column") {
+    Graph g = compiled(
+        "a = [[1, 2], [3, 4], [5, 6]]\nb = [[10, 100]]\nG = [[1, 2], [3, 4], [5, 6]]\n"
+        "y = a * b\nf = sum(G * y)");
+    check_matrix(node(g, "y").value, "[[10, 200], [30, 400], [50, 600]]");
+    check_matrix(node(g, "a").grad, "[[10, 200], [30, 400], [50, 600]]");
+    check_matrix(node(g, "b").grad, "[[35, 56]]");  // 1*1 + 3*3 + 5*5, 2*2 + 4*4 + 6*6
+  }
+  SUBCASE("(2, 1) - (1, 3): both sides repeat to (2, 3)") {
+    Graph g = compiled("a = [[1], [2]]\nb = [[10, 20, 30]]\nG = [[1, 2, 3], [4, 5, 6]]\ny = a - b\nf = sum(G * y)");
+    check_matrix(node(g, "y").value, "[[-9, -19, -29], [-8, -18, -28]]");
+    check_matrix(node(g, "a").grad, "[[6], [15]]");
+    check_matrix(node(g, "b").grad, "[[-5, -7, -9]]");
+  }
+  SUBCASE("(3, 2) / (3, 1): the denominator's gradient sums -G a / b^2 over each row") {
+    Graph g = compiled("a = [[1, 2], [3, 4], [5, 6]]\nb = [[1], [2], [4]]\ny = a / b\nf = sum(y)");
+    check_matrix(node(g, "y").value, "[[1, 2], [1.5, 2], [1.25, 1.5]]");
+    check_matrix(node(g, "a").grad, "[[1, 1], [0.5, 0.5], [0.25, 0.25]]");
+    check_matrix(node(g, "b").grad, "[[-3], [-1.75], [-0.6875]]");  // -(1+2)/1, -(3+4)/4, -(5+6)/16
+  }
+  SUBCASE("a scalar input times a matrix: its gradient is the sum over every copy") {
+    Graph g = compiled("s = 3\nx = [[1, 2], [3, 4]]\nf = sum(s * x)");
+    check_matrix(node(g, "f").value, "30");
+    check_matrix(node(g, "s").grad, "10");
+    check_matrix(node(g, "x").grad, "[[3, 3], [3, 3]]");
+  }
+  SUBCASE("scalar constants: 2 * x, x / 2, 1 - x, 2 / x") {
+    Graph g = compiled("x = [[1, 2], [4, 8]]\nf = sum(2 * x) + sum(x / 2) + sum(1 - x) + sum(2 / x)");
+    // 30 + 7.5 + (4 - 15) + (2 + 1 + 0.5 + 0.25)
+    check_matrix(node(g, "f").value, "30.25");
+    // 2 + 0.5 - 1 - 2/x^2
+    check_matrix(node(g, "x").grad, "[[-0.5, 1], [1.375, 1.46875]]");
+    const Node& two = node(g, "2");
+    CHECK(two.kind == NodeKind::Constant);
+    check_matrix(two.grad, "0");  // constants take no gradient
+    CHECK(gradient_check(g).passed());
+  }
+  SUBCASE("a bias column added to every column of a batch") {
+    Graph g = compiled("W = [[1, 0], [0, 1]]\nX = [[1, 2, 3], [4, 5, 6]]\nb = [[1], [-1]]\nf = sum(W @ X + b)");
+    check_matrix(node(g, "f").value, "21");
+    check_matrix(node(g, "b").grad, "[[3], [3]]");
+    check_matrix(node(g, "W").grad, "[[6, 15], [6, 15]]");
+  }
+  SUBCASE("incompatible shapes are reported, not broadcast") {
+    auto g = compile("a = [[1, 2], [3, 4], [5, 6]]\nb = [[1, 2, 3], [4, 5, 6]]\nf = sum(a + b)");
+    REQUIRE_FALSE(g.ok());
+    CHECK(g.error().message ==
+          "cannot apply '+' to (3, 2) and (2, 3): each dimension must match or be 1 (a 1x1 or a single column or "
+          "row repeats)");
+    CHECK(g.error().line == 3);
+    CHECK(g.error().column == 11);
+  }
+}
+
+// --- numerical stability ---------------------------------------------------------------
+
+TEST_CASE("ops stay finite and exact at extreme inputs") {
+  SUBCASE("sigmoid(+-800) is 1 and 0 with gradient exactly 0, not nan") {
+    Graph g = compiled("x = [[800], [-800]]\nf = sum(sigmoid(x))");
+    check_matrix(node(g, "sigmoid_1").value, "[[1], [0]]", 0);
+    const Matrix& dx = node(g, "x").grad;
+    CHECK(dx.allFinite());
+    check_matrix(dx, "[[0], [0]]", 0);
+  }
+  SUBCASE("softmax of logits near 1000 is finite and shift-invariant") {
+    Graph g = compiled("z = [[1000], [999]]\nG = [[1], [0]]\nf = sum(G * softmax(z))");
+    const Matrix& p = node(g, "softmax_1").value;
+    CHECK(p.allFinite());
+    check_matrix(p, "[[0.7310585786300049], [0.2689414213699951]]");
+    // p (G - <p, G>) = [p1 p2, -p1 p2]
+    check_matrix(node(g, "z").grad, "[[0.19661193324148185], [-0.19661193324148185]]");
+  }
+  SUBCASE("log_softmax of logit 1000 is finite") {
+    Graph g = compiled("z = [[1000], [0]]\nf = sum(log_softmax(z))");
+    check_matrix(node(g, "log_softmax_1").value, "[[0], [-1000]]");
+    check_matrix(node(g, "z").grad, "[[-1], [1]]");  // 1 - 2 p
+  }
+  SUBCASE("cross_entropy with logit 1000 on the wrong class is exactly 1000") {
+    Graph g = compiled("z = [[1000], [0]]\nt = [[0], [1]]\nf = cross_entropy(z, t)");
+    check_matrix(node(g, "f").value, "1000");
+    check_matrix(node(g, "z").grad, "[[1], [-1]]");  // softmax - t
+    CHECK(node(g, "t").grad.allFinite());
+    check_matrix(node(g, "t").grad, "[[0], [1000]]");  // -log_softmax
+  }
+  SUBCASE("softplus(1000) = 1000 and softplus(-1000) = 0, slopes 1 and 0") {
+    Graph g = compiled("x = [[1000], [-1000]]\nf = sum(softplus(x))");
+    check_matrix(node(g, "softplus_1").value, "[[1000], [0]]", 0);
+    check_matrix(node(g, "x").grad, "[[1], [0]]", 0);
+  }
+  SUBCASE("tanh(+-800) saturates with gradient 0") {
+    Graph g = compiled("x = [[800], [-800]]\nf = sum(tanh(x))");
+    check_matrix(node(g, "tanh_1").value, "[[1], [-1]]", 0);
+    check_matrix(node(g, "x").grad, "[[0], [0]]", 0);
+  }
+}

@@ -1,1 +1,837 @@
+#!/usr/bin/env python3
+"""Differential test: gradscope against PyTorch on randomly generated programs.
+
+Usage: torch_compare.py PATH/TO/gradscope
+
+A seeded RNG builds random expression trees (every op of the language, broadcasting,
+transposes, powers, nested calls, reused nodes, scalar reductions and losses). Each tree is
+rendered twice from the same structure: as gradscope program text (fed to `gradscope eval -
+--json` on stdin) and as a float64 PyTorch computation with retain_grad() on every
+intermediate. Every non-constant node's value and gradient in the JSON is then matched by
+name against PyTorch (rtol 1e-9, atol 1e-10). The node names gradscope generates for nested
+expressions (matmul_1, add_2, ...) are predicted with the same rule compile.cpp uses.
+
+Also checked: the course notebook's seed example (exact numbers), relu/abs at exactly 0,
+and that a shape mismatch is rejected with exit code 2 and a file:line:col error.
+Ends with the line "N passed, M failed"; the exit code is non-zero if anything failed.
+"""
+import json
+import math
+import random
+import subprocess
 import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+torch.set_default_dtype(torch.float64)
+
+SEED = 20240611
+NUM_RANDOM = 150
+RTOL, ATOL = 1e-9, 1e-10
+# A generated program is redrawn if PyTorch finds any value or gradient above this, a kink
+# input (relu, abs) closer to 0 than KINK_EPS, or a bce probability within BCE_EPS of 0 or 1:
+# there the two engines' last-bit rounding differences get amplified beyond rtol 1e-9.
+MAX_MAGNITUDE = 1e4
+KINK_EPS = 1e-6
+BCE_EPS = 1e-3
+
+ALL_OPS = ["matmul", "transpose", "add", "sub", "mul", "div", "neg", "pow", "sigmoid", "tanh",
+           "relu", "exp", "log", "sqrt", "abs", "softplus", "sum", "mean", "norm2", "softmax",
+           "log_softmax", "mse", "cross_entropy", "bce"]
+BINARY_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@"}
+
+# Domains: what an expression's entries are guaranteed to be: any number, positive (for log,
+# sqrt, fractional powers, denominators) or strictly between 0 and 1 (for bce). PROB is
+# inside POS, which is inside ANY: a node with a larger domain value fits any smaller need.
+ANY, POS, PROB = 0, 1, 2
+
+
+# --- expression trees ------------------------------------------------------------------
+
+class Input:
+    """A statement `name = literal`: a leaf that gets a gradient."""
+    def __init__(self, name, value, dom, scalar_syntax=False, row_syntax=False):
+        self.name, self.value, self.dom = name, value, dom
+        self.shape = (len(value), len(value[0]))
+        self.scalar_syntax = scalar_syntax   # written `b = 0.5`
+        self.row_syntax = row_syntax         # written `r = [1, 2, 3]`
+
+
+class Ref:
+    """A use of a named node (an input or an earlier statement) by its name."""
+    def __init__(self, target):
+        self.target = target
+        self.shape = target.shape
+
+
+class Const:
+    """A number or matrix literal inside an expression: gradscope's op "const" (not compared)."""
+    def __init__(self, value):
+        self.value = value if isinstance(value, list) else [[value]]
+        self.shape = (len(self.value), len(self.value[0]))
+        self.is_number = not isinstance(value, list)
+
+
+class Op:
+    def __init__(self, op, args, shape, p=None):
+        self.op, self.args, self.shape, self.p = op, args, shape, p
+        self.name = None       # assigned by assign_names: the statement's name or op_N
+        self.dom = ANY
+        self.uses = 0          # how often later expressions refer to it (statements only)
+
+
+def fmt_num(v):
+    v = float(v) + 0.0
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def fmt_matrix(m):
+    return "[" + ", ".join("[" + ", ".join(fmt_num(v) for v in row) + "]" for row in m) + "]"
+
+
+# --- rendering as gradscope text -------------------------------------------------------
+# Precedence, low to high: + - (1), * / @ (2), unary - (3), ^ (4), .T (5), atoms (6).
+
+def render(node, min_prec, rng):
+    text, prec = render_raw(node, rng)
+    if prec < min_prec or (prec < 6 and rng.random() < 0.08):   # sometimes redundant parens
+        return "(" + text + ")"
+    return text
+
+
+def render_raw(node, rng):
+    if isinstance(node, Ref):
+        return node.target.name, 6
+    if isinstance(node, Const):
+        if not node.is_number:
+            return fmt_matrix(node.value), 6
+        v = node.value[0][0]
+        return fmt_num(v), (3 if v < 0 else 6)
+    op = node.op
+    if op in BINARY_SYMBOL:
+        prec = 1 if op in ("add", "sub") else 2
+        a = render(node.args[0], prec, rng)
+        b = render(node.args[1], prec + 1, rng)
+        return f"{a} {BINARY_SYMBOL[op]} {b}", prec
+    if op == "neg":
+        # the operand is never a number: gradscope folds -(2) into the constant -2
+        return "-" + render(node.args[0], 4, rng), 3
+    if op == "pow":
+        return render(node.args[0], 5, rng) + " ^ " + fmt_num(node.p), 4
+    if op == "transpose":
+        return render(node.args[0], 6, rng) + ".T", 5
+    return op + "(" + ", ".join(render(a, 0, rng) for a in node.args) + ")", 6
+
+
+# --- generation ------------------------------------------------------------------------
+
+INT_EXPONENTS = [2, 2, 3]
+POS_EXPONENTS = [0.5, 1.5, -0.5, -1, 2.5, 0.3, -2, 3]
+
+
+class Generator:
+    def __init__(self, rng):
+        self.rng = rng
+        self.statements = []    # (name, Input | Op) in program order
+        self.pending = []       # inputs created while building the current statement
+        self.pool = []          # named nodes usable by later expressions
+        self.count = 0
+
+    def fresh(self, prefix):
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def rand_shape(self):
+        r = self.rng
+        return (r.randint(1, 6), r.randint(1, 6))
+
+    def values(self, shape, dom):
+        r = self.rng
+        lo, hi = {ANY: (-2.0, 2.0), POS: (0.2, 2.5), PROB: (0.05, 0.95)}[dom]
+        return [[round(r.uniform(lo, hi), 3) + 0.0 for _ in range(shape[1])] for _ in range(shape[0])]
+
+    def new_input(self, shape, dom, value=None):
+        r = self.rng
+        value = value if value is not None else self.values(shape, dom)
+        prefix = r.choice(["x", "W", "a", "b", "u", "v"]) if dom == ANY else r.choice(["p", "q", "s"])
+        node = Input(self.fresh(prefix), value, dom,
+                     scalar_syntax=shape == (1, 1) and r.random() < 0.7,
+                     row_syntax=shape[0] == 1 and shape[1] > 1 and r.random() < 0.5)
+        self.pending.append(node)
+        self.pool.append(node)
+        return node
+
+    def leaf(self, shape, dom):
+        r = self.rng
+        named = [n for n in self.pool if isinstance(n, Op) and n.shape == shape and n.dom >= dom]
+        if named and r.random() < 0.8:      # earlier statements first, the least used one mostly
+            least = min(n.uses for n in named)
+            pick = r.choice([n for n in named if n.uses == least] if r.random() < 0.7 else named)
+            pick.uses += 1
+            return Ref(pick)
+        inputs = [n for n in self.pool if isinstance(n, Input) and n.shape == shape and n.dom >= dom]
+        if inputs and r.random() < 0.5:
+            return Ref(r.choice(inputs))
+        return Ref(self.new_input(shape, dom))
+
+    def pick_shape(self):
+        """A shape related to an earlier statement's, so that statements chain."""
+        r = self.rng
+        named = [n for n in self.pool if isinstance(n, Op)]
+        unused = [n for n in named if n.uses == 0]
+        if unused and r.random() < 0.7:
+            return r.choice(unused).shape
+        if not named or r.random() < 0.3:
+            return self.rand_shape()
+        rows, cols = r.choice(named).shape
+        u = r.random()
+        if u < 0.5:
+            return rows, cols
+        if u < 0.65:
+            return cols, rows
+        if u < 0.8:
+            return rows, r.randint(1, 6)
+        return r.randint(1, 6), cols
+
+    def const_number(self, positive=False):
+        v = self.rng.choice([0.5, 2, 1.5, 3, 0.1, 0.25, 1])
+        if not positive and self.rng.random() < 0.3:
+            v = -v
+        return Const(v)
+
+    def broadcast_shapes(self, shape):
+        """Two operand shapes that broadcast to `shape` (each dimension equal or 1)."""
+        r, c = shape
+        mode = self.rng.choice(["same"] * 3 + ["col", "col", "row", "row", "scalar", "outer"])
+        if mode == "col" and c > 1:
+            sa, sb = (r, c), (r, 1)
+        elif mode == "row" and r > 1:
+            sa, sb = (r, c), (1, c)
+        elif mode == "scalar" and (r, c) != (1, 1):
+            sa, sb = (r, c), (1, 1)
+        elif mode == "outer" and r > 1 and c > 1:
+            sa, sb = (r, 1), (1, c)
+        else:
+            sa, sb = (r, c), (r, c)
+        return (sa, sb) if self.rng.random() < 0.5 else (sb, sa)
+
+    # One expression of the given shape whose entries lie in `dom`.
+    def expr(self, shape, dom, depth, top=False):
+        r = self.rng
+        if not top and (depth <= 0 or r.random() < 0.2):
+            return self.leaf(shape, dom)
+        if r.random() < 0.6:
+            node = self.consume(shape, depth - 1)
+            if node is not None:
+                if dom != ANY:   # softplus > 0, 0 < sigmoid < 1
+                    node = Op("softplus" if dom == POS else "sigmoid", [node], shape)
+                    node.dom = dom
+                return node
+        builders = {ANY: self.any_builders, POS: self.pos_builders, PROB: self.prob_builders}[dom](shape)
+        names, weights = zip(*builders)
+        node = r.choices(names, weights)[0](shape, depth - 1)
+        node.dom = max(node.dom, dom)
+        return node
+
+    def consume(self, shape, depth):
+        """Uses a not yet used statement S in an expression of the given shape, so that few
+        statements are dead ends: S itself, S.T, S @ ..., ... @ S, broadcasting with S, or
+        one of its reductions scaling the rest."""
+        r = self.rng
+        unused = [n for n in self.pool if isinstance(n, Op) and n.uses == 0]
+        if not unused:
+            return None
+        st = r.choice(unused)
+        st.uses += 1
+        ref = Ref(st)
+        (rows, cols), (sr, sc) = shape, st.shape
+        ways = []
+        if (sr, sc) == shape:
+            ways.append(lambda: Op(r.choice(["tanh", "sigmoid", "neg"]), [ref], shape))
+            ways.append(lambda: Op(r.choice(["add", "sub", "mul"]), [ref, self.expr(shape, ANY, depth)], shape))
+        if (sc, sr) == shape:
+            ways.append(lambda: Op("transpose", [ref], shape))
+        if sr == rows:
+            ways.append(lambda: Op("matmul", [ref, self.expr((sc, cols), ANY, depth)], shape))
+        if sc == cols:
+            ways.append(lambda: Op("matmul", [self.expr((rows, sr), ANY, depth), ref], shape))
+        if sr in (1, rows) and sc in (1, cols) and (sr, sc) != shape:
+            ways.append(lambda: Op(r.choice(["add", "sub", "mul"]), [self.expr(shape, ANY, depth), ref], shape))
+        if not ways or r.random() < 0.2:
+            red = Op(r.choice(["sum", "mean", "norm2"]), [ref], (1, 1))
+            ways = [lambda: Op(r.choice(["add", "mul"]), [self.expr(shape, ANY, depth), red], shape)]
+        return r.choice(ways)()
+
+    def any_builders(self, shape):
+        b = [(self.b_arith, 6), (self.b_div, 2), (self.b_neg, 1), (self.b_matmul, 4),
+             (self.b_transpose, 2), (self.b_unary_any, 6), (self.b_unary_pos_arg, 3),
+             (self.b_pow_int, 2), (self.b_pow_frac, 1.5), (self.b_softmax, 2),
+             (self.b_pos_expr, 1)]
+        if shape == (1, 1):
+            b.append((self.b_scalar, 3))
+        return b
+
+    def pos_builders(self, shape):
+        b = [(self.b_pos_expr, 1)]
+        if shape == (1, 1):
+            b.append((self.b_pos_reduce, 0.5))
+        return b
+
+    def prob_builders(self, shape):
+        return [(self.b_prob_expr, 1)]
+
+    # builders for ANY ---------------------------------------------------------------
+    def b_arith(self, shape, depth):
+        r = self.rng
+        op = r.choice(["add", "sub", "mul"])
+        sa, sb = self.broadcast_shapes(shape)
+        u = r.random()
+        if u < 0.2:      # a scalar constant on one side: x * 2, 1 - x
+            k = self.const_number()
+            other = self.expr(shape, ANY, depth)
+            args = [k, other] if r.random() < 0.5 else [other, k]
+        elif u < 0.27 and shape[1] > 1:   # a literal bias column
+            col = Const([[round(r.uniform(-1, 1), 2) + 0.0] for _ in range(shape[0])])
+            args = [self.expr(shape, ANY, depth), col]
+        elif u < 0.42 and sa == sb:       # the same node twice: x * x, h + h
+            a = self.leaf(sa, ANY)
+            args = [a, Ref(a.target)]
+        else:
+            args = [self.expr(sa, ANY, depth), self.expr(sb, ANY, depth)]
+        return Op(op, args, shape)
+
+    def b_div(self, shape, depth):
+        sa, sb = self.broadcast_shapes(shape)
+        if self.rng.random() < 0.2:
+            den = self.const_number(positive=True)
+            sa = shape
+        else:
+            den = self.expr(sb, POS, depth)
+        return Op("div", [self.expr(sa, ANY, depth), den], shape)
+
+    def b_neg(self, shape, depth):
+        return Op("neg", [self.expr(shape, ANY, depth)], shape)
+
+    def b_matmul(self, shape, depth):
+        if shape[0] == shape[1] and self.rng.random() < 0.25:   # one node on both sides
+            if self.rng.random() < 0.5:
+                a = self.leaf((self.rng.randint(1, 6), shape[0]), ANY)
+                return Op("matmul", [Op("transpose", [a], (a.shape[1], a.shape[0])), Ref(a.target)], shape)
+            a = self.leaf(shape, ANY)
+            return Op("matmul", [a, Ref(a.target)], shape)
+        left = [n.shape[1] for n in self.pool if n.shape[0] == shape[0]]
+        right = [n.shape[0] for n in self.pool if n.shape[1] == shape[1]]
+        u = self.rng.random()
+        if left and u < 0.4:
+            k = self.rng.choice(left)
+        elif right and u < 0.7:
+            k = self.rng.choice(right)
+        else:
+            k = self.rng.randint(1, 6)
+        return Op("matmul", [self.expr((shape[0], k), ANY, depth), self.expr((k, shape[1]), ANY, depth)], shape)
+
+    def b_transpose(self, shape, depth):
+        return Op("transpose", [self.expr((shape[1], shape[0]), ANY, depth)], shape)
+
+    def b_unary_any(self, shape, depth):
+        op = self.rng.choice(["sigmoid", "tanh", "relu", "abs", "softplus", "exp"])
+        return Op(op, [self.expr(shape, ANY, depth)], shape)
+
+    def b_unary_pos_arg(self, shape, depth):
+        op = self.rng.choice(["log", "sqrt"])
+        return Op(op, [self.expr(shape, POS, depth)], shape)
+
+    def b_pow_int(self, shape, depth):
+        return Op("pow", [self.expr(shape, ANY, depth)], shape, p=self.rng.choice(INT_EXPONENTS))
+
+    def b_pow_frac(self, shape, depth):
+        return Op("pow", [self.expr(shape, POS, depth)], shape, p=self.rng.choice(POS_EXPONENTS))
+
+    def b_softmax(self, shape, depth):
+        op = self.rng.choice(["softmax", "log_softmax"])
+        return Op(op, [self.expr(shape, ANY, depth)], shape)
+
+    def b_scalar(self, shape, depth):
+        r = self.rng
+        kind = r.choice(["sum", "mean", "norm2", "mse", "cross_entropy", "bce"])
+        s = self.pick_shape()
+        named = any(isinstance(n, Op) and n.shape == s for n in self.pool)
+        if kind in ("sum", "mean", "norm2"):
+            arg = self.leaf(s, ANY) if named and r.random() < 0.4 else self.expr(s, ANY, depth, top=True)
+            return Op(kind, [arg], (1, 1))
+        if kind == "mse":
+            a = self.leaf(s, ANY) if named and r.random() < 0.4 else self.expr(s, ANY, depth)
+            b = self.expr(s, ANY, depth - 1) if r.random() < 0.5 else self.leaf(s, ANY)
+            return Op("mse", [a, b] if r.random() < 0.8 else [b, a], (1, 1))
+        if kind == "cross_entropy":
+            u = r.random()
+            if u < 0.4:      # one-hot targets, one column per example
+                onehot = [[0.0] * s[1] for _ in range(s[0])]
+                for j in range(s[1]):
+                    onehot[r.randrange(s[0])][j] = 1.0
+                t = Ref(self.new_input(s, ANY, onehot))
+            elif u < 0.7:    # probability targets (columns sum to about 1)
+                raw = [[r.uniform(0.05, 1) for _ in range(s[1])] for _ in range(s[0])]
+                tot = [sum(raw[i][j] for i in range(s[0])) for j in range(s[1])]
+                t = Ref(self.new_input(s, ANY, [[round(raw[i][j] / tot[j], 3) + 0.0 for j in range(s[1])]
+                                                for i in range(s[0])]))
+            elif u < 0.85:   # targets computed by a softmax
+                t = Op("softmax", [self.expr(s, ANY, depth - 1)], s)
+            else:            # the entropy: cross_entropy(z, softmax(z)) uses z twice
+                z = self.leaf(s, ANY)
+                return Op("cross_entropy", [z, Op("softmax", [Ref(z.target)], s)], (1, 1))
+            return Op("cross_entropy", [self.expr(s, ANY, depth), t], (1, 1))
+        # bce: probabilities from a sigmoid/softmax, targets 0/1, probabilities or a sigmoid
+        p = self.leaf(s, PROB) if r.random() < 0.25 else self.expr(s, PROB, depth, top=True)
+        u = r.random()
+        if u < 0.1 and isinstance(p, Ref):     # one node as both arguments
+            t = Ref(p.target)
+        elif u < 0.4:
+            t = Ref(self.new_input(s, ANY, [[float(r.random() < 0.5) for _ in range(s[1])] for _ in range(s[0])]))
+        elif u < 0.75:
+            t = self.leaf(s, PROB)
+        else:
+            t = Op("sigmoid", [self.expr(s, ANY, depth - 1)], s)
+        return Op("bce", [p, t], (1, 1))
+
+    # builders for POS: expressions positive by construction -------------------------
+    def b_pos_expr(self, shape, depth):
+        r = self.rng
+        kind = r.choice(["exp", "softplus", "sigmoid", "softmax", "sqrt", "pow", "add", "mul", "div",
+                         "sq+", "abs+", "matmul", "transpose"])
+        if kind in ("exp", "softplus", "sigmoid", "softmax"):
+            n = Op(kind, [self.expr(shape, ANY, depth)], shape)
+        elif kind == "sqrt":
+            n = Op("sqrt", [self.expr(shape, POS, depth)], shape)
+        elif kind == "pow":
+            n = Op("pow", [self.expr(shape, POS, depth)], shape, p=r.choice(POS_EXPONENTS))
+        elif kind in ("add", "mul", "div"):
+            sa, sb = self.broadcast_shapes(shape)
+            if r.random() < 0.3:
+                args = [self.expr(shape, POS, depth), self.const_number(positive=True)]
+                if kind != "div" and r.random() < 0.5:
+                    args.reverse()
+            else:
+                args = [self.expr(sa, POS, depth), self.expr(sb, POS, depth)]
+            n = Op(kind, args, shape)
+        elif kind == "sq+":     # x ^ 2 + 0.1
+            n = Op("add", [Op("pow", [self.expr(shape, ANY, depth)], shape, p=2), Const(0.1)], shape)
+        elif kind == "abs+":    # abs(x) + 0.5
+            n = Op("add", [Op("abs", [self.expr(shape, ANY, depth)], shape), Const(0.5)], shape)
+        elif kind == "matmul":
+            k = r.randint(1, 6)
+            n = Op("matmul", [self.expr((shape[0], k), POS, depth), self.expr((k, shape[1]), POS, depth)], shape)
+        else:
+            n = Op("transpose", [self.expr((shape[1], shape[0]), POS, depth)], shape)
+        n.dom = POS
+        return n
+
+    def b_pos_reduce(self, shape, depth):
+        n = Op(self.rng.choice(["sum", "mean", "norm2"]), [self.expr(self.pick_shape(), POS, depth)], (1, 1))
+        n.dom = POS
+        return n
+
+    # builders for PROB: entries strictly between 0 and 1 -----------------------------
+    def b_prob_expr(self, shape, depth):
+        r = self.rng
+        kind = r.choice(["sigmoid", "sigmoid", "softmax", "mul", "transpose"])
+        if kind in ("sigmoid", "softmax"):
+            n = Op(kind, [self.expr(shape, ANY, depth)], shape)
+        elif kind == "mul":
+            n = Op("mul", [self.expr(shape, PROB, depth), self.expr(shape, PROB, depth)], shape)
+        else:
+            n = Op("transpose", [self.expr((shape[1], shape[0]), PROB, depth)], shape)
+        n.dom = PROB
+        return n
+
+    # statements ---------------------------------------------------------------------
+    def statement(self, name, node):
+        self.statements.extend((n.name, n) for n in self.pending)
+        self.pending = []
+        node.stmt_name = name
+        self.statements.append((name, node))
+        self.pool.append(node)
+
+    def program(self):
+        r = self.rng
+        for _ in range(r.randint(0, 4)):
+            dom = r.choice([ANY, ANY, ANY, POS, PROB])
+            node = self.expr(self.pick_shape(), dom, r.randint(1, 4), top=True)
+            self.statement(self.fresh(r.choice(["h", "z", "y", "g"])), node)
+        node = self.b_scalar((1, 1), r.randint(1, 3))
+        self.statement(r.choice(["f", "L", "loss", "out"]), node)
+        return self.statements
+
+
+# --- names, text and the PyTorch side ----------------------------------------------------
+
+def walk_ops(node, out):
+    """Op nodes of an expression in gradscope's lowering order (arguments first)."""
+    if isinstance(node, Op):
+        for a in node.args:
+            walk_ops(a, out)
+        out.append(node)
+
+
+def assign_names(statements):
+    """Names gradscope gives every op node: compile.cpp's Lowering::apply and run()."""
+    declared = {name for name, _ in statements}
+    counters, existing = {}, set()
+    for name, node in statements:
+        if isinstance(node, Input):
+            existing.add(name)
+            continue
+        ops = []
+        walk_ops(node, ops)
+        for op in ops:
+            counters[op.op] = counters.get(op.op, 0) + 1
+            gen = f"{op.op}_{counters[op.op]}"
+            while gen in declared or gen in existing:
+                counters[op.op] += 1
+                gen = f"{op.op}_{counters[op.op]}"
+            op.name = gen
+            existing.add(gen)
+        existing.discard(node.name)    # the statement's node is renamed; its number is reused
+        node.name = name
+        existing.add(name)
+        counters[node.op] -= 1
+
+
+def program_text(statements, rng, header):
+    """The program as gradscope text, and the line of every named node in it."""
+    lines, where = [header], {}
+    for name, node in statements:
+        ops = []
+        walk_ops(node, ops)
+        for n in ops + [node]:
+            where[n.name] = len(lines) + 1
+        if isinstance(node, Input):
+            if node.scalar_syntax:
+                lit = fmt_num(node.value[0][0])
+            elif node.row_syntax:
+                lit = "[" + ", ".join(fmt_num(v) for v in node.value[0]) + "]"
+            else:
+                lit = fmt_matrix(node.value)
+            lines.append(f"{name} = {lit}")
+        else:
+            lines.append(f"{name} = {render(node, 0, rng)}")
+    return "\n".join(lines) + "\n", where
+
+
+def torch_op(op, a, p):
+    if op == "add": return a[0] + a[1]
+    if op == "sub": return a[0] - a[1]
+    if op == "mul": return a[0] * a[1]
+    if op == "div": return a[0] / a[1]
+    if op == "matmul": return a[0] @ a[1]
+    if op == "transpose": return a[0].t()
+    if op == "neg": return -a[0]
+    if op == "pow": return torch.pow(a[0], p)
+    if op == "sigmoid": return torch.sigmoid(a[0])
+    if op == "tanh": return torch.tanh(a[0])
+    if op == "relu": return torch.relu(a[0])
+    if op == "exp": return torch.exp(a[0])
+    if op == "log": return torch.log(a[0])
+    if op == "sqrt": return torch.sqrt(a[0])
+    if op == "abs": return torch.abs(a[0])
+    # softplus = log(e^0 + e^z). F.softplus switches to the identity (gradient exactly 1)
+    # above its threshold of 20, where the true slope sigmoid(z) differs from 1 by ~2e-9.
+    if op == "softplus": return torch.logaddexp(a[0], torch.zeros_like(a[0]))
+    if op == "sum": return a[0].sum().reshape(1, 1)
+    if op == "mean": return a[0].mean().reshape(1, 1)
+    if op == "norm2": return a[0].pow(2).sum().reshape(1, 1)
+    if op == "softmax": return torch.softmax(a[0], dim=0)            # per column
+    if op == "log_softmax": return torch.log_softmax(a[0], dim=0)
+    if op == "mse": return F.mse_loss(a[0], a[1]).reshape(1, 1)
+    # columns are examples: PyTorch wants (examples, classes); probability targets allowed
+    if op == "cross_entropy": return F.cross_entropy(a[0].t(), a[1].t()).reshape(1, 1)
+    # F.binary_cross_entropy has no derivative for the target in PyTorch, so spell it out
+    if op == "bce":
+        pr, t = a
+        return (-(t * torch.log(pr) + (1 - t) * torch.log(1 - pr))).mean().reshape(1, 1)
+    raise ValueError(op)
+
+
+def run_torch(statements):
+    """Evaluates the program in PyTorch: {name: (op, input names, value, grad)} and checks."""
+    named = {}      # statement name -> tensor
+    nodes = {}      # node name -> [op, expected input names, tensor]
+    kinks, bce_probs = [], []
+
+    def ev(node):
+        if isinstance(node, Ref):
+            return named[node.target.name]
+        if isinstance(node, Const):
+            return torch.tensor(node.value)
+        args = [ev(a) for a in node.args]
+        if node.op in ("relu", "abs"):
+            kinks.append(args[0].detach())
+        if node.op == "bce":
+            bce_probs.append(args[0].detach())
+        t = torch_op(node.op, args, node.p)
+        if t.requires_grad:
+            t.retain_grad()
+        ins = [a.target.name if isinstance(a, Ref) else a.name if isinstance(a, Op) else None
+               for a in node.args]
+        nodes[node.name] = [node.op, ins, t]
+        return t
+
+    for name, node in statements:
+        if isinstance(node, Input):
+            t = torch.tensor(node.value, requires_grad=True)
+            nodes[name] = ["input", [], t]
+        else:
+            t = ev(node)
+        named[name] = t
+    out = named[statements[-1][0]]
+    out.backward()
+    result = {}
+    for name, (op, ins, t) in nodes.items():
+        g = t.grad if t.grad is not None else torch.zeros_like(t)
+        result[name] = (op, ins, t.detach().clone(), g.detach().clone())
+    problems = []
+    for name, (_, _, v, g) in result.items():
+        if not (torch.isfinite(v).all() and torch.isfinite(g).all()):
+            problems.append(f"{name} is not finite")
+        elif v.abs().max() > MAX_MAGNITUDE or g.abs().max() > MAX_MAGNITUDE:
+            problems.append(f"{name} is larger than {MAX_MAGNITUDE:g}")
+    if any((k.abs() < KINK_EPS).any() for k in kinks):
+        problems.append("relu/abs input near 0")
+    if any(((p < BCE_EPS) | (p > 1 - BCE_EPS)).any() for p in bce_probs):
+        problems.append("bce probability near 0 or 1")
+    return result, problems
+
+
+# --- running gradscope and comparing -----------------------------------------------------
+
+def run_gradscope(binary, text):
+    return subprocess.run([binary, "eval", "-", "--json"], input=text, capture_output=True, text=True,
+                          timeout=30)
+
+
+def to_tensor(rows):
+    return torch.tensor([[math.nan if v is None else v for v in row] for row in rows])
+
+
+def close(gs, ref):
+    """numpy.isclose(gs, ref) everywhere; a JSON null (NaN or inf) matches a non-finite entry."""
+    if gs.shape != ref.shape:
+        return False
+    fin = torch.isfinite(ref)
+    if not torch.equal(torch.isfinite(gs), fin):
+        return False
+    return bool(((gs[fin] - ref[fin]).abs() <= ATOL + RTOL * ref[fin].abs()).all())
+
+
+def fmt_tensor(t):
+    return "\n".join("    [" + ", ".join(f"{v:.17g}" for v in row) + "]" for row in t.tolist())
+
+
+def compare(binary, text, expected, output, lines, label):
+    """Runs one program; returns (ok, parsed JSON or None). Prints details on failure."""
+    proc = run_gradscope(binary, text)
+    msgs = []
+    data = None
+    if proc.returncode != 0:
+        msgs.append(f"gradscope exited with {proc.returncode}:\n{proc.stderr}")
+    else:
+        try:
+            data = json.loads(proc.stdout)
+        except json.JSONDecodeError as e:
+            msgs.append(f"output is not JSON ({e}):\n{proc.stdout[:2000]}")
+    if data is not None:
+        gs_nodes = {n["name"]: n for n in data["nodes"]}
+        compared = set()
+        for n in data["nodes"]:
+            if n["op"] == "const":
+                continue
+            name = n["name"]
+            if name not in expected:
+                msgs.append(f"node {name} ({n['op']}) is not in the PyTorch program")
+                continue
+            compared.add(name)
+            op, ins, v, g = expected[name]
+            if n["op"] != op:
+                msgs.append(f"node {name}: op {n['op']}, expected {op}")
+                continue
+            for k, want in enumerate(ins):
+                got = n["inputs"][k] if k < len(n["inputs"]) else None
+                if want is None:
+                    if got not in gs_nodes or gs_nodes[got]["op"] != "const":
+                        msgs.append(f"node {name}: input {k} is {got}, expected a constant")
+                elif got != want:
+                    msgs.append(f"node {name}: input {k} is {got}, expected {want}")
+            if len(n["inputs"]) != len(ins):
+                msgs.append(f"node {name}: inputs {n['inputs']}, expected {len(ins)}")
+            if n.get("line") != lines[name]:
+                msgs.append(f"node {name}: line {n.get('line')}, expected {lines[name]}")
+            if list(n["shape"]) != list(v.shape):
+                msgs.append(f"node {name}: shape {n['shape']}, PyTorch {list(v.shape)}")
+                continue
+            for what, rows, ref in (("value", n["value"], v), ("grad", n["grad"], g)):
+                gs = to_tensor(rows)
+                if not close(gs, ref):
+                    diff = (gs - ref).abs().max().item() if gs.shape == ref.shape else math.nan
+                    msgs.append(f"node {name} ({op}) {what} differs (max abs diff {diff:.3g}):\n"
+                                f"  gradscope:\n{fmt_tensor(gs)}\n  pytorch:\n{fmt_tensor(ref)}")
+        for name in expected:
+            if name not in compared:
+                msgs.append(f"node {name} ({expected[name][0]}) is missing from gradscope's JSON")
+        if data.get("output") != output:
+            msgs.append(f"the output is {data.get('output')}, expected {output}")
+    if msgs:
+        print(f"FAIL {label}\n--- program ---\n{text}---")
+        for m in msgs:
+            print("  " + m)
+        return False, data
+    return True, data
+
+
+# --- fixed programs ----------------------------------------------------------------------
+
+SEED_TEXT = """W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
+x = [[1], [0], [-1]]
+Z = W @ x
+y = sigmoid(Z)
+f = norm2(y)
+"""
+
+
+def seed_statements():
+    W = Input("W", [[2.0, 1.0, 2.0], [1.0, 3.0, 1.0], [7.0, 4.0, 7.0]], ANY)
+    x = Input("x", [[1.0], [0.0], [-1.0]], ANY)
+    Z = Op("matmul", [Ref(W), Ref(x)], (3, 1))
+    Z.name = "Z"
+    y = Op("sigmoid", [Ref(Z)], (3, 1))
+    y.name = "y"
+    f = Op("norm2", [Ref(y)], (1, 1))
+    f.name = "f"
+    return [("W", W), ("x", x), ("Z", Z), ("y", y), ("f", f)]
+
+
+def check_seed(binary):
+    """The course notebook, exactly: f = 0.75, df/dW rows [0.25, 0, -0.25], df/dx = [2.5, 2, 2.5]."""
+    statements = seed_statements()
+    expected, _ = run_torch(statements)
+    ok, data = compare(binary, SEED_TEXT, expected, "f",
+                       {name: k + 1 for k, (name, _) in enumerate(statements)}, "seed example")
+    if data is None:
+        return False
+    nodes = {n["name"]: n for n in data["nodes"]}
+    want = {("f", "value"): [[0.75]],
+            ("W", "grad"): [[0.25, 0.0, -0.25]] * 3,
+            ("x", "grad"): [[2.5], [2.0], [2.5]]}
+    for (name, what), rows in want.items():
+        got = nodes[name][what]
+        if not close(to_tensor(got), torch.tensor(rows)):
+            print(f"FAIL seed example: {name} {what} is {got}, expected {rows}")
+            ok = False
+    return ok
+
+
+def kink_statements():
+    """relu and abs at exactly 0: gradient 0 there, as in PyTorch."""
+    x = Input("x", [[0.0, 1.5, -2.0], [0.5, 0.0, -0.25]], ANY)
+    r = Op("relu", [Ref(x)], (2, 3))
+    a = Op("abs", [Ref(x)], (2, 3))
+    s = Op("add", [Op("mul", [Ref(r), Const(3)], (2, 3)), Ref(a)], (2, 3))   # r * 3 + a
+    f = Op("sum", [Ref(s)], (1, 1))
+    statements = [("x", x), ("r", r), ("a", a), ("s", s), ("f", f)]
+    assign_names(statements)
+    return statements
+
+
+def check_shape_errors(binary):
+    """A mismatched '@' is rejected: exit code 2 and 'FILE:LINE:COL: error: cannot apply '@''."""
+    cases = [
+        ("A = [[1, 2], [3, 4]]\nx = [[1], [2], [3]]\nf = sum(A @ x)\n", 3),
+        ("# nested\nW = [[1, 2, 3]]\nv = [[1], [2]]\nh = sigmoid(W.T)\nf = norm2(tanh(h + 1) @ (v * 2))\n", 5),
+    ]
+    ok = True
+    for text, line in cases:
+        col = text.splitlines()[line - 1].index("@") + 1
+        proc = run_gradscope(binary, text)
+        want = f":{line}:{col}: error: cannot apply '@'"
+        if proc.returncode != 2 or want not in proc.stderr or proc.stdout.strip():
+            print(f"FAIL shape error check: exit {proc.returncode}, expected 2 and stderr containing "
+                  f"{want!r}\n--- program ---\n{text}--- stderr ---\n{proc.stderr}--- stdout ---\n{proc.stdout}")
+            ok = False
+    return ok
+
+
+# --- main --------------------------------------------------------------------------------
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: torch_compare.py PATH/TO/gradscope", file=sys.stderr)
+        return 2
+    binary = sys.argv[1]
+    start = time.monotonic()
+    rng = random.Random(SEED)
+    passed = failed = redrawn = 0
+    ops_seen, reused_statements, nodes_compared = set(), 0, 0
+
+    if check_seed(binary):
+        passed += 1
+    else:
+        failed += 1
+    kinks = kink_statements()
+    expected, _ = run_torch(kinks)
+    text, lines = program_text(kinks, rng, "# relu and abs at 0")
+    ok, data = compare(binary, text, expected, "f", lines, "relu/abs at 0")
+    if ok and data:
+        xg = next(n for n in data["nodes"] if n["name"] == "x")["grad"]
+        if xg[0][0] != 0.0 or xg[1][1] != 0.0:
+            print(f"FAIL relu/abs at 0: df/dx = {xg}, expected 0 where x = 0")
+            ok = False
+    passed, failed = passed + ok, failed + (not ok)
+
+    for i in range(NUM_RANDOM):
+        for _attempt in range(1000):
+            statements = Generator(rng).program()
+            assign_names(statements)
+            expected, problems = run_torch(statements)
+            if not problems:
+                break
+            redrawn += 1
+        else:
+            raise RuntimeError("could not generate a well-conditioned program")
+        text, lines = program_text(statements, rng, f"# random program {i} (seed {SEED})")
+        ok, data = compare(binary, text, expected, statements[-1][0], lines, f"random program {i}")
+        if ok:
+            passed += 1
+            ops_seen.update(n["op"] for n in data["nodes"])
+            nodes_compared += len(expected)
+            uses = {}
+            for n in data["nodes"]:
+                for name in n["inputs"]:
+                    uses[name] = uses.get(name, 0) + 1
+            if any(uses.get(name, 0) >= 2 for name, node in statements if isinstance(node, Op)):
+                reused_statements += 1
+        else:
+            failed += 1
+
+    if not check_shape_errors(binary):
+        failed += 1
+        print("FAIL shape error check")
+    missing = [op for op in ALL_OPS if op not in ops_seen]
+    if failed == 0 and missing:
+        print(f"FAIL coverage: the random programs never used {', '.join(missing)}")
+        failed += 1
+
+    elapsed = time.monotonic() - start
+    print(f"seed example, relu/abs at 0 and {NUM_RANDOM} random programs ({redrawn} redrawn as "
+          f"ill-conditioned, {reused_statements} using a named node twice, {nodes_compared} nodes "
+          f"compared, ops covered {len(ALL_OPS) - len(missing)}/{len(ALL_OPS)}); shape errors "
+          f"checked; {elapsed:.1f} s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+W = [[1]]
+f = sum(q) + sigmod(W)
