@@ -43,6 +43,9 @@ int distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+// "1 entry", "3 entries".
+std::string count(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
 std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   int best_d = 3;
@@ -200,7 +203,9 @@ class Parser {
           break;
         }
       }
-      if (!is_op(")")) return fail(peek(), "expected ')' to close the call to '" + t.text + "', found " + describe(peek()));
+      if (!is_op(")"))
+        return fail(at_statement_end() ? open : peek(),
+                    "expected ')' to close the call to '" + t.text + "', found " + describe_next());
       call->end = toks_[pos_++].end;
       --depth_;
       return call;
@@ -211,8 +216,9 @@ class Parser {
       auto e = expression();
       if (!e) return e;
       if (!is_op(")"))
-        return fail(peek(), "expected ')' to close the '(' at column " + std::to_string(open.column) +
-                                ", found " + describe(peek()));
+        return fail(at_statement_end() ? open : peek(),
+                    "expected ')' to close the '(' at column " + std::to_string(open.column) + ", found " +
+                        describe_next());
       e.value()->begin = open.begin;
       e.value()->end = toks_[pos_++].end;
       --depth_;
@@ -262,8 +268,8 @@ class Parser {
         if (!r) return r.error();
         if (rows.back().size() != rows.front().size())
           return fail(*row_tokens.back(), "row " + std::to_string(rows.size()) + " has " +
-                                              std::to_string(rows.back().size()) + " entries but row 1 has " +
-                                              std::to_string(rows.front().size()));
+                                              count(rows.back().size(), "entry", "entries") + " but row 1 has " +
+                                              count(rows.front().size(), "entry", "entries"));
         if (is_op(",")) { ++pos_; if (is_op("]")) break; continue; }
         break;
       }
@@ -299,6 +305,13 @@ class Parser {
   }
 
   const Token& peek() const { return toks_[pos_]; }
+  // Line ends inside brackets are skipped, so reaching a statement's end inside one means it
+  // was never closed: point at the opening bracket, not at the empty end of the file.
+  bool at_statement_end() const { return peek().kind == Tok::End || peek().kind == Tok::Eof; }
+  std::string describe_next() const {
+    bool last = peek().kind == Tok::Eof || (peek().kind == Tok::End && toks_[pos_ + 1].kind == Tok::Eof);
+    return last ? "the end of the program" : describe(peek());
+  }
   bool is_op(const char* s) const { return peek().kind == Tok::Op && peek().text == s; }
   static std::string describe(const Token& t) {
     if (t.kind == Tok::End) return t.text == ";" ? "';'" : "the end of the line";
@@ -334,6 +347,7 @@ class Lowering {
     for (auto& s : program) declared_.insert(s.name->text);
     for (auto& s : program) {
       const Token& name = *s.name;
+      current_ = &name;
       int existing = g_.find(name.text);
       if (existing >= 0 && !g_.node(existing).generated_name)
         return fail(name, "'" + name.text + "' is already defined on line " + std::to_string(g_.node(existing).line));
@@ -421,7 +435,13 @@ class Lowering {
     auto visit = [&](const Expr& e) -> Result<bool> {  // checks that come before the arguments'
       if (e.kind == Expr::Call) {
         const OpDef* op = find_op(e.text);
-        if (!op || op->symbol)
+        if (op && op->symbol)
+          return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " +
+                                  (op->arity == 2 ? std::string("a ") + op->symbol + " b"
+                                   : std::string(op->symbol) == ".T" ? std::string("a.T")
+                                   : std::string(op->symbol) == "^" ? std::string("a ^ 2")
+                                                                    : std::string(op->symbol) + "a"));
+        if (!op)
           return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
         if (int(e.args.size()) != op->arity)
           return fail(*e.tok, "'" + e.text + "' takes " + std::to_string(op->arity) +
@@ -464,6 +484,8 @@ class Lowering {
       case Expr::Name: {
         int id = g_.find(e.text);
         if (id >= 0 && !g_.node(id).generated_name) return id;
+        if (current_ && e.text == current_->text)
+          return fail(*e.tok, "'" + e.text + "' is used in its own definition; give the new value another name");
         if (declared_.count(e.text))
           return fail(*e.tok, "'" + e.text + "' is used before it is defined (it is defined on a later line)");
         std::string lower_text = e.text;
@@ -567,6 +589,7 @@ class Lowering {
   long long multiply_adds_ = 0;  // work of all matrix products so far, forward pass
   int last_ = -1;
   const Token* last_stmt_ = nullptr;
+  const Token* current_ = nullptr;  // the statement being lowered
   Error error_;
 };
 

@@ -17,14 +17,18 @@ GradCheck gradient_check(Graph& g, double h) {
     for (Eigen::Index col = 0; col < v.cols(); ++col) {
       for (Eigen::Index row = 0; row < v.rows(); ++row) {
         double saved = v(row, col);
-        v(row, col) = saved + h;
+        // The step grows with the entry, so it stays above a large number's precision;
+        // dividing by the steps actually taken keeps the quotient exact to rounding.
+        double step = h * std::max(1.0, std::abs(saved));
+        double hi = saved + step, lo = saved - step;
+        v(row, col) = hi;
         g.forward();
         double up = g.node(g.output).value(0, 0);
-        v(row, col) = saved - h;
+        v(row, col) = lo;
         g.forward();
         double down = g.node(g.output).value(0, 0);
         v(row, col) = saved;
-        double numeric = (up - down) / (2 * h);
+        double numeric = (up - down) / (hi - lo);
         double a = analytic(row, col);
         c.numeric(row, col) = numeric;
         double err = std::abs(a - numeric) / std::max({1.0, std::abs(a), std::abs(numeric)});

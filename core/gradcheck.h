@@ -21,7 +21,7 @@ struct GradCheck {
   bool passed(double tolerance = 1e-6) const { return max_error <= tolerance; }
 };
 
-// Perturbs each input entry by +-h, re-running the forward pass, and compares with the
+// Perturbs each input entry v by +-h*max(1, |v|), re-running the forward pass, and compares with the
 // gradients of the current backward pass. Leaves the graph's values and gradients as found.
 // A non-finite difference on either side counts as an error of +inf.
 GradCheck gradient_check(Graph& g, double h = 1e-6);

@@ -79,6 +79,7 @@ Result<bool> Graph::set_input(std::string_view name, const Matrix& value) {
   if (i < 0 || nodes[size_t(i)].kind != NodeKind::Input)
     return Error{"there is no input named '" + std::string(name) + "'"};
   Node& n = nodes[size_t(i)];
+  if (!value.allFinite()) return Error{"the value for '" + n.name + "' must be finite (no nan or inf)"};
   if (shape_of(value) != n.shape())
     return Error{"'" + n.name + "' has shape " + to_string(n.shape()) + " but the new value has shape " +
                  to_string(shape_of(value))};

@@ -139,7 +139,7 @@ int check_command(const std::string& file, const std::string& example, const std
   if (json) {
     std::cout << check_json(report, tolerance) << "\n";
   } else {
-    std::cout << "gradient check: central differences, h = 1e-6, tolerance " << format_short(tolerance) << "\n";
+    std::cout << "gradient check: central differences, h = 1e-6 * max(1, |entry|), tolerance " << format_short(tolerance) << "\n";
     for (const InputCheck& c : report.inputs) {
       char line[160];
       std::snprintf(line, sizeof line, "  %-12s max relative error %-12s %s (worst at [%d][%d])\n", c.name.c_str(),

@@ -145,7 +145,7 @@ TEST_CASE("program errors carry their exact message, line and column") {
                 {"'g = f' only gives another name to a value; use it directly or compute something", 3, 5});
   }
   SUBCASE("ragged matrix") {
-    check_error("W = [[1, 2], [3]]\nf = sum(W)", {"row 2 has 1 entries but row 1 has 2", 1, 14});
+    check_error("W = [[1, 2], [3]]\nf = sum(W)", {"row 2 has 1 entry but row 1 has 2 entries", 1, 14});
   }
   SUBCASE("empty matrix and empty row") {
     check_error("x = []\nf = sum(x)", {"a matrix needs at least one entry", 1, 6});
@@ -176,8 +176,17 @@ TEST_CASE("program errors carry their exact message, line and column") {
     check_error("x = [[1]]\nf = sum(x $ 2)", {"unexpected character '$'", 2, 11});
     check_error("x = [[1]]\nf = sum(x \xC3\x97 2)", {"unexpected character '\\xC3'", 2, 11});
   }
+  SUBCASE("a name in its own definition") {
+    check_error("x = 1\ny = y + x\nf = y", {"'y' is used in its own definition; give the new value another name", 2, 5});
+  }
+  SUBCASE("an operator's name called as a function") {
+    check_error("x = 1\nf = add(x, x)", {"'add' is the operator '+': write it as a + b", 2, 5});
+    check_error("x = [[1]]\nf = sum(transpose(x))", {"'transpose' is the operator '.T': write it as a.T", 2, 9});
+  }
   SUBCASE("missing ')'") {
-    check_error("x = [[1]]\nf = sum(x", {"expected ')' to close the call to 'sum', found the end of the line", 2, 10});
+    // An unclosed bracket at the end points at the bracket, not past the end of the file.
+    check_error("x = [[1]]\nf = sum(x", {"expected ')' to close the call to 'sum', found the end of the program", 2, 8});
+    check_error("x = [[1]]\nf = (x\n", {"expected ')' to close the '(' at column 5, found the end of the program", 2, 5});
     check_error("x = [[1]]\nf = sum((x + 1)\ng = 2",
                 {"expected ')' to close the call to 'sum', found 'g'", 3, 1});
     check_error("x = [[1]]\nf = 2 * (sum(x) + 1 3",
@@ -363,7 +372,7 @@ TEST_CASE("parse_matrix reads one literal") {
     fails("sum([1])", {"expected a number or a matrix such as [[1, 2], [3, 4]]", 1, 1});
     fails("[1, 2] 3", {"unexpected '3' after the value", 1, 8});
     fails("1; 2", {"unexpected ';' after the value", 1, 2});
-    fails("[[1, 2], [3]]", {"row 2 has 1 entries but row 1 has 2", 1, 10});
+    fails("[[1, 2], [3]]", {"row 2 has 1 entry but row 1 has 2 entries", 1, 10});
     fails("[[nan]]", {"matrix entries must be finite numbers, not 'nan'", 1, 3});
     fails("[1e999]", {"the number 1e999 is too large for a double", 1, 2});
     fails("[0x10]", {"hexadecimal numbers are not supported; write the number in decimal", 1, 2});

@@ -435,3 +435,13 @@ TEST_CASE("the neuron example matches micrograd's printed values") {
   check_matrix(node(g, "w2").grad, "0");
   check_matrix(node(g, "b").grad, "0.5");
 }
+
+TEST_CASE("the gradient check scales its step with the entry") {
+  // A fixed step of 1e-6 is below the precision of 1e10; the check must still pass.
+  auto g = compile("x = [[1e10, -3e10]]\nf = sum(x * x)\n");
+  REQUIRE(g);
+  GradCheck c = gradient_check(g.value());
+  CAPTURE(c.max_error);
+  CHECK(c.passed());
+  CHECK(c.inputs[0].numeric(0, 0) == doctest::Approx(2e10).epsilon(1e-6));
+}

@@ -256,7 +256,7 @@ void check_panel(AppState& s) {
     checked_revision = s.revision;
   }
   ImGui::TextWrapped(
-      "Central differences: each input entry is nudged by +-1e-6 and the change in %s compared with "
+      "Central differences: each input entry is nudged by +-1e-6 (times |entry| if larger than 1) and the change in %s compared with "
       "the backward pass. Error = |analytic - numeric| / max(1, |analytic|, |numeric|).",
       s.graph.node(s.graph.output).name.c_str());
   if (checked_revision != s.revision) ImGui::TextDisabled("(out of date: press Check now)");
