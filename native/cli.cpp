@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -108,34 +109,38 @@ void print_graph(std::ostream& os, const Graph& g) {
   }
 }
 
-int eval_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
-                 bool json) {
+// The program from FILE, stdin or an example, with --set applied, compiled. On failure the
+// reason is printed and `failure` holds the exit code.
+std::optional<Graph> load_graph(const std::string& file, const std::string& example,
+                                const std::vector<std::string>& sets, int& failure) {
   Source src;
-  if (!load(file, example, src)) return kOtherFailure;
+  if (!load(file, example, src)) return failure = kOtherFailure, std::nullopt;
   Overrides overrides;
-  if (!parse_sets(sets, overrides)) return kProgramError;
+  if (!parse_sets(sets, overrides)) return failure = kProgramError, std::nullopt;
   auto g = compile(src.text, overrides);
   if (!g) {
     std::cerr << g.error().format(src.label) << "\n";
-    return kProgramError;
+    return failure = kProgramError, std::nullopt;
   }
-  if (json) std::cout << graph_json(g.value()) << "\n";
-  else print_graph(std::cout, g.value());
+  return std::move(g.value());
+}
+
+int eval_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
+                 bool json) {
+  int failure = 0;
+  auto g = load_graph(file, example, sets, failure);
+  if (!g) return failure;
+  if (json) std::cout << graph_json(*g) << "\n";
+  else print_graph(std::cout, *g);
   return 0;
 }
 
 int check_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
                   bool json, double tolerance) {
-  Source src;
-  if (!load(file, example, src)) return kOtherFailure;
-  Overrides overrides;
-  if (!parse_sets(sets, overrides)) return kProgramError;
-  auto g = compile(src.text, overrides);
-  if (!g) {
-    std::cerr << g.error().format(src.label) << "\n";
-    return kProgramError;
-  }
-  GradCheck report = gradient_check(g.value());
+  int failure = 0;
+  auto g = load_graph(file, example, sets, failure);
+  if (!g) return failure;
+  GradCheck report = gradient_check(*g);
   if (json) {
     std::cout << check_json(report, tolerance) << "\n";
   } else {
@@ -155,18 +160,12 @@ int check_command(const std::string& file, const std::string& example, const std
 
 int export_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
                    const std::string& to) {
-  Source src;
-  if (!load(file, example, src)) return kOtherFailure;
-  Overrides overrides;
-  if (!parse_sets(sets, overrides)) return kProgramError;
-  auto g = compile(src.text, overrides);
-  if (!g) {
-    std::cerr << g.error().format(src.label) << "\n";
-    return kProgramError;
-  }
-  if (to == "numpy") std::cout << export_numpy(g.value());
-  else if (to == "pytorch") std::cout << export_pytorch(g.value());
-  else std::cout << g.value().program_text();
+  int failure = 0;
+  auto g = load_graph(file, example, sets, failure);
+  if (!g) return failure;
+  if (to == "numpy") std::cout << export_numpy(*g);
+  else if (to == "pytorch") std::cout << export_pytorch(*g);
+  else std::cout << g->program_text();
   return 0;
 }
 
