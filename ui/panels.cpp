@@ -31,9 +31,17 @@ bool input_text_multiline(const char* label, std::string& str, ImVec2 size) {
                                    resize_callback, &str);
 }
 
+// Greyed text that wraps at the panel's edge (ImGui::TextDisabled does not wrap).
+void disabled_wrapped(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
 void matrix_table(const char* id, const Matrix& m, bool dark) {
   if (m.rows() > 12 || m.cols() > 12) {
-    ImGui::TextDisabled("(%d x %d: too large to list; hover the heatmap)", int(m.rows()), int(m.cols()));
+    disabled_wrapped(("(" + std::to_string(m.rows()) + " x " + std::to_string(m.cols()) +
+                      ": too large to list; hover the heatmap for exact values)").c_str());
     return;
   }
   if (!ImGui::BeginTable(id, int(m.cols()), ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
@@ -152,7 +160,7 @@ void inputs_panel(AppState& s) {
       }
       ImGui::EndDisabled();
     } else {
-      ImGui::TextDisabled("too large for fields: drag on the graph, or set a new value below");
+      disabled_wrapped("Too large for fields: drag its entries on the graph, or give it a new shape.");
     }
     if (!locked && ImGui::SmallButton("shape...")) ImGui::OpenPopup("reshape");
     if (ImGui::BeginPopup("reshape")) {
