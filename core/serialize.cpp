@@ -9,7 +9,8 @@
 namespace gs {
 namespace {
 
-using nlohmann::json;
+// Keys keep the order they are written in: name, op, inputs, shape, value, grad, ...
+using json = nlohmann::ordered_json;
 
 json rows(const Matrix& m) {
   json out = json::array();
