@@ -13,7 +13,6 @@
 #include "bench/graphs.h"
 #include "bench/harness.h"
 
-
 using namespace gs;
 using namespace gs::bench;
 

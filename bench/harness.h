@@ -107,12 +107,6 @@ class SideBySide {
   std::vector<long long> calls_;
 };
 
-// One computation on its own.
-template <class F>
-Timing measure(F&& body, double batch_seconds = 0.02, int samples = 11) {
-  return SideBySide(samples, batch_seconds, body).timing(0);
-}
-
 // Minimal JSON output: one object per line, so a driver can read the results as they come.
 class JsonLine {
  public:

@@ -87,9 +87,11 @@ class Grad {
   struct is_outer_product<Eigen::Product<L, R, Eigen::DefaultProduct>>
       : std::bool_constant<L::ColsAtCompileTime == 1 && R::RowsAtCompileTime == 1> {};
   template <class U, class V> void add_outer(const U& u, const V& v) {  // += u v^T, u (n,1), v^T (1,k)
-    for (Eigen::Index j = 0; j < m_->cols(); ++j) {
-      if (*fresh_) m_->col(j).array() = u.array() * v(0, j) + 0.0;
-      else m_->col(j).noalias() += v(0, j) * u;
+    Matrix& m = *m_;
+    const bool assign = *fresh_;  // read once: a char could alias the entries written below
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      if (assign) m.col(j).array() = u.array() * v(0, j) + 0.0;
+      else m.col(j).noalias() += v(0, j) * u;
     }
   }
 

@@ -361,6 +361,47 @@ TEST_CASE("forward_node and backward_node step through to evaluate()'s numbers")
   }
 }
 
+// backward() writes each gradient's first contribution instead of zeroing every gradient and
+// adding (see Grad in core/ops.h): it must give the very same bits, signed zeros included
+// (0 + -0 is +0), whatever the gradients held before, and leave unreached gradients at 0.
+TEST_CASE("backward() gives the bits of zeroing every gradient and then adding") {
+  std::vector<std::string> programs = {
+      "A = [[0, -1], [2, 0]]\nx = [[0], [-1]]\nf = norm2(sigmoid(A @ x) - 0.5)",  // -0 in dA
+      "A = [[0, -1], [2, 0]]\nB = [[0, 1], [-3, 0]]\nf = sum(A @ B) + sum(-(A.T))",
+      "a = [[0, -1, 2]]\nb = [[1, 0, -2]]\nf = sum(a * b + a / (b + 3) - b) + sum(a * a)",
+      "a = [[0, -1, 2]]\nf = mean(relu(a) + abs(a) + a ^ 2 + a ^ 3 + exp(a) + tanh(a) + softplus(a))",
+      "a = [[0.5, 0.1, 2]]\nf = sum(log(a) + sqrt(a))",
+      "Z = [[0, -1], [2, 0], [1, 1]]\nT = [[1, 0], [0, 1], [0, 0]]\n"
+      "f = cross_entropy(Z, T) + sum(softmax(Z) * T) + sum(log_softmax(Z))",
+      "Z = [[0, -1], [2, 0]]\nf = cross_entropy(Z, Z) + mse(Z, Z) + mse(Z, Z.T) + bce(sigmoid(Z), sigmoid(Z))",
+      "W = [[0, -1], [2, 0]]\nb = [[0], [-1]]\nX = [[1, 0, -1], [0, 0, 2]]\nf = sum(relu(W @ X + b) - b.T @ X * 0)",
+      "x = [[1, 2]]\nunused = x * 3\nf = sum(x)",
+  };
+  for (const Example& e : examples()) programs.push_back(e.source);
+  for (const std::string& source : programs) {
+    CAPTURE(source);
+    Graph swept = compiled(source);
+    for (Node& n : swept.nodes) n.grad.setConstant(NAN);  // whatever was there before
+    swept.backward();
+    Graph added = swept;
+    for (Node& n : added.nodes) n.grad.setZero();
+    added.node(added.output).grad.setOnes();
+    for (int i = int(added.nodes.size()); i-- > 0;) added.backward_node(i);
+    for (size_t i = 0; i < swept.nodes.size(); ++i) {
+      const Matrix& a = swept.nodes[i].grad;
+      const Matrix& b = added.nodes[i].grad;
+      std::string name = swept.nodes[i].name, got = format_matrix(a), want = format_matrix(b);
+      CAPTURE(name);
+      CAPTURE(got);
+      CAPTURE(want);
+      REQUIRE(shape_of(a) == shape_of(b));
+      CHECK(std::equal(a.data(), a.data() + a.size(), b.data(), [](double x, double y) {
+        return std::signbit(x) == std::signbit(y) && (x == y || (std::isnan(x) && std::isnan(y)));
+      }));
+    }
+  }
+}
+
 // --- gradient check -----------------------------------------------------------------------
 
 TEST_CASE("gradient_check agrees with backward() on every example") {

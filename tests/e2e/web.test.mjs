@@ -594,10 +594,11 @@ test('6. setProgram with a parse error: exact error fields, the last good graph 
     await openApp(page);
     const bad = 'x = [[1]]\nf = sum(x';
     const errors = await page.evaluate((t) => window.gradscope.setProgram(t), bad);
-    const text = "program:2:10: error: expected ')' to close the call to 'sum', found the end of the line\n" +
-                 '    f = sum(x\n             ^';
-    assert.deepEqual(errors, [{ message: "expected ')' to close the call to 'sum', found the end of the line",
-                                line: 2, column: 10, text }]);
+    // An unclosed bracket is reported at the bracket itself.
+    const text = "program:2:8: error: expected ')' to close the call to 'sum', found the end of the program\n" +
+                 '    f = sum(x\n           ^';
+    assert.deepEqual(errors, [{ message: "expected ')' to close the call to 'sum', found the end of the program",
+                                line: 2, column: 8, text }]);
     assert.equal(cliError(bad).replace('<stdin>', 'program'), text, 'the page and the CLI disagree on the error');
     assert.deepEqual(await page.evaluate(() => window.gradscope.errors()), errors);
     assert.equal(await page.evaluate(() => window.gradscope.program()), bad, 'the typed text was not kept');
