@@ -5,6 +5,8 @@
 // statements and literals | generated names | precedence
 #include <doctest.h>
 
+#include "tests/helpers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -14,16 +16,11 @@
 #include "core/limits.h"
 
 using namespace gs;
+using namespace gs::testing;
 
 namespace {
 
 // --- helpers -----------------------------------------------------------------------
-
-Graph compiled(const std::string& source, const Overrides& overrides = {}) {
-  auto g = compile(source, overrides);
-  if (!g) FAIL(std::string(g.error().format() + "\nin the program:\n" + source));
-  return std::move(g.value());
-}
 
 // The error compile() must return, down to the byte.
 struct ExpectedError {
@@ -51,23 +48,6 @@ void check_error(const std::string& source, const ExpectedError& expected, const
   }
 }
 
-const Node& node(const Graph& g, const std::string& name) {
-  int id = g.find(name);
-  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
-  return g.node(id);
-}
-
-std::string op_of(const Node& n) {
-  return n.kind == NodeKind::Input ? "input" : n.kind == NodeKind::Constant ? "const" : n.op->name;
-}
-
-// "W, x": a node's inputs, or every node of a graph, as one comparable, printable string.
-std::string inputs_of(const Graph& g, const Node& n) {
-  std::string names;
-  for (int k = 0; k < n.arity(); ++k) names += (k ? ", " : "") + g.node(n.inputs[k]).name;
-  return names;
-}
-
 std::string names_of(const Graph& g) {
   std::string names;
   for (const Node& n : g.nodes) names += (names.empty() ? "" : ", ") + n.name;
@@ -75,12 +55,6 @@ std::string names_of(const Graph& g) {
 }
 
 double scalar(const Graph& g, const std::string& name) { return node(g, name).value(0, 0); }
-
-std::string repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 const std::string kSeedInputs = "W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0], [-1]]\n";
 

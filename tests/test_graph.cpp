@@ -5,6 +5,8 @@
 // set_input | program_text | step-through | gradient check | micrograd's neuron
 #include <doctest.h>
 
+#include "tests/helpers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -14,61 +16,16 @@
 #include "core/gradcheck.h"
 
 using namespace gs;
+using namespace gs::testing;
 
 namespace {
 
 // --- helpers -----------------------------------------------------------------------
 
-Graph compiled(const std::string& source, const Overrides& overrides = {}) {
-  auto g = compile(source, overrides);
-  if (!g) FAIL(std::string(g.error().format() + "\nin the program:\n" + source));
-  return std::move(g.value());
-}
-
 Graph example(const std::string& name) {
   const Example* e = find_example(name);
   if (!e) FAIL(std::string("no example named '" + name + "'"));
   return compiled(e->source);
-}
-
-Matrix matrix(const std::string& text) {
-  auto m = parse_matrix(text);
-  if (!m) FAIL(m.error().format("matrix"));
-  return m.value();
-}
-
-// max over entries of |a - e| / max(1, |e|); +inf when the shapes differ or an entry is not finite.
-double difference(const Matrix& actual, const Matrix& expected) {
-  if (shape_of(actual) != shape_of(expected)) return INFINITY;
-  double worst = 0;
-  for (Eigen::Index i = 0; i < actual.size(); ++i) {
-    double d = std::abs(actual.data()[i] - expected.data()[i]) / std::max(1.0, std::abs(expected.data()[i]));
-    worst = std::max(worst, std::isfinite(d) ? d : INFINITY);
-  }
-  return worst;
-}
-
-void check_matrix(const Matrix& actual, const std::string& expected_text, double tolerance = 1e-12) {
-  std::string actual_text = format_matrix(actual);
-  CAPTURE(actual_text);
-  CAPTURE(expected_text);
-  CHECK(difference(actual, matrix(expected_text)) <= tolerance);
-}
-
-const Node& node(const Graph& g, const std::string& name) {
-  int id = g.find(name);
-  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
-  return g.node(id);
-}
-
-std::string op_of(const Node& n) {
-  return n.kind == NodeKind::Input ? "input" : n.kind == NodeKind::Constant ? "const" : n.op->name;
-}
-
-std::string inputs_of(const Graph& g, const Node& n) {
-  std::string names;
-  for (int k = 0; k < n.arity(); ++k) names += (k ? ", " : "") + g.node(n.inputs[k]).name;
-  return names;
 }
 
 // Exactly the same numbers, where nan equals nan (and, as in ==, -0 equals 0).

@@ -5,6 +5,8 @@
 // values | broadcasting | numerical stability
 #include <doctest.h>
 
+#include "tests/helpers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -17,48 +19,9 @@
 #include "core/ops.h"
 
 using namespace gs;
+using namespace gs::testing;
 
 namespace {
-
-// --- helpers -----------------------------------------------------------------------
-
-Graph compiled(const std::string& source) {
-  auto g = compile(source);
-  if (!g) FAIL(std::string(g.error().format() + "\nin the program:\n" + source));
-  return std::move(g.value());
-}
-
-Matrix matrix(const std::string& text) {
-  auto m = parse_matrix(text);
-  if (!m) FAIL(m.error().format("matrix"));
-  return m.value();
-}
-
-// max over entries of |a - e| / max(1, |e|); +inf when the shapes differ or an entry is not finite.
-double difference(const Matrix& actual, const Matrix& expected) {
-  if (shape_of(actual) != shape_of(expected)) return INFINITY;
-  double worst = 0;
-  for (Eigen::Index i = 0; i < actual.size(); ++i) {
-    double a = actual.data()[i], e = expected.data()[i];
-    double d = std::abs(a - e) / std::max(1.0, std::abs(e));
-    if (!std::isfinite(d)) d = INFINITY;
-    worst = std::max(worst, d);
-  }
-  return worst;
-}
-
-void check_matrix(const Matrix& actual, const std::string& expected_text, double tolerance = 1e-12) {
-  std::string actual_text = format_matrix(actual);
-  CAPTURE(actual_text);
-  CAPTURE(expected_text);
-  CHECK(difference(actual, matrix(expected_text)) <= tolerance);
-}
-
-const Node& node(const Graph& g, const std::string& name) {
-  int id = g.find(name);
-  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
-  return g.node(id);
-}
 
 // --- the per-op test programs --------------------------------------------------------
 

@@ -6,6 +6,8 @@
 // Contents: helpers | limits | depth and stack | numbers | numerical edge cases |
 // round trips | fuzz regressions | reading files | saving files | command line
 #include <doctest.h>
+
+#include "tests/helpers.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -33,18 +35,12 @@
 #include "native/files.h"
 
 using namespace gs;
+using namespace gs::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
 // --- helpers -----------------------------------------------------------------------
-
-std::string repeat(const std::string& s, int n) {
-  std::string out;
-  out.reserve(s.size() * size_t(n));
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 // The 1-based column of the n-th (1-based) occurrence of `what` in `line`.
 int column_of(const std::string& line, const std::string& what, int n = 1) {
@@ -66,19 +62,6 @@ void check_error(const std::string& source, const Expected& expected, const Over
   CHECK(g.error().message == expected.message);
   CHECK(g.error().line == expected.line);
   CHECK(g.error().column == expected.column);
-}
-
-Graph compiled(const std::string& source, const Overrides& overrides = {}) {
-  auto g = compile(source, overrides);
-  if (!g)  // the message and place only: these programs can be a quarter of a megabyte on one line
-    FAIL(std::string(g.error().message + " at " + std::to_string(g.error().line) + ":" + std::to_string(g.error().column)));
-  return std::move(g.value());
-}
-
-const Node& node(const Graph& g, const std::string& name) {
-  int id = g.find(name);
-  if (id < 0) FAIL(std::string("no node named '" + name + "'"));
-  return g.node(id);
 }
 
 // "inf", "-0", "nan": how the value and the gradient print (format_number round-trips).
