@@ -7,8 +7,7 @@
 
 #include "bench/harness.h"
 #include "core/examples.h"
-#include "ui/app.h"
-#include "ui/state.h"
+#include "ui/headless.h"
 
 using namespace gs;
 using namespace gs::bench;
@@ -17,28 +16,7 @@ namespace {
 
 volatile double g_sink;
 
-struct Headless {
-  ui::AppState state;
-  ui::Platform platform;
-  Headless() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    io.IniFilename = nullptr;
-    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // as a platform backend would
-    ui::init(state, {});
-    unsigned char* pixels;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~Headless() { ImGui::DestroyContext(); }
-  void frame() {
-    ImGui::NewFrame();
-    ui::frame(state, platform);
-    ImGui::Render();
-  }
-};
+using ui::Headless;
 
 void example(Headless& h, const char* name, const char* input) {
   ui::load_example(h.state, name);

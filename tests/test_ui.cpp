@@ -6,33 +6,14 @@
 #include "core/compile.h"
 #include "core/examples.h"
 #include "ui/app.h"
+#include "ui/headless.h"
 #include "ui/panels.h"
 
 using namespace gs;
 
 namespace {
 
-struct Headless {
-  ui::AppState state;
-  ui::Platform platform;
-  Headless() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;
-    io.KeyMap[ImGuiKey_A] = 100;  // letters count up from here, as SDL scancodes do from A
-    ui::init(state, {});
-    unsigned char* pixels;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~Headless() { ImGui::DestroyContext(); }
-  void frame() {
-    ImGui::NewFrame();
-    ui::frame(state, platform);
-    ImGui::Render();
-  }
+struct Headless : ui::Headless {
   ImVec2 cell_center(const std::string& name, int row, int col) {
     int id = state.graph.find(name);
     const auto& n = state.graph.node(id);
