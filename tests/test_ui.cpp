@@ -116,6 +116,40 @@ TEST_CASE("an editor error keeps the last good graph and the user's text") {
   CHECK(h.state.program == bad);
 }
 
+TEST_CASE("typing in the program editor rebuilds the graph, and Escape keeps the typed text") {
+  Headless h;
+  ImGuiIO& io = ImGui::GetIO();
+  h.frame();
+  const std::string seed = h.state.program;
+  // Click into the editor (the left column, below the program's text), go to the end, type.
+  io.MousePos = ImVec2(140, 400);
+  h.frame();
+  io.MouseDown[0] = true;
+  h.frame();
+  io.MouseDown[0] = false;
+  h.frame();
+  REQUIRE(io.WantTextInput);
+  auto press = [&](ImGuiKey key, bool ctrl = false) {
+    io.KeyCtrl = ctrl;
+    io.KeysDown[io.KeyMap[key]] = true;
+    h.frame();
+    io.KeysDown[io.KeyMap[key]] = false;
+    io.KeyCtrl = false;
+    h.frame();
+  };
+  press(ImGuiKey_End, true);
+  press(ImGuiKey_Enter);
+  io.AddInputCharactersUTF8("q = 3 * f");
+  h.frame();
+  CHECK(h.state.program == seed + "\nq = 3 * f");
+  REQUIRE(h.state.graph.find("q") >= 0);
+  CHECK(h.state.graph.node(h.state.graph.find("q")).value(0, 0) == doctest::Approx(2.25));
+  press(ImGuiKey_Escape);
+  CHECK_FALSE(io.WantTextInput);
+  CHECK(h.state.program == seed + "\nq = 3 * f");
+  CHECK(h.state.graph.find("q") >= 0);
+}
+
 TEST_CASE("step-through walks the forward pass, then the backward pass") {
   Headless h;
   ui::Stepper& st = h.state.stepper;

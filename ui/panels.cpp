@@ -2,6 +2,7 @@
 #include "ui/panels.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // GetActiveID, ClearActiveID: Escape in the program editor
 
 #include <cmath>
 #include <cstring>
@@ -26,6 +27,10 @@ int resize_callback(ImGuiInputTextCallbackData* data) {
 }
 
 bool input_text_multiline(const char* label, std::string& str, ImVec2 size) {
+  // Escape leaves the editor and keeps what was typed. (ImGui's own Escape restores the text
+  // as it was when editing began: all the typing since the click, lost to one key.)
+  if (ImGui::GetActiveID() == ImGui::GetID(label) && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+    ImGui::ClearActiveID();
   return ImGui::InputTextMultiline(label, str.data(), str.capacity() + 1, size,
                                    ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_AllowTabInput,
                                    resize_callback, &str);

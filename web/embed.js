@@ -103,6 +103,64 @@
     return null;
   }
 
+  // --- input: the canvas's events, handed to the app (web/main.cpp, gs_input_*) ---------
+  var MAC = /Mac|iPhone|iPad|iPod/.test(navigator.platform || "");
+  var BUTTONS = [0, 2, 1, 3, 4];  // DOM button -> ImGui button (left, right, middle, ...)
+  // With Ctrl (Cmd on a Mac) the app takes only text editing: A, C, X, Y, Z, Backspace, Delete,
+  // Home, End and the arrows. Ctrl+V comes as a paste event; the rest stays the browser's.
+  var EDIT_KEYS = { 65: 1, 67: 1, 88: 1, 89: 1, 90: 1, 8: 1, 46: 1, 35: 1, 36: 1, 37: 1, 38: 1, 39: 1, 40: 1 };
+
+  function attachInput(module, canvas) {
+    function modifiers(e) {
+      return (e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0);
+    }
+    function point(e) {
+      var b = canvas.getBoundingClientRect();
+      module._gs_input_pointer(e.clientX - b.left, e.clientY - b.top);
+    }
+    function text(t) { if (t) module.ccall("gs_input_text", null, ["string"], [t]); }
+    canvas.addEventListener("pointermove", point);
+    canvas.addEventListener("pointerdown", function (e) {
+      canvas.focus({ preventScroll: true });
+      try { canvas.setPointerCapture(e.pointerId); } catch (err) {}
+      point(e);
+      module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 1);
+      e.preventDefault();
+    });
+    function release(e) {
+      point(e);
+      module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 0);
+    }
+    canvas.addEventListener("pointerup", release);
+    canvas.addEventListener("pointercancel", function () { module._gs_input_button(0, 0); });
+    canvas.addEventListener("pointerleave", function () { module._gs_input_pointer(-1, -1); });
+    canvas.addEventListener("wheel", function (e) {
+      // ImGui counts wheel notches: a notch is about 100 pixels or 3 lines.
+      var unit = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 1 : 100;
+      module._gs_input_wheel(e.deltaX / unit, -e.deltaY / unit);
+      e.preventDefault();
+    }, { passive: false });
+    canvas.addEventListener("keydown", function (e) {
+      if (e.isComposing || e.keyCode === 229) return;
+      var shortcut = MAC ? e.metaKey : e.ctrlKey;
+      if (shortcut && !EDIT_KEYS[e.keyCode]) return;
+      if (e.keyCode >= 112 && e.keyCode <= 123) return;  // F1..F12
+      if (e.keyCode === 9 && !module._gs_input_text_active()) return;  // Tab leaves the canvas
+      module._gs_input_key(e.keyCode, 1, modifiers(e));
+      // A printable character (AltGr combinations included) is also typed.
+      if (e.key && Array.from(e.key).length === 1 && !e.metaKey && !(e.ctrlKey && !e.altKey)) text(e.key);
+      e.preventDefault();
+    });
+    canvas.addEventListener("keyup", function (e) { module._gs_input_key(e.keyCode, 0, modifiers(e)); });
+    canvas.addEventListener("paste", function (e) {
+      var t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+      text(t.replace(/\r\n?/g, "\n"));
+      e.preventDefault();
+    });
+    canvas.addEventListener("focus", function () { module._gs_input_focus(1); });
+    canvas.addEventListener("blur", function () { module._gs_input_focus(0); });
+  }
+
   // --- the accessible text view: the graph as HTML tables, kept in step with the canvas ---
   var SR_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
   var PANEL = "position:absolute;top:0;right:0;bottom:0;width:min(460px,100%);overflow:auto;background:#fff;" +
@@ -396,9 +454,10 @@
       }
       var rect = container.getBoundingClientRect();
       var w = Math.max(200, Math.round(rect.width)), hgt = Math.max(150, Math.round(rect.height));
-      var ok = module.ccall("gs_start", "number", ["number", "number", "number", "number", "number", "number"],
-                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0]);
+      var ok = module.ccall("gs_start", "number", ["number", "number", "number", "number", "number", "number", "number"],
+                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, MAC ? 1 : 0]);
       if (!ok) throw new Error("the WebGL2 context could not be created");
+      attachInput(module, canvas);
       if (example && !program) {
         if (!module.ccall("gs_load_example", "number", ["string"], [example]))
           problems.push("There is no example named '" + example + "'; showing the default example.");
@@ -418,7 +477,7 @@
       if (typeof ResizeObserver !== "undefined") {
         new ResizeObserver(function () {
           var b = container.getBoundingClientRect();
-          module.ccall("gs_resize", null, ["number", "number"], [Math.round(b.width), Math.round(b.height)]);
+          module._gs_resize(Math.round(b.width), Math.round(b.height), window.devicePixelRatio || 1);
         }).observe(container);
       }
     }).catch(function (e) {

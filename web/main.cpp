@@ -1,49 +1,107 @@
-// The browser entry point, in the shape of imgui's example_emscripten_opengl3: SDL2 + WebGL2
-// on this instance's canvas, the shared front end, and a browser-driven main loop. The page
-// (web/gradscope-api.js) hands in the font and the DPI scale through gs_start().
-#include <SDL.h>
+// The browser entry point: WebGL2 on this instance's canvas, the shared front end, and a
+// browser-driven main loop. There is no SDL here: web/embed.js listens to the canvas's
+// pointer, wheel, keyboard, focus and paste events and hands them in through the gs_input_*
+// functions below, which fill ImGui's IO the way a platform backend does. The page passes
+// the font and the device pixel ratio to gs_start().
+#include <GLES3/gl3.h>
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
-#include <imgui_impl_sdl.h>
 
-#include <SDL_opengles2.h>
-
-#include <algorithm>
-#include <vector>
+#include <cfloat>
+#include <string>
 
 #include "ui/app.h"
 #include "web/api.h"
 
 namespace {
 
-SDL_Window* g_window = nullptr;
+// Key indices are the browser's KeyboardEvent.keyCode values: letters are 65..90 in a row,
+// which is what ui/app.cpp expects of KeyMap[ImGuiKey_A].
+constexpr int kKeyCount = 512;
+enum Modifier { kCtrl = 1, kShift = 2, kAlt = 4, kSuper = 8 };
+
+struct Input {
+  bool key_down[kKeyCount] = {};
+  bool key_pressed_this_frame[kKeyCount] = {};
+  bool key_release_pending[kKeyCount] = {};
+  bool mouse_down[5] = {};
+  bool mouse_clicked[5] = {};  // pressed since the last frame (a click shorter than a frame counts)
+  int modifiers = 0;
+  float width = 0, height = 0, pixel_ratio = 1;
+  double last_time = 0;
+  std::string clipboard;
+};
+
+Input g_in;
+EMSCRIPTEN_WEBGL_CONTEXT_HANDLE g_gl = 0;
 gs::ui::Platform g_platform;  // no files in the browser: links and localStorage instead
 
-void frame() {
-  // ImGui 1.86 samples keys once per frame, so a key pressed and released within one frame
-  // would be lost: such a release waits for the next frame.
-  SDL_Event event;
-  std::vector<SDL_Event> deferred;
-  std::vector<int> pressed;
-  while (SDL_PollEvent(&event)) {
-    if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
-    if (event.type == SDL_KEYUP &&
-        std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
-      deferred.push_back(event);
-      continue;
-    }
-    ImGui_ImplSDL2_ProcessEvent(&event);
-  }
-  for (SDL_Event& e : deferred) SDL_PushEvent(&e);
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplSDL2_NewFrame();
-  // Headless browsers under virtual time can report no elapsed time; ImGui asserts on that.
+// ImGui copies through here: keep the text for pasting inside the app and offer it to the
+// system clipboard (the page's Copy buttons and Ctrl+C in the editor run on a key or click).
+void set_clipboard(void*, const char* text) {
+  g_in.clipboard = text ? text : "";
+  EM_ASM({
+    var t = UTF8ToString($0);
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(t).catch(function (e) { console.warn("gradscope: copy failed: " + e.message); });
+  }, g_in.clipboard.c_str());
+}
+const char* get_clipboard(void*) { return g_in.clipboard.c_str(); }
+
+void begin_frame() {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.DeltaTime <= 0) io.DeltaTime = 1.0f / 60.0f;
+  io.DisplaySize = ImVec2(g_in.width, g_in.height);
+  io.DisplayFramebufferScale = ImVec2(g_in.pixel_ratio, g_in.pixel_ratio);
+  double now = emscripten_get_now() / 1000.0;
+  // Headless browsers under virtual time can report no elapsed time; ImGui asserts on that.
+  io.DeltaTime = g_in.last_time > 0 && now > g_in.last_time ? float(now - g_in.last_time) : 1.0f / 60.0f;
+  g_in.last_time = now;
+  // ImGui 1.86 samples keys and buttons once per frame: a press and release that both came
+  // since the last frame would be lost, so such a release waits for the next frame.
+  for (int k = 0; k < kKeyCount; ++k) {
+    io.KeysDown[k] = g_in.key_down[k];
+    if (g_in.key_release_pending[k] && !g_in.key_pressed_this_frame[k]) {
+      g_in.key_down[k] = false;
+      g_in.key_release_pending[k] = false;
+      io.KeysDown[k] = false;
+    }
+    g_in.key_pressed_this_frame[k] = false;
+  }
+  for (int b = 0; b < 5; ++b) {
+    io.MouseDown[b] = g_in.mouse_down[b] || g_in.mouse_clicked[b];
+    g_in.mouse_clicked[b] = false;
+  }
+  // A modifier counts as held while its own key is down, so Ctrl+C pressed and released
+  // within one frame still reaches ImGui as Ctrl+C (its release waits like any key's).
+  io.KeyCtrl = (g_in.modifiers & kCtrl) || io.KeysDown[17];
+  io.KeyShift = (g_in.modifiers & kShift) || io.KeysDown[16];
+  io.KeyAlt = (g_in.modifiers & kAlt) || io.KeysDown[18];
+  io.KeySuper = (g_in.modifiers & kSuper) || io.KeysDown[91] || io.KeysDown[92] || io.KeysDown[93] ||
+                io.KeysDown[224];
+}
+
+// The cursor ImGui asks for, as CSS (only written when it changes).
+void update_cursor() {
+  static int shown = -2;
+  int cursor = ImGui::GetIO().MouseDrawCursor ? ImGuiMouseCursor_None : ImGui::GetMouseCursor();
+  if (cursor == shown) return;
+  shown = cursor;
+  static const char* const css[ImGuiMouseCursor_COUNT] = {"default", "text", "move", "ns-resize", "ew-resize",
+                                                          "nesw-resize", "nwse-resize", "pointer", "not-allowed"};
+  const char* name = cursor >= 0 && cursor < ImGuiMouseCursor_COUNT ? css[cursor] : "none";
+  EM_ASM({ Module.canvas.style.cursor = UTF8ToString($0); }, name);
+}
+
+void frame() {
+  begin_frame();
+  ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   gs::ui::frame(gs::web::state(), g_platform);
   ImGui::Render();
+  update_cursor();
+  ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
   glClearColor(0.96f, 0.96f, 0.95f, 1.0f);
@@ -52,50 +110,125 @@ void frame() {
   gs::web::after_frame();
 }
 
+// Sets the canvas's backing store to its CSS size times the pixel ratio.
+void apply_size(int width, int height, float ratio) {
+  if (width <= 0 || height <= 0) return;
+  g_in.width = float(width);
+  g_in.height = float(height);
+  g_in.pixel_ratio = ratio > 0 ? ratio : 1.0f;
+  emscripten_set_canvas_element_size("#canvas", int(width * g_in.pixel_ratio + 0.5f),
+                                     int(height * g_in.pixel_ratio + 0.5f));
+}
+
 }  // namespace
 
 extern "C" {
 
-// Follows the container's size in CSS pixels.
-EMSCRIPTEN_KEEPALIVE void gs_resize(int width, int height) {
-  if (g_window && width > 0 && height > 0) SDL_SetWindowSize(g_window, width, height);
-}
+// Follows the container's size in CSS pixels and the page's devicePixelRatio.
+EMSCRIPTEN_KEEPALIVE void gs_resize(int width, int height, float ratio) { apply_size(width, height, ratio); }
 
-// Starts the app: `font` (a TTF, may be null) must stay alive; `scale` is devicePixelRatio.
-EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float scale, int width, int height, int dark) {
-  // SDL addresses its canvas as "#canvas"; Emscripten resolves selectors with querySelector,
-  // so map that name to this instance's own canvas (several instances share one page).
+// Starts the app: `font` (a TTF, may be null) must stay alive; `ratio` is devicePixelRatio;
+// `mac` makes Cmd the shortcut key (Cmd+C, Cmd+Z ...) as on a Mac.
+EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, int width, int height, int dark,
+                                  int mac) {
+  // Emscripten resolves "#canvas" through specialHTMLTargets before querySelector: map it
+  // to this instance's own canvas (several instances share one page).
   EM_ASM({ specialHTMLTargets["#canvas"] = Module.canvas; });
-  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys go to this instance only
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
-    EM_ASM({ console.error('gradscope: SDL_Init failed: ' + UTF8ToString($0)); }, SDL_GetError());
-    return 0;
-  }
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  g_window = SDL_CreateWindow("gradscope", 0, 0, width, height,
-                              SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  if (!g_window) return 0;
-  SDL_GLContext gl = SDL_GL_CreateContext(g_window);
-  if (!gl) return 0;
-  SDL_GL_MakeCurrent(g_window, gl);
+  EmscriptenWebGLContextAttributes attr;
+  emscripten_webgl_init_context_attributes(&attr);
+  attr.majorVersion = 2;
+  attr.minorVersion = 0;
+  attr.alpha = false;
+  attr.depth = false;
+  attr.stencil = false;
+  attr.antialias = false;
+  g_gl = emscripten_webgl_create_context("#canvas", &attr);
+  if (g_gl <= 0) return 0;
+  emscripten_webgl_make_context_current(g_gl);
+  apply_size(width, height, ratio);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  ImGui_ImplSDL2_InitForOpenGL(g_window, gl);
+  ImGuiIO& io = ImGui::GetIO();
+  io.BackendPlatformName = "gradscope_web";
+  io.BackendFlags |= ImGuiBackendFlags_HasMouseCursors;
+  io.ConfigMacOSXBehaviors = mac != 0;
+  io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
+  const int keys[][2] = {{ImGuiKey_Tab, 9},        {ImGuiKey_LeftArrow, 37}, {ImGuiKey_RightArrow, 39},
+                         {ImGuiKey_UpArrow, 38},   {ImGuiKey_DownArrow, 40}, {ImGuiKey_PageUp, 33},
+                         {ImGuiKey_PageDown, 34},  {ImGuiKey_Home, 36},      {ImGuiKey_End, 35},
+                         {ImGuiKey_Insert, 45},    {ImGuiKey_Delete, 46},    {ImGuiKey_Backspace, 8},
+                         {ImGuiKey_Space, 32},     {ImGuiKey_Enter, 13},     {ImGuiKey_Escape, 27},
+                         {ImGuiKey_KeyPadEnter, 13}, {ImGuiKey_A, 65},       {ImGuiKey_C, 67},
+                         {ImGuiKey_V, 86},         {ImGuiKey_X, 88},         {ImGuiKey_Y, 89},
+                         {ImGuiKey_Z, 90}};
+  for (const auto& k : keys) io.KeyMap[k[0]] = k[1];
   ImGui_ImplOpenGL3_Init("#version 300 es");
+
   gs::ui::InitOptions init;
   init.font_data = font;
   init.font_data_size = font_size;
-  init.pixel_ratio = scale;
+  init.pixel_ratio = ratio;
   gs::web::state().dark = dark != 0;
   gs::ui::init(gs::web::state(), init);
   emscripten_set_main_loop(frame, 0, false);
   return 1;
 }
+
+// The pointer moved to (x, y) in CSS pixels from the canvas's top left; (-1, -1): it left.
+EMSCRIPTEN_KEEPALIVE void gs_input_pointer(float x, float y) {
+  ImGui::GetIO().MousePos = x < 0 && y < 0 ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(x, y);
+}
+
+// A mouse button (0 left, 1 right, 2 middle) or a touch went down or up.
+EMSCRIPTEN_KEEPALIVE void gs_input_button(int button, int down) {
+  if (button < 0 || button >= 5) return;
+  g_in.mouse_down[button] = down != 0;
+  if (down) g_in.mouse_clicked[button] = true;
+}
+
+// Wheel steps (positive: up / right, as ImGui counts them).
+EMSCRIPTEN_KEEPALIVE void gs_input_wheel(float dx, float dy) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheelH += dx;
+  io.MouseWheel += dy;
+}
+
+// A key (KeyboardEvent.keyCode) went down or up; `modifiers` holds Ctrl 1, Shift 2, Alt 4, Meta 8.
+EMSCRIPTEN_KEEPALIVE void gs_input_key(int code, int down, int modifiers) {
+  g_in.modifiers = modifiers;
+  if (code <= 0 || code >= kKeyCount) return;
+  if (down) {
+    g_in.key_down[code] = true;
+    g_in.key_pressed_this_frame[code] = true;
+    g_in.key_release_pending[code] = false;
+  } else if (g_in.key_pressed_this_frame[code]) {
+    g_in.key_release_pending[code] = true;
+  } else {
+    g_in.key_down[code] = false;
+  }
+}
+
+// Typed or pasted text (UTF-8).
+EMSCRIPTEN_KEEPALIVE void gs_input_text(const char* text) { ImGui::GetIO().AddInputCharactersUTF8(text); }
+
+// The canvas gained or lost the keyboard focus: on losing it, nothing stays pressed.
+EMSCRIPTEN_KEEPALIVE void gs_input_focus(int focused) {
+  if (!focused) {
+    for (int k = 0; k < kKeyCount; ++k) {
+      if (g_in.key_down[k]) gs_input_key(k, 0, 0);
+    }
+    for (bool& b : g_in.mouse_down) b = false;
+    g_in.modifiers = 0;
+  }
+  ImGui::GetIO().AddFocusEvent(focused != 0);
+}
+
+// Whether a text field is being edited: Tab then stays in the app (the next field); otherwise
+// it moves the page's focus on, so the keyboard is never trapped in the canvas (Escape leaves
+// a text field).
+EMSCRIPTEN_KEEPALIVE int gs_input_text_active() { return ImGui::GetIO().WantTextInput ? 1 : 0; }
 
 }  // extern "C"
 

@@ -10,6 +10,8 @@
 //   5. broken links and broken saved state show a readable message, nothing is lost
 //   6. setProgram with a parse error: the error fields, the last good graph stays
 //  6b. an edit that does not compile yet shows in the text view and is saved
+//   7. an exercise in a link: predict, check, reveal; the text view follows
+//   8. keyboard, paste, copy, Tab, wheel and touch reach the app through its canvas
 // Screenshots of both pages go to $GRADSCOPE_SHOTS (default /tmp/e2e-shots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -715,6 +717,101 @@ test('7. an exercise in a link: predict, check, reveal; the text view follows', 
     const cells = await page.evaluate(() => [...document.querySelectorAll('.gradscope-text [data-node="x"] td')]
       .map((td) => Number(td.textContent)));
     assert.deepEqual(cells.slice(0, 3), [0.5, -1, 2], 'the HTML table shows the new x');
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+// Keys one at a time with a frame after each, as a person types (ImGui reads typed
+// characters before the keys of the same frame, so Enter and a letter in one frame swap).
+async function typeSlowly(page, text) {
+  for (const ch of text) {
+    if (ch === '\n') await page.keyboard.press('Enter');
+    else await page.keyboard.type(ch);
+    await frames(page, 1);
+  }
+}
+
+// A one-finger drag on the touch screen, dx pixels to the right, through Chromium's input.
+async function touchDrag(page, cdp, x, y, dx, steps = 4) {
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+  await frames(page, 1);
+  for (let i = 1; i <= steps; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x + Math.round((dx * i) / steps), y }] });
+    await frames(page, 1);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await frames(page, 2);
+}
+
+test('8. keyboard, paste, copy, Tab, wheel and touch reach the app through its canvas', { timeout: TIMEOUT }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP, hasTouch: true });
+  const page = await newPage(context);
+  try {
+    await openApp(page);
+    const seed = await page.evaluate(() => window.gradscope.program());
+    const canvasFocused = () => page.evaluate(() => document.activeElement === window.gradscope.canvas);
+
+    // Click into the program editor (left column, below the text), go to its end, type a line.
+    await page.mouse.click(140, 400);
+    await frames(page, 2);
+    assert.ok(await canvasFocused(), 'a click does not give the canvas the keyboard focus');
+    await page.keyboard.press('Control+End');
+    await frames(page, 1);
+    await typeSlowly(page, '\nq = 2 * ff');
+    await page.keyboard.press('Backspace');
+    await frames(page, 2);
+    assert.equal(await page.evaluate(() => window.gradscope.program()), seed + '\nq = 2 * f');
+    assert.deepEqual(await page.evaluate(() => window.gradscope.errors()), []);
+    assertMatrixClose((await page.evaluate(() => window.gradscope.get('q'))).value, [[1.5]], 1e-15, 'q typed');
+
+    // Paste (what the browser delivers for Ctrl+V): CRLF becomes LF, the text lands at the caret.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '\r\nr = q + 1');
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await frames(page, 2);
+    const pasted = await page.evaluate(() => window.gradscope.program());
+    assert.ok(pasted.endsWith('\nq = 2 * f\nr = q + 1'), `after the paste: ${JSON.stringify(pasted.slice(-40))}`);
+    assertMatrixClose((await page.evaluate(() => window.gradscope.get('r'))).value, [[2.5]], 1e-15, 'r pasted');
+
+    // Copy: Ctrl+A, Ctrl+C in the editor hands the program to the system clipboard.
+    await page.evaluate(() => {
+      window.copied = [];
+      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+      navigator.clipboard.writeText = (t) => { window.copied.push(t); return write(t).catch(() => {}); };
+    });
+    await page.keyboard.press('Control+A');
+    await frames(page, 1);
+    await page.keyboard.press('Control+C');
+    await frames(page, 2);
+    assert.deepEqual(await page.evaluate(() => window.copied), [pasted], 'Ctrl+C did not copy the program');
+
+    // While the editor is active Tab stays in it; Escape leaves the editor, then Tab leaves the canvas.
+    await page.keyboard.press('Escape');
+    await frames(page, 2);
+    await page.keyboard.press('Tab');
+    assert.equal(await canvasFocused(), false, 'Tab is trapped in the canvas');
+    assert.equal(await page.evaluate(() => window.gradscope.program()), pasted, 'Tab or Escape changed the program');
+
+    // Touch: a one-finger drag on W[0][0], 40 px right: 2 -> 2.4.
+    const cdp = await context.newCDPSession(page);
+    const c = await cellCentre(page, 'window.gradscope', 'W', 0, 0);
+    await touchDrag(page, cdp, c.x, c.y, 40);
+    assertMatrixClose((await page.evaluate(() => window.gradscope.get('W'))).value,
+                      [[2.4, 1, 2], [1, 3, 1], [7, 4, 7]], 1e-12, 'W after a touch drag');
+
+    // The wheel over the graph zooms about the pointer: one notch up, 1.15x larger cells.
+    const before = (await cellCentre(page, 'window.gradscope', 'W', 0, 0)).rect;
+    await page.mouse.move(before.x + 150, before.y + 250);
+    await frames(page, 1);
+    await page.mouse.wheel(0, -100);
+    await frames(page, 2);
+    const zoomed = (await cellCentre(page, 'window.gradscope', 'W', 0, 0)).rect;
+    assert.ok(Math.abs(zoomed.width / before.width - 1.15) < 0.02,
+              `cell width ${before.width} -> ${zoomed.width} after one wheel notch`);
     assertNoPageErrors(page);
   } finally {
     await context.close();
