@@ -3,7 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
+#include <vector>
 
 namespace gs {
 namespace {
@@ -27,17 +27,32 @@ std::vector<std::pair<std::string, int>> names_in(const std::string& line, size_
   return out;
 }
 
+// The lines of `text` as std::getline reads them (a final newline ends the last line; it
+// does not start an empty one). Not a stream: <sstream> would bring the C++ locales, 40 KB,
+// into the browser build.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Question::label() const { return gradient ? "d" + node : node; }
 
 Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
   Exercise ex;
-  std::istringstream in(source);
   std::string line;
   int line_no = 0;
   auto fail = [&](const std::string& msg, int col) { return Error{msg, line_no, col, line}; };
-  while (std::getline(in, line)) {
+  for (std::string& text_line : lines_of(source)) {
+    line = std::move(text_line);
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     size_t start = line.find_first_not_of(" \t");
@@ -123,9 +138,8 @@ std::string exercise_header(const Exercise& e) {
 }
 
 std::string strip_exercise(const std::string& source) {
-  std::istringstream in(source);
-  std::string line, out;
-  while (std::getline(in, line)) {
+  std::string out;
+  for (const std::string& line : lines_of(source)) {
     size_t start = line.find_first_not_of(" \t");
     if (start != std::string::npos && line.compare(start, 2, "#!") == 0) continue;
     out += line + "\n";
