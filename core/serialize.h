@@ -1,6 +1,5 @@
-// JSON views of a graph and a gradient check, and matrices read from JSON. This is the
-// one core file that uses a library beyond Eigen: nlohmann/json is header-only and
-// portable, and the command line, the JS API and the tests must all print the same JSON.
+// JSON views of a graph and a gradient check, and matrices read from JSON, written and read
+// with core/json.h: the command line, the JS API and the tests all print the same JSON.
 #pragma once
 
 #include <string>
@@ -8,11 +7,13 @@
 #include "error.h"
 #include "gradcheck.h"
 #include "graph.h"
+#include "json.h"
 
 namespace gs {
 
 // {"output": "f", "nodes": [{"name", "op", "inputs", "shape", "value", "grad", "expr", "line"}]}
-// Matrices are lists of rows; numbers round-trip a double; NaN and infinities become null.
+// (and "exponent" for '^'). Matrices are lists of rows; numbers round-trip a double; NaN and
+// infinities become null. indent -1 is compact, n >= 0 puts one value per line, n spaces deep.
 std::string graph_json(const Graph& g, int indent = -1);
 
 // {"max_error": e, "passed": b, "inputs": [{"name", "max_error", "worst": [r, c], "numeric": [[...]]}]}
@@ -23,5 +24,12 @@ Result<Matrix> matrix_from_json(const std::string& text);
 
 // One node's {"value", "grad", "shape"} (the JS API's get()).
 std::string node_json(const Graph& g, int id);
+
+// The pieces of the views above, for the JS API's own views: a matrix as its list of rows,
+// and one node's members in graph_json's order (into an open object; a value or gradient
+// not shown is written as null).
+void write_matrix(JsonWriter& w, const Matrix& m);
+void write_node_members(JsonWriter& w, const Graph& g, const Node& n, bool show_value = true,
+                        bool show_grad = true);
 
 }  // namespace gs

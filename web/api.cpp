@@ -4,9 +4,10 @@
 
 #include <emscripten.h>
 
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "core/json.h"
 #include "core/serialize.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
@@ -29,9 +30,12 @@ const char* out(std::string s) {
   return g_out.c_str();
 }
 
-nlohmann::json error_list(const Error& e) {
-  return nlohmann::json::array(
-      {{{"message", e.message}, {"line", e.line}, {"column", e.column}, {"text", e.format("program")}}});
+// [{"message", "line", "column", "text"}]
+std::string error_list(const Error& e) {
+  JsonWriter w;
+  w.begin_array().begin_object().key("message").string(e.message).key("line").integer(e.line);
+  w.key("column").integer(e.column).key("text").string(e.format("program")).end_object().end_array();
+  return w.take();
 }
 
 }  // namespace
@@ -57,7 +61,11 @@ extern "C" {
 // {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}
 EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name) {
   int id = state().graph.find(name);
-  if (id < 0) return gs::web::out(nlohmann::json{{"error", std::string("no node named '") + name + "'"}}.dump());
+  if (id < 0) {
+    gs::JsonWriter w;
+    w.begin_object().key("error").string(std::string("no node named '") + name + "'").end_object();
+    return gs::web::out(w.take());
+  }
   return gs::web::out(gs::node_json(state().graph, id));
 }
 
@@ -81,11 +89,11 @@ EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
 EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text) {
   bool ok = gs::ui::set_program(state(), text);
   if (ok) state().fit_pending = true;
-  return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error).dump());
+  return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* gs_errors() {
-  return gs::web::out(state().error ? gs::web::error_list(*state().error).dump() : "[]");
+  return gs::web::out(state().error ? gs::web::error_list(*state().error) : "[]");
 }
 
 EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name) { return gs::ui::load_example(state(), name) ? 1 : 0; }
@@ -103,22 +111,26 @@ EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int row, int col
   size_t k = size_t(row * n.value.cols() + col);
   if (k >= s.value_cells[size_t(id)].size() || !s.value_cells[size_t(id)][k].visible) return gs::web::out("[]");
   const auto& c = s.value_cells[size_t(id)][k];
-  return gs::web::out(nlohmann::json::array({c.x, c.y, c.w, c.h}).dump());
+  gs::JsonWriter w;
+  w.begin_array().number(c.x).number(c.y).number(c.w).number(c.h).end_array();
+  return gs::web::out(w.take());
 }
 
 // Instructor options as JSON: {"lock": ["W"], "hide": ["editor", "inputs", "side", "menu"],
 // "grads": ["W", "x"], "step": true, "dark": false}. Returns "" or why it was rejected.
 EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
-  auto j = nlohmann::json::parse(options_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return gs::web::out("options must be a JSON object");
+  auto parsed = gs::parse_json(options_json);
+  if (!parsed || !parsed->is_object()) return gs::web::out("options must be a JSON object");
+  const gs::JsonValue& j = parsed.value();
   auto& s = state();
   auto strings = [&](const char* key, std::set<std::string>& into) -> bool {
     into.clear();
-    if (!j.contains(key)) return true;
-    if (!j[key].is_array()) return false;
-    for (const auto& v : j[key]) {
+    const gs::JsonValue* list = j.find(key);
+    if (!list) return true;
+    if (!list->is_array()) return false;
+    for (const gs::JsonValue& v : list->as_array()) {
       if (!v.is_string()) return false;
-      into.insert(v.get<std::string>());
+      into.insert(v.as_string());
     }
     return true;
   };
@@ -132,9 +144,14 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
   s.options.show_inputs = !hide.count("inputs");
   s.options.show_side = !hide.count("side");
   s.options.show_menu = !hide.count("menu");
-  if (j.value("step", false) && !s.stepper.active()) s.stepper.start(s.graph);
-  if (j.contains("dark") && j["dark"].is_boolean() && j["dark"].get<bool>() != s.dark) {
-    s.dark = j["dark"].get<bool>();
+  // step and dark count only as true or false; any other value leaves them as they are.
+  auto flag = [&](const char* key) -> std::optional<bool> {
+    const gs::JsonValue* v = j.find(key);
+    return v && v->is_bool() ? std::optional(v->as_bool()) : std::nullopt;
+  };
+  if (flag("step").value_or(false) && !s.stepper.active()) s.stepper.start(s.graph);
+  if (auto dark = flag("dark"); dark && *dark != s.dark) {
+    s.dark = *dark;
     gs::ui::apply_theme(s.dark);
   }
   ++s.revision;
@@ -146,56 +163,51 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
 EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
   auto& s = state();
   const gs::Graph& g = s.graph;
-  auto j = nlohmann::json::parse(gs::graph_json(g));
-  nlohmann::json nodes = nlohmann::json::array();
+  gs::JsonWriter w;
+  w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
-    if (g.nodes[i].kind == gs::NodeKind::Constant) continue;
-    nlohmann::json n = j["nodes"][i];
+    const gs::Node& n = g.nodes[i];
+    if (n.kind == gs::NodeKind::Constant) continue;
     bool hide_value = gs::ui::is_hidden(s, int(i), false);
     bool hide_grad = gs::ui::is_hidden(s, int(i), true) || !gs::ui::shows_gradient(s, int(i));
-    if (hide_value) n["value"] = nullptr;
-    if (hide_grad) n["grad"] = nullptr;
-    n["hidden_value"] = hide_value;
-    n["hidden_grad"] = hide_grad;
-    n["locked"] = g.nodes[i].kind == gs::NodeKind::Input && gs::ui::is_locked(s, g.nodes[i].name);
-    nodes.push_back(std::move(n));
+    w.begin_object();
+    gs::write_node_members(w, g, n, !hide_value, !hide_grad);
+    w.key("hidden_value").boolean(hide_value).key("hidden_grad").boolean(hide_grad);
+    w.key("locked").boolean(n.kind == gs::NodeKind::Input && gs::ui::is_locked(s, n.name));
+    w.end_object();
   }
-  return gs::web::out(nlohmann::json{{"output", j["output"]}, {"nodes", nodes},
-                                     {"error", s.error ? s.error->format("program") : ""}}.dump());
+  w.end_array().key("error").string(s.error ? s.error->format("program") : "").end_object();
+  return gs::web::out(w.take());
 }
 
 // The exercise as JSON: {"questions": [{"label", "node", "gradient", "shape", "checked",
 // "right", "correct", "total", "revealed", "answer" (only once answered or revealed), "step"}]}
 EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
   auto& s = state();
-  nlohmann::json qs = nlohmann::json::array();
+  gs::JsonWriter w;
+  w.begin_object().key("questions").begin_array();
   const std::string f = s.graph.node(s.graph.output).name;
   for (size_t i = 0; i < s.exercise.questions.size() && i < s.answers.size(); ++i) {
     const gs::Question& q = s.exercise.questions[i];
     const gs::ui::Answer& a = s.answers[i];
     int id = s.graph.find(q.node);
     const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
-    nlohmann::json j = {{"label", q.gradient ? "d" + f + "/d" + q.node : q.node}, {"node", q.node},
-                        {"gradient", q.gradient}, {"shape", {truth.rows(), truth.cols()}},
-                        {"checked", a.checked}, {"correct", a.marked.correct}, {"total", a.marked.total},
-                        {"revealed", a.revealed}, {"done", a.done()}};
-    nlohmann::json right = nlohmann::json::array();
-    for (char r : a.marked.right) right.push_back(r != 0);
-    j["right"] = right;
-    nlohmann::json answer = nullptr;
-    if (a.done()) {
-      answer = nlohmann::json::array();
-      for (Eigen::Index r = 0; r < truth.rows(); ++r) {
-        nlohmann::json row = nlohmann::json::array();
-        for (Eigen::Index c = 0; c < truth.cols(); ++c) row.push_back(truth(r, c));
-        answer.push_back(row);
-      }
-    }
-    j["answer"] = answer;
-    j["step"] = a.revealed ? nlohmann::json(gs::ui::reveal_lines(s, q)) : nlohmann::json::array();
-    qs.push_back(std::move(j));
+    w.begin_object().key("label").string(q.gradient ? "d" + f + "/d" + q.node : q.node).key("node").string(q.node);
+    w.key("gradient").boolean(q.gradient).key("shape").begin_array().integer(truth.rows()).integer(truth.cols());
+    w.end_array();
+    w.key("checked").boolean(a.checked).key("correct").integer(a.marked.correct).key("total").integer(a.marked.total);
+    w.key("revealed").boolean(a.revealed).key("done").boolean(a.done()).key("right").begin_array();
+    for (char r : a.marked.right) w.boolean(r != 0);
+    w.end_array().key("answer");
+    if (a.done()) gs::write_matrix(w, truth);
+    else w.null();
+    w.key("step").begin_array();
+    if (a.revealed)
+      for (const std::string& line : gs::ui::reveal_lines(s, q)) w.string(line);
+    w.end_array().end_object();
   }
-  return gs::web::out(nlohmann::json{{"questions", qs}, {"tolerance", s.exercise.tolerance}}.dump());
+  w.end_array().key("tolerance").number(s.exercise.tolerance).end_object();
+  return gs::web::out(w.take());
 }
 
 // A prediction for question q (a JSON matrix), checked at once; returns "" or why not.
