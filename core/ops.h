@@ -142,7 +142,8 @@ const std::vector<const OpDef*>& all_ops();
 // The function names a program may call (for "did you mean" and the docs).
 std::vector<std::string> function_names();
 
-// Registered by the op files (ops_elementwise.cpp, ops_matrix.cpp, ops_reduce.cpp).
+// Registered by the op files (ops_matrix.cpp, ops_broadcast.cpp, ops_elementwise.cpp, ops_reduce.cpp).
+extern const std::vector<OpDef> kBroadcastOps;
 extern const std::vector<OpDef> kElementwiseOps;
 extern const std::vector<OpDef> kMatrixOps;
 extern const std::vector<OpDef> kReduceOps;

@@ -104,13 +104,15 @@
   }
 
   // --- input: the canvas's events, handed to the app (web/main.cpp, gs_input_*) ---------
-  var MAC = /Mac|iPhone|iPad|iPod/.test(navigator.platform || "");
   var BUTTONS = [0, 2, 1, 3, 4];  // DOM button -> ImGui button (left, right, middle, ...)
   // With Ctrl (Cmd on a Mac) the app takes only text editing: A, C, X, Y, Z, Backspace, Delete,
   // Home, End and the arrows. Ctrl+V comes as a paste event; the rest stays the browser's.
   var EDIT_KEYS = { 65: 1, 67: 1, 88: 1, 89: 1, 90: 1, 8: 1, 46: 1, 35: 1, 36: 1, 37: 1, 38: 1, 39: 1, 40: 1 };
 
+  function isMac() { return /Mac|iPhone|iPad|iPod/.test(navigator.platform || ""); }
+
   function attachInput(module, canvas) {
+    var MAC = isMac();
     function modifiers(e) {
       return (e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0);
     }
@@ -455,7 +457,7 @@
       var rect = container.getBoundingClientRect();
       var w = Math.max(200, Math.round(rect.width)), hgt = Math.max(150, Math.round(rect.height));
       var ok = module.ccall("gs_start", "number", ["number", "number", "number", "number", "number", "number", "number"],
-                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, MAC ? 1 : 0]);
+                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, isMac() ? 1 : 0]);
       if (!ok) throw new Error("the WebGL2 context could not be created");
       attachInput(module, canvas);
       if (example && !program) {

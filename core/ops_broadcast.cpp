@@ -1,0 +1,120 @@
+// The elementwise arithmetic + - * / with 2-D broadcasting: a side with one row, one column
+// or one entry repeats to the other's shape, and its gradient sums over the copies.
+#include "ops.h"
+
+namespace gs {
+namespace {
+
+// NumPy-style broadcasting restricted to 2-D: each dimension must match or be 1.
+std::string broadcast_shape(const Shape* in, double, Shape& out) {
+  auto dim = [](int a, int b, int& o) {
+    if (a == b || b == 1) return o = a, true;
+    if (a == 1) return o = b, true;
+    return false;
+  };
+  if (!dim(in[0].rows, in[1].rows, out.rows) || !dim(in[0].cols, in[1].cols, out.cols))
+    return "each dimension must match or be 1 (a 1x1 or a single column or row repeats)";
+  return "";
+}
+
+// Applies f to a and b as arrays, repeating a 1-row or 1-column side to out's shape.
+template <class F>
+void broadcast_apply(const Matrix& a, const Matrix& b, Matrix& out, F f) {
+  if (a.rows() == b.rows() && a.cols() == b.cols()) {
+    out.array() = f(a.array(), b.array());
+  } else {
+    auto ra = a.replicate(out.rows() / a.rows(), out.cols() / a.cols());
+    auto rb = b.replicate(out.rows() / b.rows(), out.cols() / b.cols());
+    out.array() = f(ra.array(), rb.array());
+  }
+}
+
+// g += e summed over the dimensions that broadcasting repeated.
+template <class E>
+void accumulate_reduced(Grad& g, const E& e) {
+  if (g.rows() == e.rows() && g.cols() == e.cols()) g += e.matrix();
+  else if (g.rows() == 1 && g.cols() == 1) g.array() += e.sum();
+  else if (g.cols() == 1) g += e.matrix().rowwise().sum();
+  else g += e.matrix().colwise().sum();
+}
+
+// The other operand repeated to out's shape.
+auto expanded(const Matrix& m, const Matrix& out) {
+  return m.replicate(out.rows() / m.rows(), out.cols() / m.cols()).array();
+}
+
+}  // namespace
+
+const std::vector<OpDef> kBroadcastOps = {
+    {
+        .name = "add", .symbol = "+", .arity = 2, .shape = broadcast_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a + b; });
+        },
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G (summed where A repeats)
+          if (gin[1]) accumulate_reduced(*gin[1], g.array());   // dB += G
+        },
+        .formula = "{out} = {0} + {1}",
+        .local = "d{out}/d{0} = 1, d{out}/d{1} = 1  (elementwise)",
+        .chain = {"d{0} += d{out}  (summed over repeated rows/columns)",
+                  "d{1} += d{out}  (summed over repeated rows/columns)"},
+        .explain =
+            "Addition passes the gradient through unchanged to both sides. When one side was "
+            "repeated to fit (a bias column added to every column, or a single number), each "
+            "copy contributed, so its gradient is the sum of the gradients of all its copies.",
+    },
+    {
+        .name = "sub", .symbol = "-", .arity = 2, .shape = broadcast_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a - b; });
+        },
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G
+          if (gin[1]) accumulate_reduced(*gin[1], -g.array());  // dB -= G
+        },
+        .formula = "{out} = {0} - {1}",
+        .local = "d{out}/d{0} = 1, d{out}/d{1} = -1  (elementwise)",
+        .chain = {"d{0} += d{out}", "d{1} += -d{out}"},
+        .explain =
+            "Subtraction passes the gradient to the left side unchanged and to the right side "
+            "with its sign flipped: raising {1} lowers {out} by the same amount.",
+    },
+    {
+        .name = "mul", .symbol = "*", .arity = 2, .shape = broadcast_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a * b; });
+        },
+        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) accumulate_reduced(*gin[0], g.array() * expanded(*in[1], out));  // dA += G * B
+          if (gin[1]) accumulate_reduced(*gin[1], g.array() * expanded(*in[0], out));  // dB += G * A
+        },
+        .formula = "{out} = {0} * {1}  (elementwise)",
+        .local = "d{out}/d{0} = {1}, d{out}/d{1} = {0}  (elementwise)",
+        .chain = {"d{0} += d{out} * {1}", "d{1} += d{out} * {0}"},
+        .explain =
+            "Elementwise product: each entry of {out} is the product of the matching entries. "
+            "Nudging one factor changes the product by the other factor, so each side's "
+            "gradient is d{out} times the other side, entry by entry.",
+    },
+    {
+        .name = "div", .symbol = "/", .arity = 2, .shape = broadcast_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) {
+          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a / b; });
+        },
+        .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) accumulate_reduced(*gin[0], g.array() / expanded(*in[1], out));  // dA += G / B
+          if (gin[1])                                                                   // dB -= G * A / B^2
+            accumulate_reduced(*gin[1], -g.array() * out.array() / expanded(*in[1], out));
+        },
+        .formula = "{out} = {0} / {1}  (elementwise)",
+        .local = "d{out}/d{0} = 1 / {1}, d{out}/d{1} = -{0} / {1}^2  (elementwise)",
+        .chain = {"d{0} += d{out} / {1}", "d{1} += -d{out} * {out} / {1}"},
+        .explain =
+            "Elementwise division. The numerator's gradient is d{out} divided by the "
+            "denominator; the denominator's is negative, -{0}/{1}^2 = -{out}/{1}, because a "
+            "larger denominator makes the quotient smaller.",
+    },
+};
+
+}  // namespace gs
