@@ -10,6 +10,8 @@ int gs_imgui_check_failures();
 // The browser build keeps every check but not the text of each one (about 25 KB of the
 // download): its report gives the file and line, which lead to the same text.
 #define IM_ASSERT(_EXPR) ((_EXPR) ? (void)0 : gs_imgui_check_failed("", __FILE__, __LINE__))
+// No files in the browser (the font arrives in memory; settings are not saved to disk).
+#define IMGUI_DISABLE_FILE_FUNCTIONS
 #else
 #define IM_ASSERT(_EXPR) ((_EXPR) ? (void)0 : gs_imgui_check_failed(#_EXPR, __FILE__, __LINE__))
 #endif
