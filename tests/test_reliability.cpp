@@ -238,7 +238,7 @@ TEST_CASE("every limit has a clear message, checked before anything that large e
     auto wide = matrix_from_json("[" + repeat("1,", 4096) + "1]");
     REQUIRE_FALSE(wide.ok());
     CHECK(wide.error().message == "the matrix is too large (limit 4096 rows or columns)");
-    // 100000 levels of JSON brackets: nlohmann parses with its own stack, nothing overflows.
+    // 100000 levels of JSON brackets: core/json.cpp parses with its own stack, nothing overflows.
     auto deep = matrix_from_json(repeat("[", 100000) + "1" + repeat("]", 100000));
     REQUIRE_FALSE(deep.ok());
     CHECK(deep.error().message == "entry [0][0] is not a finite number");
