@@ -121,21 +121,24 @@
       module._gs_input_pointer(e.clientX - b.left, e.clientY - b.top);
     }
     function text(t) { if (t) module.ccall("gs_input_text", null, ["string"], [t]); }
-    canvas.addEventListener("pointermove", point);
+    // One pointer drives the app: a second finger on a touch screen is ignored.
+    canvas.addEventListener("pointermove", function (e) { if (e.isPrimary) point(e); });
     canvas.addEventListener("pointerdown", function (e) {
       canvas.focus({ preventScroll: true });
+      if (!e.isPrimary) return;
       try { canvas.setPointerCapture(e.pointerId); } catch (err) {}
       point(e);
       module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 1);
       e.preventDefault();
     });
     function release(e) {
+      if (!e.isPrimary) return;
       point(e);
       module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 0);
     }
     canvas.addEventListener("pointerup", release);
-    canvas.addEventListener("pointercancel", function () { module._gs_input_button(0, 0); });
-    canvas.addEventListener("pointerleave", function () { module._gs_input_pointer(-1, -1); });
+    canvas.addEventListener("pointercancel", function (e) { if (e.isPrimary) module._gs_input_button(0, 0); });
+    canvas.addEventListener("pointerleave", function (e) { if (e.isPrimary) module._gs_input_pointer_left(); });
     canvas.addEventListener("wheel", function (e) {
       // ImGui counts wheel notches: a notch is about 100 pixels or 3 lines.
       var unit = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 1 : 100;

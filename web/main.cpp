@@ -176,10 +176,12 @@ EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, 
   return 1;
 }
 
-// The pointer moved to (x, y) in CSS pixels from the canvas's top left; (-1, -1): it left.
-EMSCRIPTEN_KEEPALIVE void gs_input_pointer(float x, float y) {
-  ImGui::GetIO().MousePos = x < 0 && y < 0 ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(x, y);
-}
+// The pointer moved to (x, y) in CSS pixels from the canvas's top left (a drag that goes on
+// outside the canvas gives positions outside it).
+EMSCRIPTEN_KEEPALIVE void gs_input_pointer(float x, float y) { ImGui::GetIO().MousePos = ImVec2(x, y); }
+
+// The pointer left the canvas: nothing is hovered.
+EMSCRIPTEN_KEEPALIVE void gs_input_pointer_left() { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
 
 // A mouse button (0 left, 1 right, 2 middle) or a touch went down or up.
 EMSCRIPTEN_KEEPALIVE void gs_input_button(int button, int down) {
