@@ -359,6 +359,38 @@ TEST_CASE("backward() gives the bits of zeroing every gradient and then adding")
   }
 }
 
+TEST_CASE("a gradient too large for the caches gets the same bits from the streaming stores") {
+  // dW of W @ x at (2048, 1024) is 16 MiB: written with non-temporal stores on x86-64 (core/ops.h,
+  // Grad::stream_outer). The sweep's fresh write must equal zeroing and adding, bit for bit.
+  // W is itself an outer product, so the inputs stay small enough to save.
+  Matrix a = Matrix::Random(2048, 1);
+  Matrix b = Matrix::Random(1, 1024);
+  Matrix x = Matrix::Random(1024, 1);
+  a(7, 0) = 0.0;
+  x(3, 0) = -0.0;
+  Graph swept = compiled("a = [[1]]\nb = [[1]]\nx = [[1]]\nW = a @ b\nZ = W @ x\nf = norm2(sigmoid(Z) - 0.5)",
+                         {{"a", a}, {"b", b}, {"x", x}});
+  for (Node& n : swept.nodes) n.grad.setConstant(NAN);
+  swept.backward();
+  Graph added = swept;
+  for (Node& n : added.nodes) n.grad.setZero();
+  added.node(added.output).grad.setOnes();
+  for (int i = int(added.nodes.size()); i-- > 0;) added.backward_node(i);
+  const Matrix& dw = node(swept, "W").grad;
+  const Matrix& dw_added = node(added, "W").grad;
+  REQUIRE(shape_of(dw) == Shape{2048, 1024});
+  CHECK(std::equal(dw.data(), dw.data() + dw.size(), dw_added.data(), [](double p, double q) {
+    return std::signbit(p) == std::signbit(q) && p == q;
+  }));
+  const Matrix& dz = node(swept, "Z").grad;
+  CHECK(difference(dw, dz * x.transpose()) == 0);
+  CHECK_FALSE(std::signbit(dw(100, 3)));  // dz * -0 + 0.0 is +0, as zeroing and adding gives
+  for (const char* name : {"a", "b", "x"}) {
+    CAPTURE(name);
+    CHECK(difference(node(swept, name).grad, node(added, name).grad) == 0);
+  }
+}
+
 // --- gradient check -----------------------------------------------------------------------
 
 TEST_CASE("gradient_check agrees with backward() on every example") {
