@@ -5,7 +5,12 @@ namespace gs {
 
 std::string Error::format(const std::string& file) const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (line > 0) {  // appended piece by piece: GCC 12 warns (wrongly) about ":" + std::string
+    out += ':';
+    out += std::to_string(line);
+    out += ':';
+    out += std::to_string(column);
+  }
   out += ": error: " + message;
   if (line > 0 && !source_line.empty()) {
     out += "\n    " + source_line + "\n    ";
