@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "matrix.h"
+
 namespace gs {
 namespace {
 
@@ -90,26 +92,8 @@ std::string json_number(double v) {
   std::string out = std::signbit(v) ? "-" : "";
   v = std::fabs(v);
   if (v == 0) return out + "0.0";
-  // The fewest significant digits that read back as v (17 always do). Computed values mostly
-  // need 16 or 17, so try 15 and 16 first. Below that, bisect: a correctly rounded decimal with
-  // more digits is never further from v, so the precisions that read back are all from some p up.
   char buf[32];
-  auto reads_back = [&](int precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);
-    return std::strtod(buf, nullptr) == v;
-  };
-  int precision = 17;
-  if (reads_back(15)) {
-    int lo = 1, hi = 15;
-    while (lo < hi) {
-      const int mid = (lo + hi) / 2;
-      if (reads_back(mid)) hi = mid;
-      else lo = mid + 1;
-    }
-    precision = lo;
-  } else if (reads_back(16)) {
-    precision = 16;
-  }
+  const int precision = round_trip_digits(v);
   std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);  // "d.ddde+XX"
   std::string digits;
   const char* p = buf;

@@ -21,6 +21,10 @@ inline Shape shape_of(const Matrix& m) { return {static_cast<int>(m.rows()), sta
 // "(3, 1)": how shapes appear in every message and in the UI.
 std::string to_string(Shape s);
 
+// The fewest significant digits (1 to 17) whose correctly rounded decimal reads back as the
+// finite double v: what format_number and the JSON writer print with.
+int round_trip_digits(double v);
+
 // Shortest text that reads back as the same double ("0.25", "-1e-07", "nan", "inf").
 std::string format_number(double v);
 

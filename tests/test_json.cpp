@@ -94,6 +94,33 @@ TEST_CASE("JsonWriter numbers: shortest round-trip text, laid out as nlohmann/js
   }
 }
 
+TEST_CASE("round_trip_digits is the fewest digits that read back, as trying 1, 2, ... 17 in turn finds") {
+  auto fewest = [](double v) {
+    char buf[32];
+    for (int digits = 1; digits < 17; ++digits) {
+      std::snprintf(buf, sizeof buf, "%.*e", digits - 1, v);
+      if (std::strtod(buf, nullptr) == v) return digits;
+    }
+    return 17;
+  };
+  std::vector<double> values = {0.0, -0.0, 0.1, 0.25, 2.5, 1e-7, 1e23, 5e-324, DBL_MIN, DBL_MAX, 9007199254740993.0};
+  // Powers of two, where the gap below a double is half the gap above, and their neighbours.
+  for (int e = -1074; e <= 1023; ++e) {
+    const double p = std::ldexp(1.0, e);
+    values.insert(values.end(), {p, std::nextafter(p, 0.0), std::nextafter(p, INFINITY), -p});
+  }
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    double v = from_bits(rng());
+    if (std::isfinite(v)) values.push_back(v);
+    values.push_back(double(rng() % 100000) / 1000.0);  // short decimals, as people type them
+  }
+  for (double v : values) {
+    CAPTURE(v);
+    REQUIRE(round_trip_digits(v) == fewest(v));
+  }
+}
+
 // --- strings ---------------------------------------------------------------------------------
 
 TEST_CASE("JsonWriter strings: escapes, UTF-8 through, invalid bytes as U+FFFD") {
