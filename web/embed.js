@@ -105,6 +105,7 @@
 
   // --- input: the canvas's events, handed to the app (web/main.cpp, gs_input_*) ---------
   var BUTTONS = [0, 2, 1, 3, 4];  // DOM button -> ImGui button (left, right, middle, ...)
+  function imguiButton(e) { return BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button]; }
   // With Ctrl (Cmd on a Mac) the app takes only text editing: A, C, X, Y, Z, Backspace, Delete,
   // Home, End and the arrows. Ctrl+V comes as a paste event; the rest stays the browser's.
   var EDIT_KEYS = { 65: 1, 67: 1, 88: 1, 89: 1, 90: 1, 8: 1, 46: 1, 35: 1, 36: 1, 37: 1, 38: 1, 39: 1, 40: 1 };
@@ -128,13 +129,13 @@
       if (!e.isPrimary) return;
       try { canvas.setPointerCapture(e.pointerId); } catch (err) {}
       point(e);
-      module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 1);
+      module._gs_input_button(imguiButton(e), 1);
       e.preventDefault();
     });
     function release(e) {
       if (!e.isPrimary) return;
       point(e);
-      module._gs_input_button(BUTTONS[e.button] === undefined ? 0 : BUTTONS[e.button], 0);
+      module._gs_input_button(imguiButton(e), 0);
     }
     canvas.addEventListener("pointerup", release);
     canvas.addEventListener("pointercancel", function (e) { if (e.isPrimary) module._gs_input_button(0, 0); });
