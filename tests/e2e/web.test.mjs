@@ -238,21 +238,39 @@ function frames(page, n) {
   }), n);
 }
 
-// A real drag with the mouse: press at (x, y), move dx pixels right in steps with frames
-// in between (ImGui samples the mouse once per frame), release.
+// A real drag: press at (x, y), move dx pixels right in steps with frames in between (ImGui
+// samples the pointer once per frame), release. `pointer` is the mouse by default, or
+// touchScreen(cdp) for one finger.
 // (A requestAnimationFrame callback queued after an input event runs after the app's own
 // frame callback of the same round, which was queued a frame earlier: one frame suffices.)
-async function drag(page, x, y, dx, steps = 4) {
-  await page.mouse.move(x, y);
-  await frames(page, 1);
-  await page.mouse.down();
+async function drag(page, x, y, dx, steps = 4, pointer = mouse(page)) {
+  await pointer.down(x, y);
   await frames(page, 1);
   for (let i = 1; i <= steps; i++) {
-    await page.mouse.move(x + Math.round((dx * i) / steps), y);
+    await pointer.move(x + Math.round((dx * i) / steps), y);
     await frames(page, 1);
   }
-  await page.mouse.up();
+  await pointer.up();
   await frames(page, 2);
+}
+
+// The mouse moves to the spot a frame before it presses, as a hand does.
+function mouse(page) {
+  return {
+    down: async (x, y) => { await page.mouse.move(x, y); await frames(page, 1); await page.mouse.down(); },
+    move: (x, y) => page.mouse.move(x, y),
+    up: () => page.mouse.up(),
+  };
+}
+
+// One finger on the touch screen, through Chromium's input domain.
+function touchScreen(cdp) {
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  return {
+    down: (x, y) => touch('touchStart', [{ x, y }]),
+    move: (x, y) => touch('touchMove', [{ x, y }]),
+    up: () => touch('touchEnd', []),
+  };
 }
 
 // The integer pixel at the centre of a value cell, from the app's own cellRect.
@@ -733,18 +751,6 @@ async function typeSlowly(page, text) {
   }
 }
 
-// A one-finger drag on the touch screen, dx pixels to the right, through Chromium's input.
-async function touchDrag(page, cdp, x, y, dx, steps = 4) {
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
-  await frames(page, 1);
-  for (let i = 1; i <= steps; i++) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x + Math.round((dx * i) / steps), y }] });
-    await frames(page, 1);
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await frames(page, 2);
-}
-
 test('8. keyboard, paste, copy, Tab, wheel and touch reach the app through its canvas', { timeout: TIMEOUT }, async () => {
   const context = await browser.newContext({ viewport: DESKTOP, hasTouch: true });
   const page = await newPage(context);
@@ -799,7 +805,7 @@ test('8. keyboard, paste, copy, Tab, wheel and touch reach the app through its c
     // Touch: a one-finger drag on W[0][0], 40 px right: 2 -> 2.4.
     const cdp = await context.newCDPSession(page);
     const c = await cellCentre(page, 'window.gradscope', 'W', 0, 0);
-    await touchDrag(page, cdp, c.x, c.y, 40);
+    await drag(page, c.x, c.y, 40, 4, touchScreen(cdp));
     assertMatrixClose((await page.evaluate(() => window.gradscope.get('W'))).value,
                       [[2.4, 1, 2], [1, 3, 1], [7, 4, 7]], 1e-12, 'W after a touch drag');
 
