@@ -35,7 +35,6 @@ struct Input {
 };
 
 Input g_in;
-EMSCRIPTEN_WEBGL_CONTEXT_HANDLE g_gl = 0;
 gs::ui::Platform g_platform;  // no files in the browser: links and localStorage instead
 
 // ImGui copies through here: keep the text for pasting inside the app and offer it to the
@@ -142,9 +141,9 @@ EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, 
   attr.depth = false;
   attr.stencil = false;
   attr.antialias = false;
-  g_gl = emscripten_webgl_create_context("#canvas", &attr);
-  if (g_gl <= 0) return 0;
-  emscripten_webgl_make_context_current(g_gl);
+  EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = emscripten_webgl_create_context("#canvas", &attr);
+  if (gl <= 0) return 0;
+  emscripten_webgl_make_context_current(gl);
   apply_size(width, height, ratio);
 
   IMGUI_CHECKVERSION();
