@@ -155,6 +155,7 @@ def machine():
         "chromium": first_line(["/usr/bin/chromium", "--version"]),
         "native_core_flags": compile_flags(NATIVE, "core/ops_matrix.cpp"),
         "web_core_flags": compile_flags(WEB, "core/ops_matrix.cpp"),
+        "web_ops_flags": compile_flags(WEB, "core/ops_elementwise.cpp"),
         "web_ui_flags": compile_flags(WEB, "ui/app.cpp"),
         "web_link": web_link_line(),
         "load": os.getloadavg(),
@@ -309,7 +310,9 @@ def main():
     L.append(f"- Compilers: {mach['gcc']}; {mach['emcc']}; node {mach['node']}; {mach['chromium']}; "
              f"PyTorch {by_kind(torch, 'torch_machine')[0]['torch']}")
     L.append(f"- Native core flags: `{mach['native_core_flags']}`; Eigen SIMD: {by_kind(native, 'machine')[0]['eigen_simd']}")
-    L.append(f"- WebAssembly core flags: `{mach['web_core_flags']}`; Eigen SIMD: {by_kind(wasm, 'machine')[0]['eigen_simd']}")
+    L.append(f"- WebAssembly core flags (graph sweeps, matrix product): `{mach['web_core_flags']}`; "
+             f"Eigen SIMD: {by_kind(wasm, 'machine')[0]['eigen_simd']}")
+    L.append(f"- WebAssembly flags of the other ops: `{mach['web_ops_flags']}`")
     L.append(f"- WebAssembly UI flags: `{mach['web_ui_flags']}`")
     L.append(f"- WebAssembly app link: `{mach['web_link']}`")
     L.append(f"- Single-core bandwidth (STREAM counting, Eigen loops, 128 MiB arrays): copy {bw['copy_gbs']:.1f} GB/s, "
