@@ -1,22 +1,88 @@
 // Error formatting with the source line and a caret under the offending column.
 #include "error.h"
 
+#include <cstdio>
+
 namespace gs {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (2 to 4 bytes, no overlongs or surrogates), or 0.
+size_t utf8_length(const std::string& s, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = at(i);
+  size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((at(i + k) & 0xC0) != 0x80) return 0;
+  const unsigned char b1 = at(i + 1);
+  if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 >= 0xA0) || (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 >= 0x90))
+    return 0;
+  return n;
+}
+
+std::string hex_escape(const char* format, unsigned value) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+// Appends the shown form of the character at s[i] to `out`; returns how many bytes it used.
+size_t append_shown(const std::string& s, size_t i, std::string& out) {
+  const unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    if ((b < 0x20 && b != '\t') || b == 0x7F) out += hex_escape("\\x%02X", b);
+    else out += char(b);
+    return 1;
+  }
+  const size_t n = utf8_length(s, i);
+  if (n == 0) {
+    out += hex_escape("\\x%02X", b);
+    return 1;
+  }
+  if (b == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // U+0080..U+009F: C1 controls
+    out += hex_escape("\\u%04X", static_cast<unsigned char>(s[i + 1]));
+    return 2;
+  }
+  out.append(s, i, n);
+  return n;
+}
+
+}  // namespace
+
+std::string shown_text(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) i += append_shown(text, i, out);
+  return out;
+}
+
+std::string Error::excerpt(const std::string& indent) const {
+  if (line <= 0 || source_line.empty()) return "";
+  std::string shown, caret;
+  for (size_t i = 0; i < source_line.size();) {
+    const size_t before = shown.size();
+    const size_t used = append_shown(source_line, i, shown);
+    if (int(i) < column - 1) {
+      // Under the bytes before the column: a tab for a tab, one space per shown character
+      // (an escape is several; a multi-byte UTF-8 character is one).
+      const bool kept = shown.compare(before, std::string::npos, source_line, i, used) == 0;
+      caret += source_line[i] == '\t' ? std::string(1, '\t') : std::string(kept ? 1 : shown.size() - before, ' ');
+    }
+    i += used;
+  }
+  return indent + shown + "\n" + indent + caret + "^";
+}
 
 std::string Error::format(const std::string& file) const {
-  std::string out = file;
+  std::string out = shown_text(file);
   if (line > 0) {  // appended piece by piece: GCC 12 warns (wrongly) about ":" + std::string
     out += ':';
     out += std::to_string(line);
     out += ':';
     out += std::to_string(column);
   }
-  out += ": error: " + message;
-  if (line > 0 && !source_line.empty()) {
-    out += "\n    " + source_line + "\n    ";
-    for (int i = 1; i < column; ++i) out += source_line[i - 1] == '\t' ? '\t' : ' ';
-    out += "^";
-  }
+  out += ": error: " + shown_text(message);
+  if (const std::string lines = excerpt(); !lines.empty()) out += "\n" + lines;
   return out;
 }
 

@@ -13,9 +13,19 @@ struct Error {
   int column = 0;          // 1-based byte column
   std::string source_line; // the program line the error points at, without its newline
 
-  // "prog.gs:3:5: error: unknown name 'q'\n    Z = q @ x\n        ^"
+  // "prog.gs:3:5: error: unknown name 'q'\n    Z = q @ x\n        ^"; control characters in
+  // every part are shown escaped (see shown_text), so a message never drives the terminal.
   std::string format(const std::string& file = "<program>") const;
+  // The source line and a caret under the column, each line starting with `indent`:
+  // "    Z = q @ x\n        ^" ("" when there is no line). The line is shown_text(source_line)
+  // and the caret counts an escaped character as the width it is shown with.
+  std::string excerpt(const std::string& indent = "    ") const;
 };
+
+// `text` as safe to print: control characters (C0 other than tab, DEL, C1) and bytes that are
+// not UTF-8 become \xNN (C1 code points \u0080..\u009F), everything else is kept.
+// "a\x1b]0;x\x07" -> "a\\x1B]0;x\\x07".
+std::string shown_text(const std::string& text);
 
 // Either a value or an Error; the core never throws on user input.
 template <class T>

@@ -3,7 +3,6 @@
 
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 
 namespace gs {
@@ -41,7 +40,13 @@ Result<std::vector<Token>> tokenize(const std::string& src) {
     } else if (c == ' ' || c == '\t' || c == '\r') {
       ++i;
     } else if (c == '#') {
-      while (i < src.size() && src[i] != '\n') ++i;
+      // Comments may hold any text but control characters: a NUL or an escape sequence would
+      // end the text early in C strings or drive a terminal, so they are refused everywhere.
+      for (; i < src.size() && src[i] != '\n'; ++i) {
+        unsigned char u = static_cast<unsigned char>(src[i]);
+        if ((u < 0x20 && u != '\t' && u != '\r') || u == 0x7F)
+          return error("unexpected character '" + shown_text(std::string(1, src[i])) + "' in a comment", i);
+      }
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t j = i;
       while (j < src.size() && (std::isalnum(static_cast<unsigned char>(src[j])) || src[j] == '_')) ++j;
@@ -87,14 +92,8 @@ Result<std::vector<Token>> tokenize(const std::string& src) {
       toks.push_back(t);
       ++i;
     } else {
-      unsigned char u = static_cast<unsigned char>(c);
-      std::string shown = u >= 0x20 && u < 0x7f ? std::string(1, c) : "";
-      if (shown.empty()) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02X", u);
-        shown = buf;
-      }
-      return error("unexpected character '" + shown + "'", i);
+      // One byte at a time: a byte of a UTF-8 character shows as \xNN (shown_text).
+      return error("unexpected character '" + shown_text(std::string(1, c)) + "'", i);
     }
   }
   if (!toks.empty() && toks.back().kind != Tok::End) {

@@ -169,6 +169,17 @@ int export_command(const std::string& file, const std::string& example, const st
   return 0;
 }
 
+// Flushes standard output: a full disk or a closed pipe shows only here, and must not exit 0
+// after writing part of the output. Returns `code`, or 1 after saying why the write failed.
+int finish_output(int code) {
+  errno = 0;
+  std::cout.flush();
+  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!failed) return code;
+  std::cerr << "gradscope: error: cannot write the output: " << (errno ? std::strerror(errno) : "write error") << "\n";
+  return kOtherFailure;
+}
+
 }  // namespace
 
 bool is_cli_invocation(int argc, char** argv) {
@@ -177,7 +188,8 @@ bool is_cli_invocation(int argc, char** argv) {
   return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "--help" || a == "-h" || a == "--version";
 }
 
-int run_cli(int argc, char** argv) {
+// The subcommand's exit code; run_cli adds the check that its output was written.
+static int run_command(int argc, char** argv) {
   CLI::App app{"gradscope: see every value and gradient of a small matrix computation"};
   app.set_version_flag("--version", "gradscope 0.1");
   app.require_subcommand(1);
@@ -224,5 +236,7 @@ int run_cli(int argc, char** argv) {
   }
   return kOtherFailure;
 }
+
+int run_cli(int argc, char** argv) { return finish_output(run_command(argc, argv)); }
 
 }  // namespace gs

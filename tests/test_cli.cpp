@@ -328,6 +328,46 @@ TEST_CASE("failures other than the program's exit with code 1") {
   }
 }
 
+TEST_CASE("output that cannot be written exits with code 1 and says why") {
+  // /dev/full fails every write with ENOSPC, as a full disk does.
+  auto into_full_disk = [](const std::string& args) {
+    std::filesystem::path err = scratch() / "stderr.txt";
+    std::string command = quoted(GRADSCOPE_BINARY) + " " + args + " > /dev/full 2> " + quoted(err.string());
+    int status = std::system(command.c_str());
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(err));
+  };
+  for (const char* args : {"eval --example mlp --json", "eval --example seed", "check --example seed",
+                           "export --example seed --to numpy", "examples", "--help"}) {
+    CAPTURE(args);
+    auto [status, err] = into_full_disk(args);
+    CHECK(status == 1);
+    CHECK(err == "gradscope: error: cannot write the output: No space left on device\n");
+  }
+  SUBCASE("a program error keeps its own exit code: nothing was written to fail") {
+    std::filesystem::path p = write_program("bad_full.gs", "f = q\n");
+    auto [status, err] = into_full_disk("eval " + quoted(p.string()));
+    CHECK(status == 2);
+    CHECK(err == p.string() + ":1:5: error: unknown name 'q'\n    f = q\n        ^\n");
+  }
+}
+
+TEST_CASE("error messages show control characters escaped, never raw") {
+  // An escape sequence in a comment once retitled and cleared the terminal it was echoed to.
+  Run r = gradscope({"eval", "-"}, "x = [[1]]\nf = sum(x)  # \x1b]0;owned\x07\x1b[2J\n");
+  CHECK(r.status == 2);
+  CHECK(r.err ==
+        "<stdin>:2:15: error: unexpected character '\\x1B' in a comment\n"
+        "    f = sum(x)  # \\x1B]0;owned\\x07\\x1B[2J\n"
+        "                  ^\n");
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  SUBCASE("in a --set value and a file name too") {
+    Run set = gradscope({"eval", "--example", "seed", "--set", "x\x1b[2J=[[1], [\x07]]"});
+    CHECK(set.status == 2);
+    CHECK(set.err.find("--set x\\x1B[2J:1:8: error: unexpected character '\\x07'\n") == 0);
+    for (char c : set.err) CHECK((c == '\n' || static_cast<unsigned char>(c) >= 0x20));
+  }
+}
+
 // --- standard input ------------------------------------------------------------------------
 
 TEST_CASE("'-' reads the program from standard input") {

@@ -429,6 +429,42 @@ TEST_CASE("inputs found by fuzzing") {
   }
 }
 
+// --- control characters -------------------------------------------------------------------------
+
+TEST_CASE("control characters: a located error from the lexer, shown escaped in every message") {
+  SUBCASE("in code, in a comment, and a NUL anywhere") {
+    check_error("x = [[1]]\nf = sum(x)\x01\n", {"unexpected character '\\x01'", 2, 11});
+    check_error("x = [[1]]  # ok\x1b]0;owned\x07\nf = sum(x)\n", {"unexpected character '\\x1B' in a comment", 1, 16});
+    check_error(std::string("x = [[1]]\n# a\0b\nf = sum(x)\n", 27), {"unexpected character '\\x00' in a comment", 2, 4});
+    check_error(std::string("x = [[1]]\0\nf = sum(x)\n", 22), {"unexpected character '\\x00'", 1, 10});
+    check_error("x = [[1]]\n# del \x7f\nf = sum(x)\n", {"unexpected character '\\x7F' in a comment", 2, 7});
+  }
+  SUBCASE("tabs, carriage returns and UTF-8 text in comments are still fine") {
+    Graph g = compiled("x = [[1]]\t# tab\r\n# \xC3\xA9t\xC3\xA9 \xE2\x88\x82" "f/\xE2\x88\x82" "x\r\nf = sum(x)\n");
+    CHECK(node(g, "f").value(0, 0) == 1);
+  }
+  SUBCASE("format() escapes the source line and moves the caret past each escape") {
+    auto g = compile("x = [[1]]\nf = sum(x) # \x1b[2J\x1b]0;owned\x07\n");
+    REQUIRE_FALSE(g.ok());
+    CHECK(g.error().format("p.gs") ==
+          "p.gs:2:14: error: unexpected character '\\x1B' in a comment\n"
+          "    f = sum(x) # \\x1B[2J\\x1B]0;owned\\x07\n"
+          "                 ^");
+    // An error further along the line: the caret counts "\x1B" as four columns.
+    Error e{"unknown name 'q'", 1, 10, "a\x1b[31m = q"};
+    CHECK(e.format() == "<program>:1:10: error: unknown name 'q'\n    a\\x1B[31m = q\n                ^");
+    CHECK(e.excerpt("  ") == "  a\\x1B[31m = q\n              ^");
+  }
+  SUBCASE("C1 controls, bytes that are not UTF-8, and the file name are escaped too") {
+    CHECK(shown_text("a\xC2\x9B" "2Jb") == "a\\u009B2Jb");           // CSI as a UTF-8 C1 control
+    CHECK(shown_text("\x9B\xFF\xC3") == "\\x9B\\xFF\\xC3");            // lone or broken bytes
+    CHECK(shown_text("\xC3\xA9 \xE2\x88\x82 \xF0\x9F\x99\x82\t\\x") == "\xC3\xA9 \xE2\x88\x82 \xF0\x9F\x99\x82\t\\x");
+    CHECK(shown_text("\xED\xA0\x80\xC0\xAF") == "\\xED\\xA0\\x80\\xC0\\xAF");  // a surrogate, an overlong '/'
+    Error e{"unknown name 'q'", 1, 8, "\xC3\xA9\xC2\x85 = q"};
+    CHECK(e.format("evil\x1b.gs") == "evil\\x1B.gs:1:8: error: unknown name 'q'\n    \xC3\xA9\\u0085 = q\n              ^");
+  }
+}
+
 // --- reading files ----------------------------------------------------------------------------------
 
 TEST_CASE("read_program_file refuses what is not a program file, with the reason") {

@@ -130,10 +130,7 @@ void program_panel(AppState& s) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.15f, 0.15f, 1));
     ImGui::TextWrapped("line %d, column %d: %s", e.line, e.column, e.message.c_str());
     ImGui::PopStyleColor();
-    if (!e.source_line.empty()) {
-      std::string caret(size_t(std::max(0, e.column - 1)), ' ');
-      ImGui::TextUnformatted(("  " + e.source_line + "\n  " + caret + "^").c_str());
-    }
+    if (!e.source_line.empty()) ImGui::TextUnformatted(e.excerpt("  ").c_str());  // control characters escaped
     ImGui::TextDisabled("The graph shows the last program that worked.");
   } else {
     ImGui::TextDisabled("%d nodes; output %s = %s", int(s.graph.nodes.size()),
