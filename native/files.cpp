@@ -1,8 +1,10 @@
 // Program files on the desktop: bounded reads and temp-file-then-rename writes.
 #include "files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,17 +40,63 @@ std::string read_bounded(int fd, std::string& text) {
   return "";
 }
 
-// The file a save should replace: the target of a symbolic link rather than the link.
-std::string save_target(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
-  char resolved[PATH_MAX];
-  return ::realpath(path.c_str(), resolved) ? std::string(resolved) : path;
-}
-
 std::string directory_of(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The file a save writes: symbolic links are followed, a dangling one too (its target is then
+// created), so a link is never replaced by a regular file. Returns why not ("" on success).
+std::string save_target(const std::string& path, std::string& target) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {  // 40: Linux's own limit on links followed
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+      target = p;
+      return "";
+    }
+    std::string link(size_t(st.st_size > 0 ? st.st_size : PATH_MAX) + 1, '\0');
+    ssize_t n = ::readlink(p.c_str(), link.data(), link.size());
+    if (n < 0) return std::strerror(errno);
+    link.resize(size_t(n));
+    p = link.empty() || link[0] == '/' ? link : directory_of(p) + "/" + link;
+  }
+  return std::strerror(ELOOP);
+}
+
+// Temporaries are named ".gradscope-PID-N.tmp" beside the file: short, so a file name of
+// NAME_MAX (255) bytes can still be saved, and recognisable, so ones left behind by a process
+// that was killed mid-save can be removed.
+std::string temporary_name(const std::string& dir, pid_t pid, int attempt) {
+  return dir + "/.gradscope-" + std::to_string(pid) + "-" + std::to_string(attempt) + ".tmp";
+}
+
+// Removes this user's temporaries in `dir` whose process no longer runs (killed mid-save).
+void remove_stale_temporaries(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (const dirent* e = ::readdir(d)) {
+    int pid = 0, attempt = 0, end = 0;
+    if (std::sscanf(e->d_name, ".gradscope-%d-%d.tmp%n", &pid, &attempt, &end) != 2 || e->d_name[end] != '\0' ||
+        pid <= 0 || pid == ::getpid() || e->d_name != temporary_name(".", pid, attempt).substr(2))
+      continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // still running (or not ours to ask)
+    const std::string path = dir + "/" + e->d_name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid()) ::unlink(path.c_str());
+  }
+  ::closedir(d);
+}
+
+// "r--r--r--" for the permission bits of `mode`.
+std::string permissions_text(mode_t mode) {
+  std::string out;
+  for (int shift = 6; shift >= 0; shift -= 3) {
+    out += (mode >> shift) & 4 ? 'r' : '-';
+    out += (mode >> shift) & 2 ? 'w' : '-';
+    out += (mode >> shift) & 1 ? 'x' : '-';
+  }
+  return out;
 }
 
 }  // namespace
@@ -73,14 +121,21 @@ std::string read_program_file(const std::string& path, std::string& text) {
 std::string read_program_stdin(std::string& text) { return read_bounded(STDIN_FILENO, text); }
 
 std::string write_file_atomic(const std::string& path, const std::string& text) {
-  const std::string target = save_target(path);
+  std::string target;
+  if (std::string why = save_target(path, target); !why.empty()) return why;
   struct stat old {};
   const bool replacing = ::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode);
+  // As editors do: a read-only file is not replaced behind its owner's back (root included,
+  // for whom access() would say yes).
+  if (replacing && ((old.st_mode & 0222) == 0 || (::geteuid() != 0 && ::access(target.c_str(), W_OK) != 0)))
+    return "the file is read-only (" + permissions_text(old.st_mode) + "); save under another name";
+  const std::string dir = directory_of(target);
+  remove_stale_temporaries(dir);
   // A new name each time, created exclusively: never follows a link planted at the temporary name.
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
-    tmp = target + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
+    tmp = temporary_name(dir, ::getpid(), attempt);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) return std::strerror(errno);
   }
@@ -112,9 +167,9 @@ std::string write_file_atomic(const std::string& path, const std::string& text) 
     return std::strerror(err);
   }
   // Make the rename itself durable; the data is already safe, so a failure here is not reported.
-  if (int dir = ::open(directory_of(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+  if (int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
   }
   return "";
 }

@@ -13,8 +13,10 @@ std::string read_program_file(const std::string& path, std::string& text);
 std::string read_program_stdin(std::string& text);
 // Writes `text` to a new temporary file beside `path`, flushes it to disk and renames it over
 // `path`, so a failure never leaves a half-written file: the old one stays as it was and the
-// reason is returned ("" on success). A symbolic link is kept and its target replaced; an
-// existing file keeps its permissions.
+// reason is returned ("" on success). Symbolic links are followed, dangling ones too (the
+// target is written and the link kept); an existing file keeps its permissions, and a
+// read-only one is refused with the reason. The temporary's name is short (".gradscope-PID-N.tmp",
+// so a 255-byte file name saves) and the ones a killed process left in that folder are removed.
 std::string write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace gs

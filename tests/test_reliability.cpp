@@ -567,6 +567,97 @@ TEST_CASE("a failed save returns the reason and leaves the old file as it was") 
   }
 }
 
+TEST_CASE("saves: long names, symbolic links, read-only files and temporaries left by a killed save") {
+  ScratchDir dir;
+  const std::string text = "x = [[2]]\nf = sum(x)\n";
+  SUBCASE("a 255-byte file name (NAME_MAX), new and replaced: the temporary's name is short") {
+    const fs::path file = dir.path / (std::string(252, 'a') + ".gs");
+    REQUIRE(file.filename().string().size() == 255);
+    CHECK(write_file_atomic(file.string(), "x = [[1]]\nf = sum(x)\n") == "");
+    CHECK(write_file_atomic(file.string(), text) == "");
+    CHECK(read_all(file) == text);
+    CHECK(dir.names() == std::set<std::string>{file.filename().string()});
+  }
+  SUBCASE("a dangling symbolic link: its target is written and the link kept") {
+    fs::create_directory(dir.path / "sub");
+    fs::create_symlink("sub/target.gs", dir.path / "link.gs");  // relative to the link's folder
+    CHECK(write_file_atomic((dir.path / "link.gs").string(), text) == "");
+    CHECK(fs::is_symlink(dir.path / "link.gs"));
+    CHECK(fs::is_regular_file(fs::symlink_status(dir.path / "sub" / "target.gs")));
+    CHECK(read_all(dir.path / "sub" / "target.gs") == text);
+    CHECK(dir.names() == std::set<std::string>{"link.gs", "sub"});
+  }
+  SUBCASE("a chain of links, and a loop") {
+    write_all(dir.path / "real.gs", "old");
+    fs::create_symlink(dir.path / "real.gs", dir.path / "b.gs");  // absolute
+    fs::create_symlink("b.gs", dir.path / "a.gs");
+    CHECK(write_file_atomic((dir.path / "a.gs").string(), text) == "");
+    CHECK(read_all(dir.path / "real.gs") == text);
+    CHECK((fs::is_symlink(dir.path / "a.gs") && fs::is_symlink(dir.path / "b.gs")));
+    fs::create_symlink("loop2.gs", dir.path / "loop1.gs");
+    fs::create_symlink("loop1.gs", dir.path / "loop2.gs");
+    CHECK(write_file_atomic((dir.path / "loop1.gs").string(), text) == "Too many levels of symbolic links");
+    CHECK(dir.names() == std::set<std::string>{"real.gs", "a.gs", "b.gs", "loop1.gs", "loop2.gs"});
+  }
+  SUBCASE("a read-only (444) file is refused with the reason, as root too, directly or through a link") {
+    const fs::path file = dir.path / "ro.gs";
+    write_all(file, "old");
+    fs::permissions(file, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read, fs::perm_options::replace);
+    fs::create_symlink("ro.gs", dir.path / "link.gs");
+    for (const fs::path& p : {file, dir.path / "link.gs"}) {
+      CHECK(write_file_atomic(p.string(), text) == "the file is read-only (r--r--r--); save under another name");
+      CHECK(read_all(file) == "old");
+      CHECK(fs::is_symlink(dir.path / "link.gs"));
+    }
+    CHECK(dir.names() == std::set<std::string>{"ro.gs", "link.gs"});
+  }
+  SUBCASE("temporaries of processes that no longer run are removed; others' and other files are kept") {
+    pid_t dead = fork();
+    REQUIRE(dead >= 0);
+    if (dead == 0) _exit(0);
+    REQUIRE(waitpid(dead, nullptr, 0) == dead);
+    pid_t alive = fork();
+    REQUIRE(alive >= 0);
+    if (alive == 0) {
+      pause();
+      _exit(0);
+    }
+    const std::string stale = ".gradscope-" + std::to_string(dead) + "-0.tmp";
+    const std::string running = ".gradscope-" + std::to_string(alive) + "-3.tmp";
+    for (const std::string& name : {stale, running, std::string(".gradscope-notes.tmp"),
+                                    ".gradscope-0" + std::to_string(dead) + "-0.tmp", std::string("prog.gs.tmp")})
+      write_all(dir.path / name, "partial");
+    CHECK(write_file_atomic((dir.path / "prog.gs").string(), text) == "");
+    kill(alive, SIGKILL);
+    waitpid(alive, nullptr, 0);
+    CHECK(dir.names() == std::set<std::string>{"prog.gs", running, ".gradscope-notes.tmp",
+                                               ".gradscope-0" + std::to_string(dead) + "-0.tmp", "prog.gs.tmp"});
+  }
+  SUBCASE("kill -9 in the middle of saves: the next save leaves only the file") {
+    const fs::path file = dir.path / "prog.gs";
+    const std::string big = "x = [[1]]\nf = sum(x)\n" + std::string(4 << 20, '#');
+    for (int round = 0; round < 5; ++round) {
+      pid_t child = fork();
+      REQUIRE(child >= 0);
+      if (child == 0) {
+        for (;;) write_file_atomic(file.string(), big);
+      }
+      // Kill it while its temporary exists (a save is under way).
+      const fs::path tmp = dir.path / (".gradscope-" + std::to_string(child) + "-0.tmp");
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (!fs::exists(tmp) && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+      kill(child, SIGKILL);
+      REQUIRE(waitpid(child, nullptr, 0) == child);
+    }
+    int left = 0;
+    for (const std::string& name : dir.names()) left += name.rfind(".gradscope-", 0) == 0;
+    CHECK(left >= 1);  // the last killed save did leave its temporary behind
+    CHECK(write_file_atomic(file.string(), text) == "");
+    CHECK(read_all(file) == text);
+    CHECK(dir.names() == std::set<std::string>{"prog.gs"});
+  }
+}
+
 // --- command line -------------------------------------------------------------------------------------
 
 TEST_CASE("the command line reads with the same bounds") {
