@@ -1,50 +1,141 @@
 // The gradient check: the independent witness that every op's VJP matches its forward.
 #include "gradcheck.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <set>
 
 namespace gs {
+namespace {
 
-GradCheck gradient_check(Graph& g, double h) {
+// How many entries of each input to check: all of them when the total fits `max_entries`,
+// otherwise shares proportional to size (at least one each) that add up to the limit, or to
+// one per input when there are more inputs than that.
+std::vector<long long> sample_sizes(const std::vector<long long>& sizes, long long max_entries) {
+  long long total = 0;
+  for (long long n : sizes) total += n;
+  if (max_entries <= 0 || total <= max_entries) return sizes;
+  std::vector<long long> out(sizes.size());
+  long long given = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    out[i] = std::clamp<long long>(sizes[i] * max_entries / total, 1, sizes[i]);
+    given += out[i];
+  }
+  // Hand what rounding down left over to the inputs with entries to spare, in order.
+  for (size_t i = 0; given < max_entries && i < sizes.size(); ++i) {
+    long long more = std::min(sizes[i] - out[i], max_entries - given);
+    out[i] += more;
+    given += more;
+  }
+  return out;
+}
+
+// k distinct indices of [0, n), ascending, drawn with a fixed seed (Floyd's algorithm on
+// SplitMix64): deterministic, and with no stride that could line up with rows or columns.
+std::vector<long long> sample_indices(long long n, long long k, uint64_t seed) {
+  std::vector<long long> out;
+  if (k >= n) {
+    for (long long i = 0; i < n; ++i) out.push_back(i);
+    return out;
+  }
+  auto next = [&seed] {
+    uint64_t z = (seed += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  std::set<long long> chosen;
+  for (long long j = n - k; j < n; ++j) {
+    long long t = static_cast<long long>(next() % uint64_t(j + 1));
+    chosen.insert(chosen.count(t) ? j : t);
+  }
+  return {chosen.begin(), chosen.end()};
+}
+
+// True for an op whose shape rule is a matrix product's, (n, k) @ (k, m) -> (n, m): asked of
+// the op's own rule with shapes no elementwise or broadcasting op accepts.
+bool is_product(const OpDef& op) {
+  if (op.arity != 2) return false;
+  const Shape probe[2] = {{2, 3}, {3, 5}};
+  Shape out{};
+  return op.shape(probe, 0, out).empty() && out.rows == 2 && out.cols == 5;
+}
+
+}  // namespace
+
+GradCheck gradient_check(Graph& g, double h, long long max_entries) {
   GradCheck report;
   g.evaluate();
-  for (int id : g.input_ids()) {
+  const std::vector<int> ids = g.input_ids();
+  std::vector<long long> sizes;
+  for (int id : ids) sizes.push_back(g.node(id).value.size());
+  const std::vector<long long> counts = sample_sizes(sizes, max_entries < 0 ? sample_limit(g) : max_entries);
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const int id = ids[k];
     InputCheck c;
     c.name = g.node(id).name;
     const Matrix analytic = g.node(id).grad;  // (r, c), copied: forward() leaves grads alone but be explicit
-    c.numeric.resizeLike(analytic);
+    c.numeric = Matrix::Constant(analytic.rows(), analytic.cols(), std::numeric_limits<double>::quiet_NaN());
     Matrix& v = g.node(id).value;
-    for (Eigen::Index col = 0; col < v.cols(); ++col) {
-      for (Eigen::Index row = 0; row < v.rows(); ++row) {
-        double saved = v(row, col);
-        // The step grows with the entry, so it stays above a large number's precision;
-        // dividing by the steps actually taken keeps the quotient exact to rounding.
-        double step = h * std::max(1.0, std::abs(saved));
-        double hi = saved + step, lo = saved - step;
-        v(row, col) = hi;
-        g.forward();
-        double up = g.node(g.output).value(0, 0);
-        v(row, col) = lo;
-        g.forward();
-        double down = g.node(g.output).value(0, 0);
-        v(row, col) = saved;
-        double numeric = (up - down) / (hi - lo);
-        double a = analytic(row, col);
-        c.numeric(row, col) = numeric;
-        double err = std::abs(a - numeric) / std::max({1.0, std::abs(a), std::abs(numeric)});
-        if (!std::isfinite(err)) err = (a == numeric) ? 0 : INFINITY;
-        if (err > c.max_error) {
-          c.max_error = err;
-          c.worst_row = int(row);
-          c.worst_col = int(col);
-        }
+    for (long long index : sample_indices(sizes[k], counts[k], 0x67726164ull + k)) {  // column-major, as stored
+      const Eigen::Index row = Eigen::Index(index % v.rows()), col = Eigen::Index(index / v.rows());
+      double saved = v(row, col);
+      // The step grows with the entry, so it stays above a large number's precision;
+      // dividing by the steps actually taken keeps the quotient exact to rounding.
+      double step = h * std::max(1.0, std::abs(saved));
+      double hi = saved + step, lo = saved - step;
+      v(row, col) = hi;
+      g.forward();
+      double up = g.node(g.output).value(0, 0);
+      v(row, col) = lo;
+      g.forward();
+      double down = g.node(g.output).value(0, 0);
+      v(row, col) = saved;
+      double numeric = (up - down) / (hi - lo);
+      double a = analytic(row, col);
+      c.numeric(row, col) = numeric;
+      double err = std::abs(a - numeric) / std::max({1.0, std::abs(a), std::abs(numeric)});
+      if (!std::isfinite(err)) err = (a == numeric) ? 0 : INFINITY;
+      if (c.checked == 0 || err > c.max_error) {  // the worst place is always a checked one
+        c.max_error = err;
+        c.worst_row = int(row);
+        c.worst_col = int(col);
       }
+      ++c.checked;
     }
+    report.entries += sizes[k];
+    report.checked += c.checked;
     report.max_error = std::max(report.max_error, c.max_error);
     report.inputs.push_back(std::move(c));
   }
   g.evaluate();
   return report;
+}
+
+double forward_work(const Graph& g) {
+  double work = 0;
+  for (const Node& n : g.nodes) {
+    work += double(n.value.size());
+    if (n.kind != NodeKind::Op || !is_product(*n.op)) continue;
+    const Matrix& a = g.node(n.inputs[0]).value;  // (n, k)
+    work += double(a.rows()) * double(a.cols()) * double(n.value.cols());
+  }
+  return work;
+}
+
+long long sample_limit(const Graph& g) {
+  const double affordable = std::floor(kCheckWorkBudget / (2 * forward_work(g)));
+  return std::max<long long>(1, static_cast<long long>(std::min(double(kCheckedEntries), affordable)));
+}
+
+double check_work(const Graph& g, long long max_entries) {
+  std::vector<long long> sizes;
+  for (int id : g.input_ids()) sizes.push_back(g.node(id).value.size());
+  long long checked = 0;
+  for (long long n : sample_sizes(sizes, max_entries < 0 ? sample_limit(g) : max_entries)) checked += n;
+  return 2.0 * double(checked) * forward_work(g);
 }
 
 }  // namespace gs

@@ -1,4 +1,5 @@
-// Central finite differences over every input entry, compared with the backward pass.
+// Central finite differences over the input entries, compared with the backward pass. Large
+// inputs are sampled, so a check costs at most 2 * kCheckedEntries forward passes.
 #pragma once
 
 #include <string>
@@ -8,22 +9,46 @@
 
 namespace gs {
 
+// The most input entries one check perturbs, over all inputs; more are sampled (see below).
+constexpr long long kCheckedEntries = 200;
+// Fewer still when each forward pass is costly: about 2^33 forward_work() units in all, a
+// second or two natively (see sample_limit()).
+constexpr double kCheckWorkBudget = 8589934592.0;
+
 struct InputCheck {
   std::string name;
-  Matrix numeric;          // (f(v + h) - f(v - h)) / 2h for every entry
-  double max_error = 0;    // max over entries of |analytic - numeric| / max(1, |analytic|, |numeric|)
+  Matrix numeric;          // (f(v + h) - f(v - h)) / 2h for each checked entry, nan for the others
+  double max_error = 0;    // max over checked entries of |analytic - numeric| / max(1, |analytic|, |numeric|)
   int worst_row = 0, worst_col = 0;
+  long long checked = 0;   // entries perturbed: all of value.size(), or a sample
 };
 
 struct GradCheck {
   std::vector<InputCheck> inputs;
   double max_error = 0;    // over all inputs
+  long long entries = 0;   // input entries in all
+  long long checked = 0;   // of which were checked
+  bool sampled() const { return checked < entries; }
   bool passed(double tolerance = 1e-6) const { return max_error <= tolerance; }
 };
 
-// Perturbs each input entry v by +-h*max(1, |v|), re-running the forward pass, and compares with the
+// Perturbs input entries v by +-h*max(1, |v|), re-running the forward pass, and compares with the
 // gradients of the current backward pass. Leaves the graph's values and gradients as found.
 // A non-finite difference on either side counts as an error of +inf.
-GradCheck gradient_check(Graph& g, double h = 1e-6);
+// With more than `max_entries` input entries (0: no limit), each input gets a share of the
+// sample in proportion to its size (at least one entry each), and the entries are drawn with
+// a fixed seed: the same program is always checked at the same places.
+// The default `max_entries` is sample_limit(g).
+GradCheck gradient_check(Graph& g, double h = 1e-6, long long max_entries = -1);
+
+// kCheckedEntries, or fewer so that the check's work stays within kCheckWorkBudget (at least
+// one entry per input).
+long long sample_limit(const Graph& g);
+
+// The arithmetic of one forward pass, roughly: every entry of every node, plus n*k*m for each
+// matrix product (n, k) @ (k, m) (an op whose own shape rule is a product's). A check costs
+// about 2 * checked entries * this: check_work().
+double forward_work(const Graph& g);
+double check_work(const Graph& g, long long max_entries = -1);
 
 }  // namespace gs

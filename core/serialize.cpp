@@ -69,9 +69,10 @@ std::string node_json(const Graph& g, int id) {
 std::string check_json(const GradCheck& c, double tolerance, int indent) {
   JsonWriter w(indent);
   w.begin_object().key("max_error").number(c.max_error).key("tolerance").number(tolerance);
-  w.key("passed").boolean(c.passed(tolerance)).key("inputs").begin_array();
+  w.key("passed").boolean(c.passed(tolerance)).key("entries").integer(c.entries).key("checked").integer(c.checked);
+  w.key("sampled").boolean(c.sampled()).key("inputs").begin_array();
   for (const InputCheck& i : c.inputs) {
-    w.begin_object().key("name").string(i.name).key("max_error").number(i.max_error);
+    w.begin_object().key("name").string(i.name).key("max_error").number(i.max_error).key("checked").integer(i.checked);
     w.key("worst").begin_array().integer(i.worst_row).integer(i.worst_col).end_array().key("numeric");
     write_matrix(w, i.numeric);
     w.end_object();

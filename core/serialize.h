@@ -16,7 +16,8 @@ namespace gs {
 // infinities become null. indent -1 is compact, n >= 0 puts one value per line, n spaces deep.
 std::string graph_json(const Graph& g, int indent = -1);
 
-// {"max_error": e, "passed": b, "inputs": [{"name", "max_error", "worst": [r, c], "numeric": [[...]]}]}
+// {"max_error": e, "tolerance": t, "passed": b, "entries": n, "checked": k, "sampled": b,
+//  "inputs": [{"name", "max_error", "checked", "worst": [r, c], "numeric": [[...]] (null where not checked)}]}
 std::string check_json(const GradCheck& c, double tolerance, int indent = -1);
 
 // [[1, 2], [3, 4]] (or a bare number) as a matrix; rows must be equal and entries finite.

@@ -136,24 +136,30 @@ int eval_command(const std::string& file, const std::string& example, const std:
 }
 
 int check_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
-                  bool json, double tolerance) {
+                  bool json, double tolerance, long long max_entries) {
   int failure = 0;
   auto g = load_graph(file, example, sets, failure);
   if (!g) return failure;
-  GradCheck report = gradient_check(*g);
+  GradCheck report = gradient_check(*g, 1e-6, max_entries);
   if (json) {
     std::cout << check_json(report, tolerance) << "\n";
   } else {
     std::cout << "gradient check: central differences, h = 1e-6 * max(1, |entry|), tolerance " << format_short(tolerance) << "\n";
     for (const InputCheck& c : report.inputs) {
-      char line[160];
-      std::snprintf(line, sizeof line, "  %-12s max relative error %-12s %s (worst at [%d][%d])\n", c.name.c_str(),
+      char line[200];
+      const long long entries = g->node(g->find(c.name)).value.size();
+      std::string sample = c.checked < entries ? ", " + std::to_string(c.checked) + " of " + std::to_string(entries) + " entries" : "";
+      std::snprintf(line, sizeof line, "  %-12s max relative error %-12s %s (worst at [%d][%d]%s)\n", c.name.c_str(),
                     format_short(c.max_error, 3).c_str(), c.max_error <= tolerance ? "ok  " : "FAIL", c.worst_row,
-                    c.worst_col);
+                    c.worst_col, sample.c_str());
       std::cout << line;
     }
     std::cout << (report.passed(tolerance) ? "passed" : "FAILED") << ": max relative error "
-              << format_short(report.max_error, 3) << "\n";
+              << format_short(report.max_error, 3);
+    if (report.sampled())
+      std::cout << " over a sample of " << report.checked << " of " << report.entries
+                << " input entries (fixed seed; --entries 0 checks every one)";
+    std::cout << "\n";
   }
   return report.passed(tolerance) ? 0 : kOtherFailure;
 }
@@ -211,6 +217,11 @@ static int run_command(int argc, char** argv) {
   check->add_option("--set", sets, "override an input: NAME=MATRIX");
   check->add_flag("--json", json, "print one JSON object instead of text");
   check->add_option("--tolerance", tolerance, "largest relative error that passes (default 1e-6)");
+  long long max_entries = -1;  // gradient_check's default: sample_limit()
+  check->add_option("--entries", max_entries, "most input entries to check; more are sampled with a fixed seed "
+                                              "(default " + std::to_string(kCheckedEntries) +
+                                              ", fewer for costly programs; 0 checks every one)")
+      ->check(CLI::NonNegativeNumber);
 
   std::string to = "pytorch";
   auto* exp = app.add_subcommand("export", "print the program with its values as runnable PyTorch or NumPy code");
@@ -228,7 +239,7 @@ static int run_command(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kOtherFailure;
   }
   if (eval->parsed()) return eval_command(file, example, sets, json);
-  if (check->parsed()) return check_command(file, example, sets, json, tolerance);
+  if (check->parsed()) return check_command(file, example, sets, json, tolerance, max_entries);
   if (exp->parsed()) return export_command(file, example, sets, to);
   if (list->parsed()) {
     for (const Example& e : examples()) std::printf("%-10s %s\n", e.name, e.title);

@@ -432,6 +432,32 @@ TEST_CASE("gradscope check compares every gradient with finite differences") {
     CHECK(c["inputs"][0]["name"] == "X");
     CHECK(c["inputs"][0]["numeric"].size() == 2);
   }
+  SUBCASE("large inputs are sampled, and the report says so") {
+    std::string rows;
+    for (int i = 0; i < 500; ++i) rows += (i ? "], [" : "") + std::to_string(i % 7 - 3);
+    std::filesystem::path p = write_program("sampled.gs", "x = [[" + rows + "]]\nf = sum(x * x)\n");
+    Run r = gradscope({"check", p.string()});
+    CHECK(r.status == 0);
+    std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1].find(", 200 of 500 entries)") != std::string::npos);
+    CHECK(lines[2].rfind("passed: max relative error ", 0) == 0);
+    CHECK(lines[2].find(" over a sample of 200 of 500 input entries (fixed seed; --entries 0 checks every one)") !=
+          std::string::npos);
+    Run all = gradscope({"check", p.string(), "--entries", "0", "--json"});
+    json c = parsed(all.out);
+    CHECK(c["sampled"] == false);
+    CHECK(c["checked"] == 500);
+    Run json_sample = gradscope({"check", p.string(), "--entries", "50", "--json"});
+    json s = parsed(json_sample.out);
+    CHECK(s["sampled"] == true);
+    CHECK(s["entries"] == 500);
+    CHECK(s["checked"] == 50);
+    CHECK(s["inputs"][0]["checked"] == 50);
+    int nulls = 0;
+    for (const json& row : s["inputs"][0]["numeric"]) nulls += row[0].is_null();
+    CHECK(nulls == 450);  // the entries not checked
+  }
   SUBCASE("a tolerance nothing can meet fails with exit code 1") {
     Run r = gradscope({"check", "--example", "seed", "--tolerance", "0"});
     CHECK(r.status == 1);

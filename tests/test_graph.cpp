@@ -8,6 +8,7 @@
 #include "tests/helpers.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -474,4 +475,66 @@ TEST_CASE("the gradient check scales its step with the entry") {
   CAPTURE(c.max_error);
   CHECK(c.passed());
   CHECK(c.inputs[0].numeric(0, 0) == doctest::Approx(2e10).epsilon(1e-6));
+}
+
+TEST_CASE("large checks sample their entries: bounded, deterministic, and saying so") {
+  // x (500, 1): 500 input entries, more than the 200 a check perturbs.
+  std::string rows;
+  for (int i = 0; i < 500; ++i) rows += (i ? "], [" : "") + std::to_string(std::sin(i + 1.0));
+  Graph g = compiled("x = [[" + rows + "]]\nA = x @ x.T\nf = sum(A * A) / 1000\n");
+  SUBCASE("200 of 500 entries, the same ones every time, worst place among them") {
+    GradCheck c = gradient_check(g);
+    CHECK(c.passed());
+    CHECK(c.sampled());
+    CHECK(c.entries == 500);
+    CHECK(c.checked == kCheckedEntries);
+    REQUIRE(c.inputs.size() == 1);
+    CHECK(c.inputs[0].checked == 200);
+    const Matrix& numeric = c.inputs[0].numeric;  // (500, 1): nan where not checked
+    CHECK(numeric.array().isNaN().count() == 300);
+    CHECK_FALSE(std::isnan(numeric(c.inputs[0].worst_row, c.inputs[0].worst_col)));
+    for (Eigen::Index i = 0; i < numeric.size(); ++i)
+      if (!std::isnan(numeric(i))) CHECK(numeric(i) == doctest::Approx(node(g, "x").grad(i)).epsilon(1e-6));
+    GradCheck again = gradient_check(g);
+    CHECK(again.inputs[0].numeric.array().isNaN().matrix() == numeric.array().isNaN().matrix());
+    // Spread over the input, not a block at its start.
+    CHECK(numeric.topRows(250).array().isNaN().count() < 250);
+    CHECK(numeric.bottomRows(250).array().isNaN().count() < 250);
+  }
+  SUBCASE("0 checks every entry") {
+    GradCheck all = gradient_check(g, 1e-6, 0);
+    CHECK_FALSE(all.sampled());
+    CHECK(all.checked == 500);
+    CHECK(all.inputs[0].numeric.array().isNaN().count() == 0);
+  }
+  SUBCASE("shares in proportion to size, at least one entry per input") {
+    Graph three = compiled("W = " + format_matrix(Matrix::Constant(30, 40, 0.5)) + "\nx = " +
+                           format_matrix(Matrix::Constant(40, 1, -1)) + "\nb = 2\nf = sum(W @ x + b)\n");
+    GradCheck c = gradient_check(three);
+    REQUIRE(c.inputs.size() == 3);
+    CHECK(c.entries == 1241);
+    CHECK(c.inputs[0].checked == 193);  // 200 * 1200 / 1241, rounded down
+    CHECK(c.inputs[1].checked == 6);    // 200 * 40 / 1241
+    CHECK(c.inputs[2].checked == 1);    // at least one
+    CHECK(c.checked == 200);
+    CHECK(c.passed());
+  }
+  SUBCASE("a costly forward pass checks fewer entries: 2^27 multiply-adds in a second or two") {
+    std::string xs;
+    for (int i = 0; i < 511; ++i) xs += (i ? "], [" : "") + std::to_string(std::cos(i + 1.0));
+    Graph big = compiled("x = [[" + xs + "]]\nA = x @ x.T\nC = A @ A\nf = sum(C) / 1e6\n");
+    const double product = 511.0 * 511 * 511;  // A @ A, the bulk of the work
+    CHECK(forward_work(big) >= product);
+    CHECK(forward_work(big) <= product * 1.01);
+    CHECK(sample_limit(big) == static_cast<long long>(kCheckWorkBudget / (2 * forward_work(big))));
+    CHECK(sample_limit(big) < 70);
+    CHECK(sample_limit(g) == kCheckedEntries);
+    auto start = std::chrono::steady_clock::now();
+    GradCheck c = gradient_check(big);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    MESSAGE("check of the 2^27 program: " << seconds << " s");
+    CHECK(c.checked == sample_limit(big));
+    CHECK(c.passed());
+    CHECK(check_work(big) == doctest::Approx(2.0 * double(c.checked) * forward_work(big)));
+  }
 }

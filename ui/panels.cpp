@@ -249,17 +249,17 @@ void check_panel(AppState& s) {
   static GradCheck report;
   static bool auto_run = true;
   ImGui::Checkbox("re-check on every change", &auto_run);
-  bool small = s.graph.nodes.size() < 64;
-  long long entries = 0;
-  for (int id : s.graph.input_ids()) entries += s.graph.node(id).value.size();
-  small = small && entries <= 400;
-  // Each entry costs two forward passes: a large program is checked only on request, and a
-  // very large one not at all (it would freeze the window).
-  const bool affordable = entries <= 20000;
+  // Each checked entry costs two forward passes (gradient_check samples large inputs): a quick
+  // check re-runs on every change, a slower one on request, and one that would freeze the
+  // window not at all.
+  constexpr double kAutoCheckWork = 1 << 22, kMaxCheckWork = 1 << 28;  // about 10 ms and 1 s in the browser
+  const double work = check_work(s.graph);
+  const bool small = s.graph.nodes.size() < 64 && work <= kAutoCheckWork;
+  const bool affordable = work <= kMaxCheckWork;
   ImGui::BeginDisabled(!affordable);
   bool now = ImGui::Button("Check now");
   ImGui::EndDisabled();
-  if (!affordable) ImGui::TextDisabled("(%lld input entries: too many to check interactively; use gradscope check)", entries);
+  if (!affordable) ImGui::TextDisabled("(about %.0f million operations: too slow to check here; use gradscope check)", work / 1e6);
   if ((now && affordable) || (auto_run && small && checked_revision != s.revision)) {
     Graph copy = s.graph;
     report = gradient_check(copy);
@@ -270,6 +270,8 @@ void check_panel(AppState& s) {
       "the backward pass. Error = |analytic - numeric| / max(1, |analytic|, |numeric|).",
       s.graph.node(s.graph.output).name.c_str());
   if (checked_revision != s.revision) ImGui::TextDisabled("(out of date: press Check now)");
+  if (report.sampled())
+    ImGui::TextDisabled("(a sample: %lld of %lld input entries, chosen with a fixed seed)", report.checked, report.entries);
   if (ImGui::BeginTable("check", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("input");
     ImGui::TableSetupColumn("max rel. error");
