@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -77,36 +77,89 @@ bool save_png(const std::string& path, int w, int h) {
   return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
 }
 
+// The program named on the command line, or the seed example. A program with an error opens
+// anyway (the editor shows the error, nothing typed is lost); an unreadable file does not.
+bool open_program(const Args& args, gs::ui::AppState& state) {
+  if (args.file.empty()) return true;
+  std::string text, why = gs::read_program_file(args.file, text);
+  if (!why.empty()) {
+    std::fprintf(stderr, "gradscope: error: cannot open '%s': %s\n", args.file.c_str(), why.c_str());
+    return false;
+  }
+  gs::ui::set_program(state, text);
+  state.file_path = args.file;
+  if (state.error) {
+    std::fprintf(stderr, "%s\n", state.error->format(args.file).c_str());
+    gs::ui::load_example(state, "seed");
+    state.program = text;
+    state.example.clear();
+    state.error = gs::compile(text).error();
+  }
+  return true;
+}
+
+// Hands the queued events to ImGui; true when the window was closed. ImGui 1.86 samples keys
+// once per frame, so a key pressed and released within one frame would be lost: such a
+// release goes back on the queue for the next frame.
+bool poll_events(SDL_Window* window) {
+  bool quit = false;
+  std::vector<SDL_Event> deferred;
+  std::vector<int> pressed;
+  SDL_Event event;
+  while (SDL_PollEvent(&event)) {
+    if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
+    if (event.type == SDL_KEYUP &&
+        std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
+      deferred.push_back(event);
+      continue;
+    }
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    if (event.type == SDL_QUIT) quit = true;
+    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+        event.window.windowID == SDL_GetWindowID(window))
+      quit = true;
+  }
+  for (SDL_Event& e : deferred) SDL_PushEvent(&e);
+  return quit;
+}
+
+// The test hooks, after each rendered frame and before it is shown: the start-up time
+// (GRADSCOPE_REPORT_STARTUP), --state-out, and --screenshot/--frames. True to stop.
+bool test_hooks(const Args& args, const gs::ui::AppState& state, SDL_Window* window, int frame,
+                std::chrono::steady_clock::time_point started, unsigned long long& written_revision) {
+  if (frame == 1 && std::getenv("GRADSCOPE_REPORT_STARTUP")) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "first frame after %.1f ms\n", ms);
+  }
+  // Cell positions are known after the second frame (the first one fits the view).
+  if (!args.state_out.empty() && frame >= 2 && state.revision != written_revision) {
+    write_state(state, args.state_out);
+    written_revision = state.revision;
+  }
+  if (args.frames <= 0 || frame < args.frames) return false;
+  if (!args.screenshot.empty()) {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window, &w, &h);
+    if (!save_png(args.screenshot, w, h)) std::fprintf(stderr, "gradscope: error: cannot write %s\n", args.screenshot.c_str());
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (gs::is_cli_invocation(argc, argv)) return gs::run_cli(argc, argv);
-  auto t0 = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   Args args = parse_args(argc, argv);
   if (!args.error.empty()) {
     std::fprintf(stderr, "gradscope: error: %s\n", args.error.c_str());
     return 1;
   }
-
   gs::ui::AppState state;
   state.dark = args.dark;
-  if (!args.file.empty()) {
-    std::string text, why = gs::read_program_file(args.file, text);
-    if (!why.empty()) {
-      std::fprintf(stderr, "gradscope: error: cannot open '%s': %s\n", args.file.c_str(), why.c_str());
-      return 1;
-    }
-    gs::ui::set_program(state, text);
-    state.file_path = args.file;
-    if (state.error) {  // open anyway: the editor shows the error, nothing typed is lost
-      std::fprintf(stderr, "%s\n", state.error->format(args.file).c_str());
-      gs::ui::load_example(state, "seed");
-      state.program = text;
-      state.example.clear();
-      state.error = gs::compile(text).error();
-    }
-  }
+  if (!open_program(args, state)) return 1;
 
+  // Setup SDL, with GL 3.2 Core + GLSL 150
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "gradscope: error: cannot start SDL: %s\n", SDL_GetError());
     return 1;
@@ -117,9 +170,11 @@ int main(int argc, char** argv) {
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+
+  // Create window with graphics context, sized for the display's DPI
   float ddpi = 96;
   if (SDL_GetDisplayDPI(0, &ddpi, nullptr, nullptr) != 0 || ddpi <= 0) ddpi = 96;
-  float scale = std::min(3.0f, std::max(1.0f, ddpi / 96.0f));
+  const float scale = std::min(3.0f, std::max(1.0f, ddpi / 96.0f));
   SDL_Window* window = SDL_CreateWindow(
       "gradscope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, int(1280 * std::min(scale, 1.5f)),
       int(800 * std::min(scale, 1.5f)), SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
@@ -127,47 +182,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gradscope: error: cannot open a window: %s\n", SDL_GetError());
     return 1;
   }
-  SDL_GLContext gl = SDL_GL_CreateContext(window);
-  SDL_GL_MakeCurrent(window, gl);
-  SDL_GL_SetSwapInterval(args.frames > 0 ? 0 : 1);
+  SDL_GLContext gl_context = SDL_GL_CreateContext(window);
+  SDL_GL_MakeCurrent(window, gl_context);
+  SDL_GL_SetSwapInterval(args.frames > 0 ? 0 : 1);  // vsync, except for a fixed number of test frames
 
+  // Setup Dear ImGui context, backends, and the app's style and fonts
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  ImGui_ImplSDL2_InitForOpenGL(window, gl);
+  ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
   ImGui_ImplOpenGL3_Init("#version 150");
   gs::ui::InitOptions init;
   init.scale = scale;
   init.font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   gs::ui::init(state, init);
-
   gs::ui::Platform platform;
   platform.save = [](const std::string& path, const std::string& text) { return gs::write_file_atomic(path, text); };
   platform.open = [](const std::string& path, std::string& text) { return gs::read_program_file(path, text); };
 
+  // Main loop
   unsigned long long written_revision = ~0ull;
-  bool first_frame_reported = false;
-  for (int frame = 1; ; ++frame) {
-    SDL_Event event;
-    bool quit = false;
-    // ImGui 1.86 samples keys once per frame, so a key pressed and released within one
-    // frame would be lost: such a release waits for the next frame.
-    std::vector<SDL_Event> deferred;
-    std::vector<int> pressed;
-    while (SDL_PollEvent(&event)) {
-      if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
-      if (event.type == SDL_KEYUP &&
-          std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
-        deferred.push_back(event);
-        continue;
-      }
-      ImGui_ImplSDL2_ProcessEvent(&event);
-      if (event.type == SDL_QUIT) quit = true;
-      if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
-          event.window.windowID == SDL_GetWindowID(window))
-        quit = true;
-    }
-    for (SDL_Event& e : deferred) SDL_PushEvent(&e);
-    if (quit) break;
+  bool done = false;
+  for (int frame = 1; !done; ++frame) {
+    if (poll_events(window)) break;
+
+    // Start the Dear ImGui frame
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     // The backend reads the X server's global pointer, which XTEST-driven input (xdotool,
@@ -179,6 +217,8 @@ int main(int argc, char** argv) {
     }
     ImGui::NewFrame();
     gs::ui::frame(state, platform);
+
+    // Rendering
     ImGui::Render();
     ImGuiIO& io = ImGui::GetIO();
     glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
@@ -186,29 +226,15 @@ int main(int argc, char** argv) {
     glClearColor(0.95f, 0.95f, 0.94f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (!first_frame_reported) {
-      first_frame_reported = true;
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      if (std::getenv("GRADSCOPE_REPORT_STARTUP")) std::fprintf(stderr, "first frame after %.1f ms\n", ms);
-    }
-    if (args.frames > 0 && frame >= args.frames && !args.screenshot.empty()) {
-      int w = 0, h = 0;
-      SDL_GL_GetDrawableSize(window, &w, &h);
-      if (!save_png(args.screenshot, w, h)) std::fprintf(stderr, "gradscope: error: cannot write %s\n", args.screenshot.c_str());
-    }
+    done = test_hooks(args, state, window, frame, started, written_revision);
     SDL_GL_SwapWindow(window);
-    // Cell positions are known after the second frame (the first one fits the view).
-    if (!args.state_out.empty() && frame >= 2 && state.revision != written_revision) {
-      write_state(state, args.state_out);
-      written_revision = state.revision;
-    }
-    if (args.frames > 0 && frame >= args.frames) break;
   }
 
+  // Cleanup
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();
-  SDL_GL_DeleteContext(gl);
+  SDL_GL_DeleteContext(gl_context);
   SDL_DestroyWindow(window);
   SDL_Quit();
   return 0;
