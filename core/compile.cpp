@@ -144,13 +144,11 @@ class Parser {
     if (is_op("^")) {
       const Token* op = &toks_[pos_++];
       double sign = 1;
-      size_t start = peek().begin;
       while (is_op("-") || is_op("+")) sign *= toks_[pos_++].text == "-" ? -1 : 1;
       if (peek().kind != Tok::Number)
         return fail(peek().kind == Tok::End ? *op : peek(),
                     "the exponent of '^' must be a number, as in x ^ 2");
       const Token& num = toks_[pos_++];
-      (void)start;
       auto e = make(Expr::Power, op, base.value()->begin, num.end);
       e->number = sign * num.number;
       e->args.push_back(std::move(base.value()));

@@ -1,4 +1,5 @@
-// Example programs. Each must compile; tests/test_examples.cpp checks every one.
+// Example programs. Each must compile and pass its gradient check: tests/test_graph.cpp
+// ("gradient_check agrees with backward() on every example") and tests/test_cli.cpp check every one.
 #include "examples.h"
 
 namespace gs {

@@ -80,7 +80,6 @@ void section(const std::string& label) {
 std::string fill_template(const Graph& g, int node, const char* text, bool shapes) {
   if (!text) return "";
   const Node& n = g.node(node);
-  const std::string out_name = g.node(g.output).name;
   std::string result;
   for (const char* p = text; *p;) {
     if (*p == '{') {
@@ -106,7 +105,6 @@ std::string fill_template(const Graph& g, int node, const char* text, bool shape
       result += *p++;
     }
   }
-  (void)out_name;
   return result;
 }
 

@@ -1,5 +1,5 @@
 // The browser instance's state and the C functions behind the JavaScript API
-// (web/gradscope-api.js wraps them as get / set / program / setProgram / cellRect ...).
+// (web/embed.js wraps them as get / set / program / setProgram / cellRect ...).
 #pragma once
 
 #include "ui/state.h"
