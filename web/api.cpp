@@ -1,5 +1,7 @@
-// Exported C functions for the JS API. Strings cross the boundary as UTF-8 JSON; every
-// failure is returned as text, never thrown.
+// Exported C functions for the JS API. Strings cross the boundary as UTF-8 in the heap, as a
+// pointer and a byte count both ways (web/embed.js copies them there after checking the size
+// limits; nothing goes through the 1 MiB stack, and a NUL inside a text stays part of it).
+// Every failure is returned as text, never thrown.
 #include "web/api.h"
 
 #include <emscripten.h>
@@ -30,6 +32,13 @@ const char* out(std::string s) {
   return g_out.c_str();
 }
 
+std::string arg(const char* text, int bytes) { return text && bytes > 0 ? std::string(text, size_t(bytes)) : ""; }
+
+// A name as error messages quote it: a long one is cut (its length is what matters).
+std::string quoted(const std::string& name) {
+  return "'" + (name.size() <= 60 ? name : name.substr(0, 60) + "...") + "'";
+}
+
 // [{"message", "line", "column", "text"}]
 std::string error_list(const Error& e) {
   JsonWriter w;
@@ -58,22 +67,26 @@ using gs::web::state;
 
 extern "C" {
 
+// The byte count of the string the last call returned (it may hold NULs).
+EMSCRIPTEN_KEEPALIVE size_t gs_out_size() { return gs::web::g_out.size(); }
+
 // {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}
-EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name) {
+EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name_text, int name_bytes) {
+  const std::string name = gs::web::arg(name_text, name_bytes);
   int id = state().graph.find(name);
   if (id < 0) {
     gs::JsonWriter w;
-    w.begin_object().key("error").string(std::string("no node named '") + name + "'").end_object();
+    w.begin_object().key("error").string("no node named " + gs::web::quoted(name)).end_object();
     return gs::web::out(w.take());
   }
   return gs::web::out(gs::node_json(state().graph, id));
 }
 
 // Sets an input from JSON ([[1, 2], [3, 4]]); returns "" or why not.
-EMSCRIPTEN_KEEPALIVE const char* gs_set(const char* name, const char* matrix_json) {
-  auto m = gs::matrix_from_json(matrix_json);
+EMSCRIPTEN_KEEPALIVE const char* gs_set(const char* name, int name_bytes, const char* json, int json_bytes) {
+  auto m = gs::matrix_from_json(gs::web::arg(json, json_bytes));
   if (!m) return gs::web::out(m.error().message);
-  auto r = gs::ui::set_input_value(state(), name, m.value());
+  auto r = gs::ui::set_input_value(state(), gs::web::arg(name, name_bytes), m.value());
   return gs::web::out(r ? "" : r.error().message);
 }
 
@@ -86,8 +99,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
 }
 
 // Compiles a new program; returns the JSON list of errors ([] when it built).
-EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text) {
-  bool ok = gs::ui::set_program(state(), text);
+EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text, int bytes) {
+  bool ok = gs::ui::set_program(state(), gs::web::arg(text, bytes));
   if (ok) state().fit_pending = true;
   return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error));
 }
@@ -96,15 +109,17 @@ EMSCRIPTEN_KEEPALIVE const char* gs_errors() {
   return gs::web::out(state().error ? gs::web::error_list(*state().error) : "[]");
 }
 
-EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name) { return gs::ui::load_example(state(), name) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name, int bytes) {
+  return gs::ui::load_example(state(), gs::web::arg(name, bytes)) ? 1 : 0;
+}
 
 // The whole graph as gradscope eval --json prints it.
 EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::graph_json(state().graph)); }
 
 // [x, y, w, h] of a value cell in canvas CSS pixels, or [] if it is not drawn.
-EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int row, int col) {
+EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int name_bytes, int row, int col) {
   auto& s = state();
-  int id = s.graph.find(name);
+  int id = s.graph.find(gs::web::arg(name, name_bytes));
   if (id < 0 || size_t(id) >= s.value_cells.size()) return gs::web::out("[]");
   const gs::Node& n = s.graph.node(id);
   if (row < 0 || col < 0 || row >= n.value.rows() || col >= n.value.cols()) return gs::web::out("[]");
@@ -118,8 +133,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int row, int col
 
 // Instructor options as JSON: {"lock": ["W"], "hide": ["editor", "inputs", "side", "menu"],
 // "grads": ["W", "x"], "step": true, "dark": false}. Returns "" or why it was rejected.
-EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* options_json) {
-  auto parsed = gs::parse_json(options_json);
+EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes) {
+  auto parsed = gs::parse_json(gs::web::arg(json, json_bytes));
   if (!parsed || !parsed->is_object()) return gs::web::out("options must be a JSON object");
   const gs::JsonValue& j = parsed.value();
   auto& s = state();
@@ -211,10 +226,10 @@ EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
 }
 
 // A prediction for question q (a JSON matrix), checked at once; returns "" or why not.
-EMSCRIPTEN_KEEPALIVE const char* gs_answer(int q, const char* matrix_json) {
+EMSCRIPTEN_KEEPALIVE const char* gs_answer(int q, const char* json, int json_bytes) {
   auto& s = state();
   if (q < 0 || size_t(q) >= s.answers.size()) return gs::web::out("there is no question " + std::to_string(q + 1));
-  auto m = gs::matrix_from_json(matrix_json);
+  auto m = gs::matrix_from_json(gs::web::arg(json, json_bytes));
   if (!m) return gs::web::out(m.error().message);
   const gs::Question& question = s.exercise.questions[size_t(q)];
   const gs::Node& n = s.graph.node(s.graph.find(question.node));
@@ -238,5 +253,18 @@ EMSCRIPTEN_KEEPALIVE const char* gs_reveal(int q) {
 }
 
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
+
+// Whether (x, y), in canvas CSS pixels, is on a value cell that a drag would edit (an input
+// that is not locked): embed.js lets a touch there drag the entry instead of scrolling the page.
+EMSCRIPTEN_KEEPALIVE int gs_entry_at(float x, float y) {
+  auto& s = state();
+  for (size_t id = 0; id < s.value_cells.size() && id < s.graph.nodes.size(); ++id) {
+    const gs::Node& n = s.graph.nodes[id];
+    if (n.kind != gs::NodeKind::Input || gs::ui::is_locked(s, n.name)) continue;
+    for (const auto& c : s.value_cells[id])
+      if (c.visible && x >= c.x && x < c.x + c.w && y >= c.y && y < c.y + c.h) return 1;
+  }
+  return 0;
+}
 
 }  // extern "C"

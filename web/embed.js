@@ -49,6 +49,67 @@
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   }
 
+  // --- the boundary: values into and out of the WebAssembly heap ------------------------
+  // A string goes into the heap as UTF-8 (malloc, copy, call, free) with its byte count, and
+  // comes back the same way: never through ccall's copy onto the 1 MiB stack, and a NUL in a
+  // text stays part of it. Every size limit is checked here before anything is copied, so a
+  // too-large input gets the command line's message and the app keeps working.
+  var MAX_TEXT_BYTES = 256 * 1024;  // core/limits.h kMaxSourceBytes: a program, a value, a name
+  var MAX_DIM = 4096, MAX_ELEMENTS = 4194304;  // kMaxDim, kMaxElements
+  var utf8 = new TextEncoder();
+
+  function tooLong(what, bytes, unit) {  // "the value is", 300000, " of JSON"
+    return what + " " + bytes + " bytes" + (unit || "") + "; the limit is " + MAX_TEXT_BYTES;
+  }
+  function shortName(name) { return name.length <= 60 ? name : name.slice(0, 60) + "..."; }
+  function programTooLong(bytes) {
+    var message = tooLong("the program is", bytes);
+    return [{ message: message, line: 0, column: 0, text: "program: error: " + message }];
+  }
+  // A value as JSON bytes, or a string saying why it cannot be one (too large, not JSON).
+  function valueJson(matrix) {
+    var json;
+    try { json = JSON.stringify(matrix); } catch (e) { return "the value cannot be written as JSON: " + e.message; }
+    var bytes = utf8.encode(json === undefined ? "" : json);
+    if (bytes.length > MAX_TEXT_BYTES) return tooLong("the value is", bytes.length, " of JSON");
+    if (Array.isArray(matrix)) {
+      var rows = Array.isArray(matrix[0]) ? matrix.length : 1, cols = rows === 1 && !Array.isArray(matrix[0]) ?
+        matrix.length : matrix[0].length;
+      if (rows > MAX_DIM || cols > MAX_DIM || rows * cols > MAX_ELEMENTS)
+        return "the matrix is too large (limit " + MAX_DIM + " rows or columns)";
+    }
+    return bytes;
+  }
+
+  function bridge(module) {
+    var decoder = new TextDecoder();
+    // Calls module._name: a Uint8Array argument becomes (pointer, byte count) in the heap.
+    function call(name, args) {
+      var owned = [], flat = [];
+      try {
+        for (var i = 0; i < args.length; i++) {
+          if (args[i] instanceof Uint8Array) {
+            var p = module._malloc(args[i].length + 1);
+            module.HEAPU8.set(args[i], p);
+            owned.push(p);
+            flat.push(p, args[i].length);
+          } else flat.push(args[i]);
+        }
+        return module["_" + name].apply(null, flat);
+      } finally {
+        owned.forEach(function (p) { module._free(p); });
+      }
+    }
+    return {
+      number: call,
+      // For functions that return a string (gs_out_size() gives its length).
+      text: function (name, args) {
+        var p = call(name, args || []);
+        return decoder.decode(module.HEAPU8.subarray(p, p + module._gs_out_size()));
+      }
+    };
+  }
+
   function list(value) {
     if (!value) return [];
     return String(value).split(/[\s,]+/).filter(function (x) { return x.length > 0; });
@@ -112,7 +173,7 @@
 
   function isMac() { return /Mac|iPhone|iPad|iPod/.test(navigator.platform || ""); }
 
-  function attachInput(module, canvas) {
+  function attachInput(module, canvas, showMessage) {
     var MAC = isMac();
     function modifiers(e) {
       return (e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0);
@@ -121,7 +182,8 @@
       var b = canvas.getBoundingClientRect();
       module._gs_input_pointer(e.clientX - b.left, e.clientY - b.top);
     }
-    function text(t) { if (t) module.ccall("gs_input_text", null, ["string"], [t]); }
+    var heap = bridge(module);
+    function text(t) { if (t) heap.number("gs_input_text", [utf8.encode(t)]); }
     // One pointer drives the app: a second finger on a touch screen is ignored.
     canvas.addEventListener("pointermove", function (e) { if (e.isPrimary) point(e); });
     canvas.addEventListener("pointerdown", function (e) {
@@ -160,8 +222,10 @@
     canvas.addEventListener("keyup", function (e) { module._gs_input_key(e.keyCode, 0, modifiers(e)); });
     canvas.addEventListener("paste", function (e) {
       var t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
-      text(t.replace(/\r\n?/g, "\n"));
+      var bytes = utf8.encode(t.replace(/\r\n?/g, "\n"));
       e.preventDefault();
+      if (bytes.length > MAX_TEXT_BYTES) showMessage("Nothing was pasted: " + tooLong("the text is", bytes.length) + ".", true);
+      else if (bytes.length) heap.number("gs_input_text", [bytes]);
     });
     canvas.addEventListener("focus", function () { module._gs_input_focus(1); });
     canvas.addEventListener("blur", function () { module._gs_input_focus(0); });
@@ -270,6 +334,11 @@
     textArea.style.cssText = "width:100%;box-sizing:border-box;font:13px monospace;";
     textLabel.appendChild(textArea);
     textHead.appendChild(textLabel);
+    var textLimit = document.createElement("p");  // a text over the size limit stays here, unapplied
+    textLimit.className = "gradscope-text-limit";
+    textLimit.setAttribute("aria-live", "assertive");
+    textLimit.style.cssText = "color:#8a1c1c;margin:2px 0;";
+    textHead.appendChild(textLimit);
     var textBody = document.createElement("div");
     textView.appendChild(textHead);
     textView.appendChild(textBody);
@@ -289,7 +358,11 @@
     var typing = null;
     textArea.addEventListener("input", function () {
       clearTimeout(typing);
-      typing = setTimeout(function () { if (module) api.setProgram(textArea.value); }, 300);
+      typing = setTimeout(function () {
+        if (!module) return;
+        var errs = api.setProgram(textArea.value);
+        textLimit.textContent = errs.length && errs[0].line === 0 ? errs[0].text : "";
+      }, 300);
     });
 
     container.textContent = "";
@@ -301,8 +374,8 @@
 
     function refreshTextView() {
       if (!module) return;
-      renderTextView(textBody, JSON.parse(call("gs_text_view_json", [], [])));
-      if (document.activeElement !== textArea) textArea.value = call("gs_program", [], []);
+      renderTextView(textBody, JSON.parse(call("gs_text_view_json")));
+      if (document.activeElement !== textArea) textArea.value = call("gs_program");
     }
 
     function showMessage(text, isError) {
@@ -321,29 +394,47 @@
       return { ready: ready, error: unsupported };
     }
 
-    function call(name, types, args) {
+    var heap = null;  // bridge(module) once loaded
+    function call(name, args) {
       if (!module) throw new Error("gradscope is still loading: wait for instance.ready");
-      return module.ccall(name, "string", types, args);
+      return heap.text(name, args);
+    }
+    function nameBytes(name) {
+      var bytes = utf8.encode(String(name));
+      return bytes.length > MAX_TEXT_BYTES ? tooLong("the name is", bytes.length) : bytes;
     }
 
     var api = {
       ready: ready,
       // {value, grad, shape} of a node; matrices are lists of rows.
       get: function (name) {
-        var r = JSON.parse(call("gs_get", ["string"], [String(name)]));
+        var n = nameBytes(name);
+        if (typeof n === "string") throw new Error(n);
+        var r = JSON.parse(call("gs_get", [n]));
         if (r.error) throw new Error(r.error);
         return r;
       },
       // Sets an input (a list of rows, or a number); returns "" or the reason it was refused.
       set: function (name, matrix) {
-        return call("gs_set", ["string", "string"], [String(name), JSON.stringify(matrix)]);
+        var n = nameBytes(name), json = valueJson(matrix);
+        if (typeof n === "string") return n;
+        return typeof json === "string" ? json : call("gs_set", [n, json]);
       },
-      program: function () { return call("gs_program", [], []); },
+      program: function () { return call("gs_program"); },
       // Returns the list of errors, empty when the program built.
-      setProgram: function (text) { return JSON.parse(call("gs_set_program", ["string"], [String(text)])); },
-      errors: function () { return JSON.parse(call("gs_errors", [], [])); },
-      graph: function () { return JSON.parse(call("gs_graph_json", [], [])); },
-      setOptions: function (o) { return call("gs_set_options", ["string"], [JSON.stringify(o)]); },
+      setProgram: function (text) {
+        var bytes = utf8.encode(String(text));
+        if (bytes.length > MAX_TEXT_BYTES) return programTooLong(bytes.length);
+        return JSON.parse(call("gs_set_program", [bytes]));
+      },
+      errors: function () { return JSON.parse(call("gs_errors")); },
+      graph: function () { return JSON.parse(call("gs_graph_json")); },
+      setOptions: function (o) {
+        var json;
+        try { json = utf8.encode(JSON.stringify(o) || ""); } catch (e) { return "the options cannot be written as JSON"; }
+        return json.length > MAX_TEXT_BYTES ? tooLong("the options are", json.length, " of JSON")
+                                            : call("gs_set_options", [json]);
+      },
       on: function (event, fn) {
         if (!listeners[event]) throw new Error("unknown event '" + event + "' (known: change)");
         listeners[event].push(fn);
@@ -351,21 +442,26 @@
       },
       // The viewport rectangle (CSS pixels) of a value cell as the graph draws it.
       cellRect: function (name, row, col) {
-        var r = JSON.parse(call("gs_cell_rect", ["string", "number", "number"], [String(name), row | 0, col | 0]));
+        var n = nameBytes(name);
+        if (typeof n === "string") return null;
+        var r = JSON.parse(call("gs_cell_rect", [n, row | 0, col | 0]));
         if (!r.length) return null;
         var b = canvas.getBoundingClientRect();
         return { x: b.left + r[0], y: b.top + r[1], width: r[2], height: r[3] };
       },
       // A link that reopens this exact state.
       link: function () {
-        return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values", [], []), settings);
+        return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values"), settings);
       },
       // Exercises: the questions with their marks; answer(q, matrix) checks a prediction
       // (q counts from 0) and returns "" or why it was refused; reveal(q) shows the step.
-      exercise: function () { return JSON.parse(call("gs_exercise_json", [], [])); },
-      answer: function (q, matrix) { return call("gs_answer", ["number", "string"], [q | 0, JSON.stringify(matrix)]); },
-      reveal: function (q) { return call("gs_reveal", ["number"], [q | 0]); },
-      textView: function () { return JSON.parse(call("gs_text_view_json", [], [])); },
+      exercise: function () { return JSON.parse(call("gs_exercise_json")); },
+      answer: function (q, matrix) {
+        var json = valueJson(matrix);
+        return typeof json === "string" ? json : call("gs_answer", [q | 0, json]);
+      },
+      reveal: function (q) { return call("gs_reveal", [q | 0]); },
+      textView: function () { return JSON.parse(call("gs_text_view_json")); },
       canvas: canvas,
       element: container,
       showMessage: showMessage
@@ -418,10 +514,10 @@
     var persistTimer = null;
     function persist() {
       if (!config.useHash && !config.useStorage) return;
-      if (baseline === null || module.ccall("gs_revision", "number", [], []) === baseline) return;
+      if (baseline === null || module._gs_revision() === baseline) return;
       clearTimeout(persistTimer);
       persistTimer = setTimeout(function () {
-        var text = call("gs_program_with_values", [], []);
+        var text = call("gs_program_with_values");
         if (config.useStorage) {
           try { localStorage.setItem(STORAGE_KEY, JSON.stringify({ version: 1, program: text })); } catch (e) {}
         }
@@ -452,6 +548,7 @@
       }).then(function (m) { return { m: m, font: font }; });
     }).then(function (r) {
       module = r.m;
+      heap = bridge(module);
       var fontPtr = 0, fontLen = 0;
       if (r.font) {
         fontLen = r.font.byteLength;
@@ -460,13 +557,13 @@
       }
       var rect = container.getBoundingClientRect();
       var w = Math.max(200, Math.round(rect.width)), hgt = Math.max(150, Math.round(rect.height));
-      var ok = module.ccall("gs_start", "number", ["number", "number", "number", "number", "number", "number", "number"],
-                            [fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, isMac() ? 1 : 0]);
+      var ok = module._gs_start(fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, isMac() ? 1 : 0);
       if (!ok) throw new Error("the WebGL2 context could not be created");
-      attachInput(module, canvas);
+      attachInput(module, canvas, showMessage);
       if (example && !program) {
-        if (!module.ccall("gs_load_example", "number", ["string"], [example]))
-          problems.push("There is no example named '" + example + "'; showing the default example.");
+        var ex = nameBytes(example);
+        if (typeof ex === "string" || !heap.number("gs_load_example", [ex]))
+          problems.push("There is no example named '" + shortName(String(example)) + "'; showing the default example.");
       }
       if (program !== null) {
         var errs = api.setProgram(program);
@@ -478,7 +575,7 @@
       if (optErr) problems.push("Ignored options: " + optErr + ".");
       if (problems.length) showMessage(problems.join("\n"), true);
       started = true;
-      baseline = module.ccall("gs_revision", "number", [], []);
+      baseline = module._gs_revision();
       refreshTextView();
       if (typeof ResizeObserver !== "undefined") {
         new ResizeObserver(function () {

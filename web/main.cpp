@@ -211,8 +211,10 @@ EMSCRIPTEN_KEEPALIVE void gs_input_key(int code, int down, int modifiers) {
   }
 }
 
-// Typed or pasted text (UTF-8).
-EMSCRIPTEN_KEEPALIVE void gs_input_text(const char* text) { ImGui::GetIO().AddInputCharactersUTF8(text); }
+// Typed or pasted text (UTF-8, `bytes` long, in the heap: embed.js checked its size).
+EMSCRIPTEN_KEEPALIVE void gs_input_text(const char* text, int bytes) {
+  if (text && bytes > 0) ImGui::GetIO().AddInputCharactersUTF8(std::string(text, size_t(bytes)).c_str());
+}
 
 // The canvas gained or lost the keyboard focus: on losing it, nothing stays pressed.
 EMSCRIPTEN_KEEPALIVE void gs_input_focus(int focused) {
