@@ -8,6 +8,8 @@
 namespace gs {
 namespace {
 
+constexpr const char* kKeys = "ask, lock, hide, tolerance, params";
+
 std::string trim(const std::string& s) {
   size_t a = s.find_first_not_of(" \t\r"), b = s.find_last_not_of(" \t\r");
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
@@ -44,6 +46,18 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
+bool is_panel_name(const std::string& name) {
+  for (const char* p : kPanelNames)
+    if (name == p) return true;
+  return false;
+}
+
+std::string panel_name_list() {
+  std::string out;
+  for (const char* p : kPanelNames) out += (out.empty() ? "" : ", ") + std::string(p);
+  return out;
+}
+
 std::string Question::label() const { return gradient ? "d" + node : node; }
 
 Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
@@ -59,7 +73,7 @@ Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
     if (start == std::string::npos || line.compare(start, 2, "#!") != 0) continue;
     size_t colon = line.find(':', start);
     if (colon == std::string::npos)
-      return fail("an exercise line is '#! key: values' (keys: ask, lock, hide, tolerance)", int(start) + 1);
+      return fail(std::string("an exercise line is '#! key: values' (keys: ") + kKeys + ")", int(start) + 1);
     std::string key = trim(line.substr(start + 2, colon - start - 2));
     auto items = names_in(line, colon + 1);
     if (key == "ask") {
@@ -84,10 +98,16 @@ Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
           return fail("'" + word + "' is not an input, so it cannot be locked", col);
         ex.locked.insert(word);
       }
+    } else if (key == "params") {
+      for (auto& [word, col] : items) {
+        int id = g.find(word);
+        if (id < 0 || g.node(id).kind != NodeKind::Input)
+          return fail("'" + word + "' is not an input, so it cannot be trained", col);
+        ex.params.insert(word);
+      }
     } else if (key == "hide") {
       for (auto& [word, col] : items) {
-        if (word != "editor" && word != "inputs" && word != "side" && word != "menu")
-          return fail("unknown panel '" + word + "' (use editor, inputs, side, menu)", col);
+        if (!is_panel_name(word)) return fail("unknown panel '" + word + "' (use " + panel_name_list() + ")", col);
         ex.hidden_panels.insert(word);
       }
     } else if (key == "tolerance") {
@@ -97,10 +117,132 @@ Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
       if (*end || !(t > 0) || !std::isfinite(t)) return fail("tolerance must be a positive number", items[0].second);
       ex.tolerance = t;
     } else {
-      return fail("unknown exercise key '" + key + "' (keys: ask, lock, hide, tolerance)", int(start) + 3);
+      return fail("unknown exercise key '" + key + "' (keys: " + kKeys + ")", int(start) + 3);
     }
   }
   return ex;
+}
+
+HiddenMask hidden_by(const Graph& g, const std::vector<Question>& open) {
+  const size_t n = g.nodes.size();
+  HiddenMask m{std::vector<char>(n, 0), std::vector<char>(n, 0)};
+  for (const Question& q : open) {
+    int asked = g.find(q.node);
+    if (asked < 0) continue;
+    if (q.gradient) {  // upstream: nodes are in topological order, so one sweep back suffices
+      std::vector<char> up(n, 0);
+      up[size_t(asked)] = 1;
+      for (int i = asked; i >= 0; --i) {
+        if (!up[size_t(i)]) continue;
+        m.grad[size_t(i)] = 1;
+        for (int k = 0; k < g.node(i).arity(); ++k) up[size_t(g.node(i).inputs[k])] = 1;
+      }
+    } else {  // downstream, one sweep forward; and every gradient
+      m.value[size_t(asked)] = 1;
+      for (size_t i = size_t(asked) + 1; i < n; ++i)
+        for (int k = 0; k < g.nodes[i].arity(); ++k)
+          if (m.value[size_t(g.nodes[i].inputs[k])]) m.value[i] = 1;
+      m.grad.assign(n, 1);
+    }
+  }
+  return m;
+}
+
+std::set<std::string> default_params(const Graph& g) {
+  // uses[i]: how many times input i is read; data_uses[i]: how many of those are as data.
+  std::vector<int> uses(g.nodes.size(), 0), data_uses(g.nodes.size(), 0);
+  auto starts_with_x = [&](int id) { return !g.node(id).name.empty() && (g.node(id).name[0] == 'x' || g.node(id).name[0] == 'X'); };
+  for (const Node& n : g.nodes) {
+    if (n.kind != NodeKind::Op) continue;
+    for (int k = 0; k < n.arity(); ++k) ++uses[size_t(n.inputs[k])];
+    if (n.arity() != 2) continue;
+    const Node& a = g.node(n.inputs[0]);
+    const Node& b = g.node(n.inputs[1]);
+    bool target = n.shape() == Shape{1, 1} && a.shape() == b.shape() && !(a.shape() == Shape{1, 1});
+    if (target) {
+      ++data_uses[size_t(n.inputs[1])];
+    } else if (n.op->symbol && std::string(n.op->symbol) == "@") {
+      // x @ W (rows are examples) or W @ x (columns are): the data is the one named x, else the right one
+      int data = starts_with_x(n.inputs[0]) ? n.inputs[0] : n.inputs[1];
+      ++data_uses[size_t(data)];
+    }
+  }
+  std::set<std::string> out;
+  for (int id : g.input_ids())
+    if (uses[size_t(id)] == 0 || data_uses[size_t(id)] < uses[size_t(id)]) out.insert(g.node(id).name);
+  return out;
+}
+
+namespace {
+
+// Recursive descent over + - * / and parentheses; `p` advances past what was read.
+struct AnswerParser {
+  const char* p;
+  void space() {
+    while (*p == ' ' || *p == '\t') ++p;
+  }
+  std::optional<double> number() {
+    space();
+    const char* start = p;
+    while ((*p >= '0' && *p <= '9') || *p == '.') ++p;
+    if (p == start || (p == start + 1 && *start == '.')) return std::nullopt;
+    if (*p == 'e' || *p == 'E') {
+      const char* e = p + 1;
+      if (*e == '+' || *e == '-') ++e;
+      if (*e < '0' || *e > '9') return std::nullopt;
+      while (*e >= '0' && *e <= '9') ++e;
+      p = e;
+    }
+    return std::strtod(std::string(start, p).c_str(), nullptr);
+  }
+  std::optional<double> primary(int depth) {
+    space();
+    if (depth > 32) return std::nullopt;
+    if (*p == '-' || *p == '+') {
+      bool neg = *p++ == '-';
+      auto v = primary(depth + 1);
+      return v ? std::optional(neg ? -*v : *v) : std::nullopt;
+    }
+    if (*p == '(') {
+      ++p;
+      auto v = sum(depth + 1);
+      space();
+      if (!v || *p != ')') return std::nullopt;
+      ++p;
+      return v;
+    }
+    return number();
+  }
+  std::optional<double> product(int depth) {
+    auto v = primary(depth);
+    for (space(); v && (*p == '*' || *p == '/'); space()) {
+      char op = *p++;
+      auto r = primary(depth);
+      if (!r) return std::nullopt;
+      v = op == '*' ? *v * *r : *v / *r;
+    }
+    return v;
+  }
+  std::optional<double> sum(int depth) {
+    auto v = product(depth);
+    for (space(); v && (*p == '+' || *p == '-'); space()) {
+      char op = *p++;
+      auto r = product(depth);
+      if (!r) return std::nullopt;
+      v = op == '+' ? *v + *r : *v - *r;
+    }
+    return v;
+  }
+};
+
+}  // namespace
+
+std::optional<double> parse_answer(const std::string& text) {
+  AnswerParser parser{text.c_str()};
+  auto v = parser.sum(0);
+  parser.space();
+  if (!v || *parser.p != '\0' || !std::isfinite(*v)) return std::nullopt;
+  return v;
 }
 
 Marked mark_answer(const Matrix& answer, const Matrix& truth, double tolerance) {
@@ -133,6 +275,7 @@ std::string exercise_header(const Exercise& e) {
   };
   list("lock", e.locked);
   list("hide", e.hidden_panels);
+  list("params", e.params);
   if (e.tolerance != 1e-3) out += "#! tolerance: " + format_number(e.tolerance) + "\n";
   return out;
 }

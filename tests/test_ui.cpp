@@ -210,3 +210,4 @@ TEST_CASE("gradient descent lowers the output and records it") {
     CHECK(h.state.status.find("Training stopped") == 0);
   }
 }
+

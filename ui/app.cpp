@@ -14,8 +14,6 @@
 namespace gs::ui {
 namespace {
 
-bool g_show_help = false;
-
 // What Save writes: the program with its current values, or, while the editor holds an
 // edit that does not compile, exactly what was typed (never the last good program over it).
 std::string text_to_save(const AppState& s) { return s.error ? s.program : s.graph.program_text(); }
@@ -29,11 +27,22 @@ void save_to(AppState& s, Platform& p, const std::string& path) {
     s.status = "Not saved: " + why + " (your work is still here)";
   }
 }
-char g_path[512] = "";
-bool g_open_save = false, g_open_open = false;
+void undo_buttons(AppState& s) {
+  ImGui::BeginDisabled(!can_undo(s));
+  if (ImGui::Button("Undo")) undo(s);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last change (Ctrl+Z)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!can_redo(s));
+  if (ImGui::Button("Redo")) redo(s);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Shift+Z)");
+  ImGui::SameLine();
+}
 
 void step_bar(AppState& s) {
   Stepper& st = s.stepper;
+  undo_buttons(s);
   if (!st.active()) {
     if (ImGui::Button("Step through")) st.start(s.graph);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Walk the forward pass, then the backward pass, one node at a time (S)");
@@ -42,19 +51,20 @@ void step_bar(AppState& s) {
     ImGui::SameLine();
     if (ImGui::Button("Fit")) s.fit_pending = true;
     ImGui::SameLine();
-    const Node& out = s.graph.node(s.graph.output);
-    ImGui::TextDisabled("  %s = %s", out.name.c_str(), format_short(out.value(0, 0), 6).c_str());
+    const int out = s.graph.output;
+    ImGui::TextDisabled("  %s = %s", s.graph.node(out).name.c_str(),
+                        is_hidden(s, out, false) ? "?" : format_short(s.graph.node(out).value(0, 0), 6).c_str());
     return;
   }
-  if (ImGui::Button("|<")) st.go(s.graph, 0);
+  if (ImGui::Button("|<")) step_to(s, 0);
   ImGui::SameLine();
-  if (ImGui::Button("<")) st.prev(s.graph);
+  if (ImGui::Button("<")) step_to(s, st.step() - 1);
   ImGui::SameLine();
   if (ImGui::Button(st.playing ? "Pause" : "Play")) st.playing = !st.playing;
   ImGui::SameLine();
-  if (ImGui::Button(">")) st.next(s.graph);
+  if (ImGui::Button(">")) step_to(s, st.step() + 1);
   ImGui::SameLine();
-  if (ImGui::Button(">|")) st.go(s.graph, st.last_step());
+  if (ImGui::Button(">|")) step_to(s, st.last_step());
   ImGui::SameLine();
   if (ImGui::Button("Done")) st.stop();
   ImGui::SameLine();
@@ -64,7 +74,7 @@ void step_bar(AppState& s) {
     if (st.timer >= st.seconds_per_step) {
       st.timer = 0;
       if (st.step() >= st.last_step()) st.playing = false;
-      else st.next(s.graph);
+      else step_to(s, st.step() + 1);
     }
   }
 }
@@ -79,36 +89,44 @@ bool key_pressed(ImGuiKey k, bool repeat = true) { return ImGui::IsKeyPressed(Im
 void shortcuts(AppState& s, Platform& p) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && letter_pressed('S') && p.save) {
-    if (s.file_path.empty()) g_open_save = true;
+    if (s.file_path.empty()) s.panels.open_save = true;
     else save_to(s, p, s.file_path);
   }
-  if (io.KeyCtrl && letter_pressed('O') && p.open) g_open_open = true;
+  if (io.KeyCtrl && letter_pressed('O') && p.open) s.panels.open_open = true;
+  // While a text field is active, Ctrl+Z is its own (ImGui's per-field undo).
+  if (io.KeyCtrl && !io.WantTextInput && letter_pressed('Z')) io.KeyShift ? redo(s) : undo(s);
+  if (io.KeyCtrl && !io.WantTextInput && letter_pressed('Y')) redo(s);
   if (io.WantTextInput || io.KeyCtrl) return;
   if (letter_pressed('G')) s.show_gradients = !s.show_gradients;
   if (letter_pressed('F')) s.fit_pending = true;
   if (letter_pressed('S') && !s.stepper.active()) s.stepper.start(s.graph);
   if (s.stepper.active()) {
     // N / B always step; the arrows do too unless keyboard navigation is moving the focus.
-    if (letter_pressed('N') || (!io.NavVisible && key_pressed(ImGuiKey_RightArrow))) s.stepper.next(s.graph);
-    if (letter_pressed('B') || (!io.NavVisible && key_pressed(ImGuiKey_LeftArrow))) s.stepper.prev(s.graph);
+    if (letter_pressed('N') || (!io.NavVisible && key_pressed(ImGuiKey_RightArrow))) step_to(s, s.stepper.step() + 1);
+    if (letter_pressed('B') || (!io.NavVisible && key_pressed(ImGuiKey_LeftArrow))) step_to(s, s.stepper.step() - 1);
     if (key_pressed(ImGuiKey_Space, false)) s.stepper.playing = !s.stepper.playing;
     if (key_pressed(ImGuiKey_Escape, false)) s.stepper.stop();
   }
-  if (letter_pressed('H')) g_show_help = !g_show_help;
+  if (letter_pressed('H')) s.panels.show_help = !s.panels.show_help;
 }
 
 void menu_bar(AppState& s, Platform& p) {
   if (!ImGui::BeginMenuBar()) return;
   if ((p.save || p.open) && ImGui::BeginMenu("File")) {
-    if (p.open && ImGui::MenuItem("Open...", "Ctrl+O")) g_open_open = true;
+    if (p.open && ImGui::MenuItem("Open...", "Ctrl+O")) s.panels.open_open = true;
     if (p.save && ImGui::MenuItem("Save", "Ctrl+S")) {
-      if (s.file_path.empty()) g_open_save = true;
+      if (s.file_path.empty()) s.panels.open_save = true;
       else save_to(s, p, s.file_path);
     }
-    if (p.save && ImGui::MenuItem("Save as...")) g_open_save = true;
+    if (p.save && ImGui::MenuItem("Save as...")) s.panels.open_save = true;
     ImGui::EndMenu();
   }
-  if (panel_visible(s, "editor") && ImGui::BeginMenu("Examples")) {
+  if (ImGui::BeginMenu("Edit")) {
+    if (ImGui::MenuItem("Undo", "Ctrl+Z", false, can_undo(s))) undo(s);
+    if (ImGui::MenuItem("Redo", "Ctrl+Shift+Z", false, can_redo(s))) redo(s);
+    ImGui::EndMenu();
+  }
+  if (panel_visible(s, "editor") && !all_locked(s) && ImGui::BeginMenu("Examples")) {
     for (const Example& e : examples())
       if (ImGui::MenuItem(e.name, nullptr, s.example == e.name)) load_example(s, e.name);
     ImGui::EndMenu();
@@ -124,30 +142,31 @@ void menu_bar(AppState& s, Platform& p) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
-    if (ImGui::MenuItem("Keys and mouse", "H")) g_show_help = true;
+    if (ImGui::MenuItem("Keys and mouse", "H")) s.panels.show_help = true;
     ImGui::EndMenu();
   }
   ImGui::EndMenuBar();
 }
 
 void file_popups(AppState& s, Platform& p) {
-  if (g_open_save) ImGui::OpenPopup("Save program"), g_open_save = false;
-  if (g_open_open) ImGui::OpenPopup("Open program"), g_open_open = false;
+  PanelState& ps = s.panels;
+  if (ps.open_save) ImGui::OpenPopup("Save program"), ps.open_save = false;
+  if (ps.open_open) ImGui::OpenPopup("Open program"), ps.open_open = false;
   for (int which = 0; which < 2; ++which) {
     const char* title = which == 0 ? "Save program" : "Open program";
     if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) continue;
     if (ImGui::IsWindowAppearing()) {
-      std::snprintf(g_path, sizeof g_path, "%s", s.file_path.empty() ? (p.default_dir + "program.gs").c_str()
+      std::snprintf(ps.path, sizeof ps.path, "%s", s.file_path.empty() ? (p.default_dir + "program.gs").c_str()
                                                                     : s.file_path.c_str());
       ImGui::SetKeyboardFocusHere();
     }
     ImGui::SetNextItemWidth(420);
-    bool go = ImGui::InputText("path", g_path, sizeof g_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    bool go = ImGui::InputText("path", ps.path, sizeof ps.path, ImGuiInputTextFlags_EnterReturnsTrue);
     go |= ImGui::Button(which == 0 ? "Save" : "Open");
     ImGui::SameLine();
     if (ImGui::Button("Cancel") || key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
     if (go) {
-      std::string path = g_path;
+      std::string path = ps.path;
       if (which == 0) {
         save_to(s, p, path);
       } else {
@@ -167,10 +186,10 @@ void file_popups(AppState& s, Platform& p) {
   }
 }
 
-void help_window() {
-  if (!g_show_help) return;
+void help_window(AppState& s) {
+  if (!s.panels.show_help) return;
   ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
-  if (ImGui::Begin("Keys and mouse", &g_show_help)) {
+  if (ImGui::Begin("Keys and mouse", &s.panels.show_help)) {
     ImGui::BulletText("Drag an input entry left/right to change it (Shift fine, Ctrl coarse)");
     ImGui::BulletText("Double-click an input entry to type a value");
     ImGui::BulletText("Drag the background to pan, mouse wheel to zoom, F to fit");
@@ -178,9 +197,30 @@ void help_window() {
     ImGui::BulletText("S: step through; N / B (or Right / Left): next / back; Space: play/pause; Esc: stop");
     ImGui::BulletText("G: show or hide gradients");
     ImGui::BulletText("Tab / arrows / Enter move between and use the panels' controls");
+    ImGui::BulletText("Ctrl+Z undo, Ctrl+Shift+Z redo (every change: typing, drags, resets, examples)");
     ImGui::BulletText("Ctrl+S save, Ctrl+O open (desktop)");
   }
   ImGui::End();
+}
+
+// While the text does not compile, the graph is the last program that did: dim it and say so.
+void stale_overlay(AppState& s, ImVec2 at, ImVec2 size) {
+  s.stale_banner.visible = false;
+  if (!s.error) return;
+  const Palette& pal = palette(s.dark);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 end(at.x + size.x, at.y + size.y);
+  dl->AddRectFilled(at, end, s.dark ? IM_COL32(0, 0, 0, 130) : IM_COL32(255, 255, 255, 150));
+  std::string text = "Showing the last valid program: line " + std::to_string(s.error->line) + " has an error (" +
+                     s.error->message + ")";
+  float pad = 8, wrap = std::max(100.f, size.x - 4 * pad);
+  ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  ImVec2 a(at.x + pad, at.y + pad), b(a.x + ts.x + 2 * pad, a.y + ts.y + 2 * pad);
+  dl->AddRectFilled(a, b, IM_COL32(253, 236, 234, 245), 4);
+  dl->AddRect(a, b, pal.error, 4, 0, 2);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + pad, a.y + pad), IM_COL32(138, 28, 28, 255),
+              text.c_str(), nullptr, wrap);
+  s.stale_banner = {a.x, a.y, b.x - a.x, b.y - a.y, true};
 }
 
 }  // namespace
@@ -250,8 +290,11 @@ void frame(AppState& s, Platform& p) {
   }
   ImGui::BeginChild("center", ImVec2(width - left_w - right_w - (left ? 8 : 0) - (right ? 8 : 0), height), false);
   step_bar(s);
+  const ImVec2 graph_at = ImGui::GetCursorScreenPos(), graph_size = ImGui::GetContentRegionAvail();
   graph_view(s);
+  stale_overlay(s, graph_at, graph_size);
   ImGui::EndChild();
+  if (s.training.running && !s.training.train.empty() && !answers_hidden(s)) train_step(s);
   if (right) {
     ImGui::SameLine();
     ImGui::BeginChild("right", ImVec2(right_w, height), true);
@@ -272,7 +315,11 @@ void frame(AppState& s, Platform& p) {
                                              : s.status.c_str());
   file_popups(s, p);
   ImGui::End();
-  help_window();
+  help_window(s);
+  // A change is one undo step once it settles: not while a button is held (a drag) or a
+  // text field is being typed in.
+  const ImGuiIO& io = ImGui::GetIO();
+  record_history(s, !ImGui::IsAnyMouseDown() && !io.WantTextInput);
 }
 
 }  // namespace gs::ui

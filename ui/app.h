@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "ui/state.h"
 
@@ -29,5 +30,8 @@ struct InitOptions {
 void init(AppState& s, const InitOptions& opt);
 // Builds one frame: menu, editor, inputs, graph, side panels, status bar.
 void frame(AppState& s, Platform& p);
+// Every string the last rendered frame drew (after ImGui::Render), one per run of text:
+// the test hook behind drawnText() (ui/drawn_text.cpp).
+std::vector<std::string> drawn_text();
 
 }  // namespace gs::ui

@@ -12,8 +12,7 @@ namespace gs::ui {
 namespace {
 
 std::string question_text(const AppState& s, const Question& q) {
-  const std::string f = s.graph.node(s.graph.output).name;
-  return q.gradient ? "d" + f + "/d" + q.node : q.node;
+  return q.gradient ? grad_label(s.graph, s.graph.find(q.node)) : q.node;
 }
 
 void reveal_step(const AppState& s, const Question& q) {
@@ -30,7 +29,7 @@ void question_block(AppState& s, size_t qi) {
   const Palette& pal = palette(s.dark);
   ImGui::PushID(int(qi));
   ImGui::Text("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
-  if (s.stepper.active() && s.stepper.current() >= 0 && s.graph.node(s.stepper.current()).name == q.node)
+  if (s.stepper.active() && !a.done() && s.stepper.step() == s.stepper.computing_step(id, q.gradient))
     ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.35f, 1), "This step computes it: predict before you step on.");
   if (truth.rows() > 8 || truth.cols() > 8) {
     ImGui::TextDisabled("(too large to type entry by entry: use Reveal)");
@@ -42,29 +41,39 @@ void question_block(AppState& s, size_t qi) {
         size_t k = size_t(r * truth.cols() + c);
         ImGui::PushID(int(k));
         bool marked = a.checked && k < a.marked.right.size();
+        bool not_number = a.checked && k < a.not_number.size() && a.not_number[k];
         if (marked)
           ImGui::PushStyleColor(ImGuiCol_FrameBg, a.marked.right[k] ? ImGui::ColorConvertU32ToFloat4(pal.ok)
                                                                   : ImGui::ColorConvertU32ToFloat4(pal.error));
         char buf[48];
         std::snprintf(buf, sizeof buf, "%s", a.cells[k].c_str());
         ImGui::SetNextItemWidth(w);
-        if (ImGui::InputText("##cell", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific)) {
+        if (ImGui::InputText("##cell", buf, sizeof buf)) {
           a.cells[k] = buf;
           a.checked = false;
         }
         if (marked) ImGui::PopStyleColor();
+        if (not_number && ImGui::IsItemHovered()) ImGui::SetTooltip("not a number: type e.g. 0.25, 1/4 or -2.5e-1");
         ImGui::PopID();
       }
+    for (size_t k = 0; a.checked && k < a.not_number.size(); ++k)
+      if (a.not_number[k])
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), "entry (%d, %d) '%s': not a number",
+                           int(k / size_t(truth.cols())) + 1, int(k % size_t(truth.cols())) + 1, a.cells[k].c_str());
   }
   if (ImGui::Button("Check")) check_answer(s, qi);
   ImGui::SameLine();
-  if (ImGui::Button(a.revealed ? "Hide step" : "Reveal")) a.revealed = !a.revealed;
-  if (a.checked) {
-    ImGui::SameLine();
-    if (a.marked.all()) ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.25f, 1), "Right!");
-    else ImGui::Text("%d of %d entries right", a.marked.correct, a.marked.total);
+  if (!a.revealed) {
+    if (ImGui::Button("Reveal")) a.revealed = true, ++s.revision;
+  } else if (ImGui::Button(a.show_step ? "Hide step" : "Show step")) {
+    a.show_step = !a.show_step;
   }
-  if (a.revealed) {
+  ImGui::SameLine();
+  if (a.right_first_try()) ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.25f, 1), "Right on the first try!");
+  else if (a.right_after_retries()) ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.25f, 1), "Right after %d tries", a.right_at);
+  else if (a.revealed) ImGui::TextDisabled("revealed");
+  else if (a.checked) ImGui::Text("%d of %d entries right", a.marked.correct, a.marked.total);
+  if (a.revealed && a.show_step) {
     ImGui::TextDisabled("The answer: %s", format_matrix(truth).c_str());
     reveal_step(s, q);
   }
@@ -74,7 +83,10 @@ void question_block(AppState& s, size_t qi) {
 
 // "Make this an exercise": pick what to ask, lock and hide, then rewrite the program.
 void authoring(AppState& s) {
-  static std::set<std::string> ask_values, ask_grads, lock, hide;
+  std::set<std::string>& ask_values = s.panels.ask_values;
+  std::set<std::string>& ask_grads = s.panels.ask_grads;
+  std::set<std::string>& lock = s.panels.lock;
+  std::set<std::string>& hide = s.panels.hide;
   ImGui::TextWrapped("Make this program an exercise: tick what students must predict. The choices become "
                      "'#!' lines at the top of the program, so the exercise travels in files, links and embeds.");
   if (ImGui::BeginTable("ask", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
@@ -113,7 +125,8 @@ void authoring(AppState& s) {
     }
   }
   ImGui::Text("Hide:");
-  for (const char* panel : {"editor", "inputs", "menu"}) {
+  for (const char* panel : kPanelNames) {
+    if (std::string(panel) == "side") continue;  // the side panel holds the exercise itself
     ImGui::SameLine();
     bool on = hide.count(panel) > 0;
     if (ImGui::Checkbox(panel, &on)) {
@@ -175,11 +188,13 @@ void exercise_panel(AppState& s) {
     authoring(s);
     return;
   }
-  int done = 0;
-  for (const Answer& a : s.answers) done += a.done();
-  ImGui::Text("Exercise: %d of %d answered", done, int(s.exercise.questions.size()));
+  const ExerciseSummary sum = exercise_summary(s);
+  const int done = int(s.exercise.questions.size()) - sum.open;
+  ImGui::Text("Exercise: %d right on the first try, %d after retries, %d revealed, %d open", sum.first_try,
+              sum.after_retries, sum.revealed, sum.open);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("Type your prediction, then Check (tolerance %s). Reveal shows the answer and its chain-rule step.",
+  ImGui::TextWrapped("Type your prediction (a number or a sum like 1/4), then Check (tolerance %s). Reveal shows "
+                     "the answer and its chain-rule step.",
                      format_short(s.exercise.tolerance, 3).c_str());
   ImGui::PopStyleColor();
   ImGui::Separator();

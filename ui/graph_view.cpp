@@ -249,7 +249,7 @@ void graph_view(AppState& s) {
       bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
       GradState gs_ = stepping ? s.stepper.grad_state(id) : GradState::Final;
       if (text_visible) {
-        std::string label = "d" + g.node(g.output).name + "/d" + n.name + (show ? "" : "  (hidden)") +
+        std::string label = grad_label(g, id) + (show ? "" : "  (hidden)") +
                             (gs_ == GradState::Partial ? "  (partial sum)" : "");
         dl->AddText(font, fs * 0.9f, P(c.x + kPad, c.grad_y + c.y - kLabelH + 1), pal.text_dim, label.c_str());
       }
@@ -307,7 +307,7 @@ void graph_view(AppState& s) {
     bool hidden = is_hidden(s, hovered_node, hovered_grad) || (hovered_grad && !shows_gradient(s, hovered_node)) ||
                   (stepping && (hovered_grad ? s.stepper.grad_state(hovered_node) == GradState::Unknown
                                              : !s.stepper.value_known(hovered_node)));
-    std::string what = (hovered_grad ? "d" + g.node(g.output).name + "/d" + n.name : n.name) + "[" +
+    std::string what = (hovered_grad ? grad_label(g, hovered_node) : n.name) + "[" +
                        std::to_string(hovered_row) + "][" + std::to_string(hovered_col) + "] = " +
                        (hidden ? std::string("?") : format_number(v));
     ImGui::BeginTooltip();

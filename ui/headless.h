@@ -4,6 +4,9 @@
 
 #include <imgui.h>
 
+#include <string>
+#include <vector>
+
 #include "ui/app.h"
 #include "ui/state.h"
 
@@ -12,8 +15,11 @@ namespace gs::ui {
 struct Headless {
   AppState state;
   Platform platform;
+  ImGuiContext* context = nullptr;  // each instance its own: two can run side by side
   Headless() {
-    ImGui::CreateContext();
+    ImGuiContext* previous = ImGui::GetCurrentContext();
+    context = ImGui::CreateContext();
+    ImGui::SetCurrentContext(context);
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(1280, 800);
     io.DeltaTime = 1.0f / 60;
@@ -23,15 +29,28 @@ struct Headless {
     unsigned char* pixels;
     int w, h;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the font atlas, as a renderer would
+    if (previous) ImGui::SetCurrentContext(previous);
   }
-  ~Headless() { ImGui::DestroyContext(); }
+  ~Headless() { ImGui::DestroyContext(context); }
   Headless(const Headless&) = delete;
   Headless& operator=(const Headless&) = delete;
   // One whole frame: NewFrame, the front end, Render (draw lists built, nothing drawn).
   void frame() {
+    ImGui::SetCurrentContext(context);
     ImGui::NewFrame();
     ui::frame(state, platform);
     ImGui::Render();
+  }
+  // Every string the last frame drew (the native twin of the browser's drawnText()).
+  std::vector<std::string> drawn_text() const {
+    ImGui::SetCurrentContext(context);
+    return ui::drawn_text();
+  }
+  // drawn_text() joined by newlines, for searching.
+  std::string drawn() const {
+    std::string all;
+    for (const std::string& t : drawn_text()) all += t + "\n";
+    return all;
   }
 };
 

@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // GetActiveID, ClearActiveID: Escape in the program editor
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -26,13 +27,14 @@ int resize_callback(ImGuiInputTextCallbackData* data) {
   return 0;
 }
 
-bool input_text_multiline(const char* label, std::string& str, ImVec2 size) {
+bool input_text_multiline(const char* label, std::string& str, ImVec2 size, bool read_only) {
   // Escape leaves the editor and keeps what was typed. (ImGui's own Escape restores the text
   // as it was when editing began: all the typing since the click, lost to one key.)
   if (ImGui::GetActiveID() == ImGui::GetID(label) && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
     ImGui::ClearActiveID();
   return ImGui::InputTextMultiline(label, str.data(), str.capacity() + 1, size,
-                                   ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_AllowTabInput,
+                                   ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_AllowTabInput |
+                                       (read_only ? ImGuiInputTextFlags_ReadOnly : 0),
                                    resize_callback, &str);
 }
 
@@ -108,7 +110,51 @@ std::string fill_template(const Graph& g, int node, const char* text, bool shape
   return result;
 }
 
+namespace {
+
+// Marks drawn over the program editor: the error's line (a gutter bar and an underline from
+// its column) and each locked input's literal ("locked" at the line's end).
+void editor_marks(const AppState& s, const char* label) {
+  ImGuiWindow* parent = ImGui::GetCurrentWindow();
+  char name[600];
+  std::snprintf(name, sizeof name, "%s/%s_%08X", parent->Name, label, ImGui::GetID(label));
+  ImGuiWindow* child = ImGui::FindWindowByName(name);
+  if (!child || child->Hidden) return;
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const float line_h = ImGui::GetFontSize();
+  const ImVec2 origin(child->Pos.x + pad.x - child->Scroll.x, child->Pos.y + pad.y - child->Scroll.y);
+  ImDrawList* dl = child->DrawList;
+  dl->PushClipRect(child->Pos, ImVec2(child->Pos.x + child->Size.x, child->Pos.y + child->Size.y), false);
+  const Palette& pal = palette(s.dark);
+  auto line_top = [&](int line) { return origin.y + float(line - 1) * line_h; };
+  if (s.error && s.error->line > 0) {
+    const Error& e = *s.error;
+    float y = line_top(e.line);
+    dl->AddRectFilled(ImVec2(child->Pos.x, y), ImVec2(child->Pos.x + 3, y + line_h), pal.error);
+    std::string line = line_of(s.program, e.line);
+    std::string before = line.substr(0, std::min(line.size(), size_t(std::max(0, e.column - 1))));
+    float x0 = origin.x + ImGui::CalcTextSize(before.c_str()).x;
+    float x1 = std::max(origin.x + ImGui::CalcTextSize(line.c_str()).x, x0 + line_h * 0.6f);
+    for (float x = x0; x < x1; x += 4)  // a wavy underline
+      dl->AddLine(ImVec2(x, y + line_h + 1), ImVec2(std::min(x + 2, x1), y + line_h - 1), pal.error, 1.5f);
+  }
+  if (!s.error)
+    for (int id : s.graph.input_ids()) {
+      const Node& n = s.graph.node(id);
+      if (!is_locked(s, n.name) || n.line <= 0) continue;
+      std::string line = line_of(s.program, n.line);
+      float y = line_top(n.line);
+      float x = std::min(origin.x + ImGui::CalcTextSize(line.c_str()).x + 10, child->Pos.x + child->Size.x - 50);
+      dl->AddText(ImVec2(x, y), pal.text_dim, "locked");
+    }
+  dl->PopClipRect();
+}
+
+}  // namespace
+
 void program_panel(AppState& s) {
+  const bool read_only = all_locked(s);
+  ImGui::BeginDisabled(read_only);
   if (ImGui::BeginCombo("##examples", s.example.empty() ? "Examples..." : s.example.c_str())) {
     for (const Example& e : examples()) {
       if (ImGui::Selectable(e.name, s.example == e.name)) load_example(s, e.name);
@@ -117,12 +163,18 @@ void program_panel(AppState& s) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) load_example(s, s.example.empty() ? "seed" : s.example);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reload the example with its original numbers");
+  if (ImGui::Button("Reset")) {
+    load_example(s, s.example.empty() ? "seed" : s.example);
+    s.status = "Reset to the example's own program: Undo (Ctrl+Z) brings yours back.";
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reload the example with its original numbers (undoable)");
+  ImGui::EndDisabled();
   float h = std::max(120.f, ImGui::GetContentRegionAvail().y * 0.55f);
   std::string text = s.program;
   text.reserve(text.size() + 256);
-  if (input_text_multiline("##program", text, ImVec2(-1, h)) && text != s.program) set_program(s, text, s.example);
+  if (input_text_multiline("##program", text, ImVec2(-1, h), read_only) && text != s.program) edit_program(s, text);
+  editor_marks(s, "##program");
+  if (read_only) ImGui::TextDisabled("Read-only: every input is locked.");
   if (s.error) {
     const Error& e = *s.error;
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.15f, 0.15f, 1));
@@ -131,9 +183,9 @@ void program_panel(AppState& s) {
     if (!e.source_line.empty()) ImGui::TextUnformatted(e.excerpt("  ").c_str());  // control characters escaped
     ImGui::TextDisabled("The graph shows the last program that worked.");
   } else {
-    ImGui::TextDisabled("%d nodes; output %s = %s", int(s.graph.nodes.size()),
-                        s.graph.node(s.graph.output).name.c_str(),
-                        format_short(s.graph.node(s.graph.output).value(0, 0), 6).c_str());
+    const int out = s.graph.output;
+    ImGui::TextDisabled("%d nodes; output %s = %s", int(s.graph.nodes.size()), s.graph.node(out).name.c_str(),
+                        is_hidden(s, out, false) ? "?" : format_short(shown_graph(s).node(out).value(0, 0), 6).c_str());
   }
 }
 
@@ -143,7 +195,9 @@ void inputs_panel(AppState& s) {
     bool locked = is_locked(s, n.name);
     ImGui::PushID(id);
     ImGui::Text("%s %s%s", n.name.c_str(), to_string(n.shape()).c_str(), locked ? "  (locked)" : "");
-    if (n.value.rows() <= 8 && n.value.cols() <= 8) {
+    if (is_hidden(s, id, false)) {
+      ImGui::TextDisabled("(hidden: an exercise asks for it)");
+    } else if (n.value.rows() <= 8 && n.value.cols() <= 8) {
       ImGui::BeginDisabled(locked);
       float w = std::min(70.f, (ImGui::GetContentRegionAvail().x - 8) / float(n.value.cols()) - 4);
       for (Eigen::Index r = 0; r < n.value.rows(); ++r) {
@@ -164,7 +218,8 @@ void inputs_panel(AppState& s) {
     }
     if (!locked && ImGui::SmallButton("shape...")) ImGui::OpenPopup("reshape");
     if (ImGui::BeginPopup("reshape")) {
-      static int rows = 1, cols = 1;
+      int& rows = s.panels.reshape_rows;
+      int& cols = s.panels.reshape_cols;
       if (ImGui::IsWindowAppearing()) rows = int(n.value.rows()), cols = int(n.value.cols());
       ImGui::Text("New shape for %s (fills new entries with 0)", n.name.c_str());
       ImGui::InputInt("rows", &rows);
@@ -190,62 +245,95 @@ void inputs_panel(AppState& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random values (normal, sd 1) for every unlocked input");
 }
 
+namespace {
+
+// What a hidden matrix shows instead of its numbers, and why.
+void hidden_note(const AppState& s, int node, bool gradient) {
+  bool not_yet = s.stepper.active() &&
+                 (gradient ? s.stepper.grad_state(node) == GradState::Unknown : !s.stepper.value_known(node));
+  ImGui::TextDisabled("%s", not_yet ? "? (not computed yet at this step)" : "? (hidden: an exercise question needs it)");
+}
+
+}  // namespace
+
 void inspector_panel(AppState& s) {
-  const Graph& g = s.graph;
+  const Graph& g = shown_graph(s);
   if (s.selected < 0 || s.selected >= int(g.nodes.size())) {
     ImGui::TextWrapped("Click a node in the graph to see its value, its gradient and the chain rule that produced it.");
     return;
   }
-  const Node& n = g.node(s.selected);
-  const std::string f = g.node(g.output).name;
+  const int sel = s.selected;
+  const Node& n = g.node(sel);
+  const bool stepping = s.stepper.active();
   ImGui::Text("%s  %s", n.name.c_str(), to_string(n.shape()).c_str());
-  const bool value_hidden = is_hidden(s, s.selected, false), grad_hidden = is_hidden(s, s.selected, true);
+  const bool value_hidden = is_hidden(s, sel, false);
+  const bool grad_hidden = is_hidden(s, sel, true) || !shows_gradient(s, sel);
   if (n.kind == NodeKind::Input) ImGui::TextDisabled("an input: drag its entries, or type them in the Inputs panel");
   else if (n.kind == NodeKind::Constant) ImGui::TextDisabled("a constant from the program text");
-  else ImGui::TextWrapped("%s", fill_template(g, s.selected, n.op->formula).c_str());
+  else ImGui::TextWrapped("%s", fill_template(g, sel, n.op->formula).c_str());
   section("value");
-  if (value_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
+  if (value_hidden) hidden_note(s, sel, false);
   else matrix_table("value", n.value, s.dark);
-  section(("gradient d" + f + "/d" + n.name).c_str());
-  if (grad_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
+  const bool partial = stepping && s.stepper.grad_state(sel) == GradState::Partial;
+  section("gradient " + grad_label(g, sel) + (partial ? "  (partial sum so far)" : ""));
+  if (grad_hidden) hidden_note(s, sel, true);
   else matrix_table("grad", n.grad, s.dark);
   if (n.kind != NodeKind::Op) {
     // Which ops send gradient here.
     for (size_t j = 0; j < g.nodes.size(); ++j)
       for (int k = 0; k < g.nodes[j].arity(); ++k)
-        if (g.nodes[j].inputs[k] == s.selected && g.nodes[j].op->chain[k])
+        if (g.nodes[j].inputs[k] == sel && g.nodes[j].op->chain[k])
           ImGui::BulletText("from %s: %s", g.nodes[j].name.c_str(),
                             fill_template(g, int(j), g.nodes[j].op->chain[k]).c_str());
     return;
   }
   section("local derivative");
-  ImGui::TextWrapped("%s", fill_template(g, s.selected, n.op->local).c_str());
+  ImGui::TextWrapped("%s", fill_template(g, sel, n.op->local).c_str());
   section("chain rule");
   for (int k = 0; k < n.arity(); ++k) {
     const Node& src = g.node(n.inputs[k]);
     if (src.kind == NodeKind::Constant || !n.op->chain[k]) continue;
     ImGui::PushID(k);
-    ImGui::Text("%s", fill_template(g, s.selected, n.op->chain[k]).c_str());
-    ImGui::TextDisabled("shapes: %s", fill_template(g, s.selected, n.op->chain[k], true).c_str());
-    // This node's contribution alone, with the numbers.
-    Matrix contribution = Matrix::Zero(src.value.rows(), src.value.cols());
-    const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
-    Matrix* gin[2] = {nullptr, nullptr};
-    gin[k] = &contribution;
-    n.op->vjp(in, n.attr, n.value, n.grad, gin);
+    ImGui::Text("%s", fill_template(g, sel, n.op->chain[k]).c_str());
+    ImGui::TextDisabled("shapes: %s", fill_template(g, sel, n.op->chain[k], true).c_str());
     ImGui::Text("d%s (from %s) =", src.name.c_str(), n.name.c_str());
-    if (is_hidden(s, n.inputs[k], true) || grad_hidden) ImGui::TextDisabled("(hidden: an exercise asks for it)");
-    else matrix_table("contribution", contribution, s.dark);
+    // This node's contribution alone, with the numbers: once it has been sent, and only
+    // if neither gradient it is made of or adds to is hidden.
+    if (grad_hidden || is_hidden(s, n.inputs[k], true) || (stepping && !s.stepper.sent(sel))) {
+      hidden_note(s, n.inputs[k], true);
+    } else {
+      Matrix contribution = Matrix::Zero(src.value.rows(), src.value.cols());
+      const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
+      Matrix* gin[2] = {nullptr, nullptr};
+      gin[k] = &contribution;
+      n.op->vjp(in, n.attr, n.value, n.grad, gin);
+      matrix_table("contribution", contribution, s.dark);
+    }
     ImGui::PopID();
   }
   section("why");
-  ImGui::TextWrapped("%s", fill_template(g, s.selected, n.op->explain).c_str());
+  ImGui::TextWrapped("%s", fill_template(g, sel, n.op->explain).c_str());
 }
 
+namespace {
+
+// Check, Train and Export reveal gradients (and Train the output): while they must stay
+// hidden the panels say why instead.
+bool locked_by_answers(const AppState& s) {
+  if (!answers_hidden(s)) return false;
+  disabled_wrapped(s.stepper.active() ? "Not during step-through: leave it (Done) to use this panel."
+                                      : "Locked while the exercise has open questions: it would give answers away. "
+                                        "Answer or reveal every question first.");
+  return true;
+}
+
+}  // namespace
+
 void check_panel(AppState& s) {
-  static unsigned long long checked_revision = ~0ull;
-  static GradCheck report;
-  static bool auto_run = true;
+  if (locked_by_answers(s)) return;
+  unsigned long long& checked_revision = s.panels.checked_revision;
+  GradCheck& report = s.panels.report;
+  bool& auto_run = s.panels.auto_check;
   ImGui::Checkbox("re-check on every change", &auto_run);
   // Each checked entry costs two forward passes (gradient_check samples large inputs): a quick
   // check re-runs on every change, a slower one on request, and one that would freeze the
@@ -293,9 +381,72 @@ void check_panel(AppState& s) {
   }
 }
 
+namespace {
+
+// The loss curve: axes with step numbers and values, linear or log scale. Its rectangle is
+// kept in the state (tests and layout() find the plot by it).
+void loss_plot(AppState& s) {
+  Training& t = s.training;
+  const Palette& pal = palette(s.dark);
+  const float font = ImGui::GetFontSize();
+  const float margin_l = ImGui::CalcTextSize("-0.0000").x + 6, margin_b = font + 6;
+  ImVec2 at = ImGui::GetCursorScreenPos();
+  float w = std::max(240.f, ImGui::GetContentRegionAvail().x), h = std::max(160.f, font * 10);
+  ImGui::Dummy(ImVec2(w, h));
+  ImVec2 a(at.x + margin_l, at.y + 4), b(at.x + w - 6, at.y + h - margin_b);  // the plotting area
+  t.plot = {at.x, at.y, w, h, true};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, pal.canvas_bg);
+  dl->AddRect(a, b, pal.card_border);
+  std::vector<double> ys;
+  for (float v : t.history) ys.push_back(t.log_scale ? std::log10(std::max(double(v), 1e-300)) : double(v));
+  if (ys.empty()) {
+    const char* msg = "no steps yet: press Step or Run";
+    ImVec2 ts = ImGui::CalcTextSize(msg);
+    dl->AddText(ImVec2((a.x + b.x - ts.x) / 2, (a.y + b.y - ts.y) / 2), pal.text_dim, msg);
+    return;
+  }
+  double lo = *std::min_element(ys.begin(), ys.end()), hi = *std::max_element(ys.begin(), ys.end());
+  if (!(hi > lo)) lo -= 0.5, hi += 0.5;
+  const int n = int(ys.size());
+  auto X = [&](int i) { return a.x + (b.x - a.x) * (n > 1 ? float(i) / float(n - 1) : 0.5f); };
+  auto Y = [&](double v) { return b.y - (b.y - a.y) * float((v - lo) / (hi - lo)); };
+  // Value ticks (left) and step ticks (below).
+  for (int k = 0; k <= 2; ++k) {
+    double v = lo + (hi - lo) * k / 2;
+    std::string label = format_short(t.log_scale ? std::pow(10.0, v) : v, 3);
+    float y = Y(v);
+    dl->AddLine(ImVec2(a.x - 3, y), ImVec2(a.x, y), pal.text_dim);
+    ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(a.x - 5 - ts.x, std::clamp(y - ts.y / 2, a.y - 2, b.y - ts.y + 2)), pal.text_dim, label.c_str());
+  }
+  for (int step : {1, (n + 1) / 2, n}) {
+    if (step == (n + 1) / 2 && (step == 1 || step == n)) continue;
+    float x = X(step - 1);
+    std::string label = std::to_string(step);
+    ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddLine(ImVec2(x, b.y), ImVec2(x, b.y + 3), pal.text_dim);
+    dl->AddText(ImVec2(std::clamp(x - ts.x / 2, a.x, b.x - ts.x), b.y + 3), pal.text_dim, label.c_str());
+  }
+  std::vector<ImVec2> points;
+  for (int i = 0; i < n; ++i) points.push_back(ImVec2(X(i), Y(ys[size_t(i)])));
+  dl->PushClipRect(a, b, true);
+  if (n == 1) dl->AddCircleFilled(points[0], 3, pal.current);
+  else dl->AddPolyline(points.data(), n, pal.current, 0, 2.0f);
+  dl->PopClipRect();
+}
+
+}  // namespace
+
 void train_panel(AppState& s) {
   Training& t = s.training;
-  ImGui::TextWrapped("Gradient descent: each step subtracts learning rate x gradient from the chosen inputs.");
+  if (locked_by_answers(s)) {
+    t.running = false;
+    t.plot.visible = false;
+    return;
+  }
+  ImGui::TextWrapped("Gradient descent: each step subtracts learning rate x gradient from the ticked inputs "
+                     "(the parameters; data and targets stay as they are).");
   for (int id : s.graph.input_ids()) {
     const std::string& name = s.graph.node(id).name;
     bool on = t.train.count(name) > 0;
@@ -316,19 +467,26 @@ void train_panel(AppState& s) {
   if (ImGui::Button(t.running ? "Pause" : "Run")) t.running = !t.running;
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Clear plot")) t.history.clear();
-  if (t.train.empty()) ImGui::TextDisabled("tick at least one input to train");
-  if (t.running && !t.train.empty()) train_step(s);
-  if (!t.history.empty()) {
-    std::string label = s.graph.node(s.graph.output).name + " = " + format_short(t.history.back(), 6) + " after " +
-                        std::to_string(t.history.size()) + " steps";
-    ImGui::PlotLines("##history", t.history.data(), int(t.history.size()), 0, label.c_str(), FLT_MAX, FLT_MAX,
-                     ImVec2(-1, 140));
+  ImGui::BeginDisabled(t.start_values.empty() && t.history.empty());
+  if (ImGui::Button("Reset training")) {
+    reset_training(s);
+    s.status = "Training reset to the starting values (undoable).";
   }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Put the trained inputs back to their values before the first step");
+  if (t.train.empty()) ImGui::TextDisabled("tick at least one input to train");
+  const std::string out = s.graph.node(s.graph.output).name;
+  if (t.history.empty()) ImGui::Text("step 0   %s = %s", out.c_str(), format_short(s.graph.node(s.graph.output).value(0, 0), 6).c_str());
+  else ImGui::Text("step %d   %s = %s", int(t.history.size()), out.c_str(), format_short(t.history.back(), 6).c_str());
+  ImGui::SameLine();
+  ImGui::Checkbox("log scale", &t.log_scale);
+  loss_plot(s);
 }
 
 void export_panel(AppState& s) {
-  static int which = 0;
+  if (locked_by_answers(s)) return;
+  int& which = s.panels.export_format;
   ImGui::RadioButton("PyTorch", &which, 0);
   ImGui::SameLine();
   ImGui::RadioButton("NumPy", &which, 1);

@@ -5,6 +5,8 @@
 #include <random>
 
 #include "core/examples.h"
+#include "core/json.h"
+#include "core/serialize.h"
 
 namespace gs::ui {
 
@@ -41,8 +43,55 @@ bool set_program(AppState& s, const std::string& text, const std::string& exampl
   if (!same_layout) s.fit_pending = true;
   if (s.stepper.active()) s.stepper.start(s.graph);
   s.training.history.clear();
+  s.training.start_values.clear();
+  // Tick the parameters (not data or targets) whenever the program's inputs change.
+  std::string inputs;
+  for (int id : s.graph.input_ids()) inputs += s.graph.node(id).name + ",";
+  std::string seen = inputs + exercise_header(s.exercise);
+  if (seen != s.training.inputs_seen) {
+    s.training.inputs_seen = seen;
+    s.training.train = s.exercise.params.empty() ? default_params(s.graph) : s.exercise.params;
+  }
   ++s.revision;
   return true;
+}
+
+namespace {
+
+// The 1-based column of byte `offset` in `text`, and its line's number and text.
+Error error_at(const std::string& text, size_t offset, const std::string& message) {
+  size_t begin = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  begin = begin == std::string::npos || offset == 0 ? 0 : begin + 1;
+  int line = 1;
+  for (size_t i = 0; i < begin; ++i) line += text[i] == '\n';
+  return Error{message, line, int(offset - begin) + 1, line_of(text, line)};
+}
+
+}  // namespace
+
+bool all_locked(const AppState& s) { return s.options.locked.count("*") > 0 || s.exercise.locked.count("*") > 0; }
+
+bool edit_program(AppState& s, const std::string& text) {
+  auto next = compile(text);
+  if (next) {
+    for (int id : s.graph.input_ids()) {
+      const Node& old = s.graph.node(id);
+      if (!is_locked(s, old.name)) continue;
+      int nid = next->find(old.name);
+      std::string why;
+      if (nid < 0 || next->node(nid).kind != NodeKind::Input)
+        why = "'" + old.name + "' is locked: it must stay an input";
+      else if (!(next->node(nid).value.rows() == old.value.rows() && next->node(nid).value.cols() == old.value.cols() &&
+                 next->node(nid).value == old.value))
+        why = "'" + old.name + "' is locked: its value cannot be changed";
+      if (why.empty()) continue;
+      s.program = text;
+      s.error = nid >= 0 ? error_at(text, next->node(nid).literal_begin, why) : Error{why};
+      ++s.revision;
+      return false;
+    }
+  }
+  return set_program(s, text, s.example);
 }
 
 bool load_example(AppState& s, const std::string& name) {
@@ -54,26 +103,96 @@ bool load_example(AppState& s, const std::string& name) {
 }
 
 bool is_locked(const AppState& s, const std::string& input) {
-  return s.options.locked.count("*") > 0 || s.options.locked.count(input) > 0 ||
-         s.exercise.locked.count("*") > 0 || s.exercise.locked.count(input) > 0;
+  return all_locked(s) || s.options.locked.count(input) > 0 || s.exercise.locked.count(input) > 0;
 }
 
 bool panel_visible(const AppState& s, const char* panel) {
-  std::string p = panel;
-  bool page = p == "editor" ? s.options.show_editor : p == "inputs" ? s.options.show_inputs
-              : p == "side" ? s.options.show_side : p == "menu" ? s.options.show_menu : true;
+  const std::string p = panel;
+  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu};
+  bool page = true;
+  for (size_t i = 0; i < std::size(kPanelNames); ++i)
+    if (p == kPanelNames[i]) page = shown[i];
   return page && s.exercise.hidden_panels.count(p) == 0;
 }
 
 bool is_hidden(const AppState& s, int node, bool gradient) {
   if (node < 0 || node >= int(s.graph.nodes.size())) return false;
-  const std::string& name = s.graph.node(node).name;
-  for (size_t q = 0; q < s.exercise.questions.size(); ++q) {
-    const Question& question = s.exercise.questions[q];
-    if (question.node == name && question.gradient == gradient && !(q < s.answers.size() && s.answers[q].done()))
-      return true;
+  if (s.stepper.active() &&
+      (gradient ? s.stepper.grad_state(node) == GradState::Unknown : !s.stepper.value_known(node)))
+    return true;
+  std::vector<Question> open;
+  for (size_t q = 0; q < s.exercise.questions.size(); ++q)
+    if (!(q < s.answers.size() && s.answers[q].done())) open.push_back(s.exercise.questions[q]);
+  if (open.empty()) return false;
+  HiddenMask m = hidden_by(s.graph, open);
+  return (gradient ? m.grad : m.value)[size_t(node)] != 0;
+}
+
+const Graph& shown_graph(const AppState& s) { return s.stepper.active() ? s.stepper.view() : s.graph; }
+
+std::string grad_label(const Graph& g, int node) {
+  return "d" + g.node(g.output).name + "/d" + g.node(node).name;
+}
+
+namespace {
+
+void write_visible_node(JsonWriter& w, const AppState& s, int id) {
+  const Graph& g = shown_graph(s);
+  bool hide_value = is_hidden(s, id, false);
+  bool hide_grad = is_hidden(s, id, true) || !shows_gradient(s, id);
+  write_node_members(w, g, g.node(id), !hide_value, !hide_grad);
+  if (hide_value || hide_grad) w.key("hidden").boolean(true);
+  w.key("hidden_value").boolean(hide_value).key("hidden_grad").boolean(hide_grad);
+}
+
+}  // namespace
+
+std::string visible_node_json(const AppState& s, int node) {
+  JsonWriter w;
+  w.begin_object();
+  write_visible_node(w, s, node);
+  w.end_object();
+  return w.take();
+}
+
+std::string visible_graph_json(const AppState& s, bool constants) {
+  const Graph& g = shown_graph(s);
+  JsonWriter w;
+  w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (n.kind == NodeKind::Constant && !constants) continue;
+    w.begin_object();
+    write_visible_node(w, s, int(i));
+    w.key("locked").boolean(n.kind == NodeKind::Input && is_locked(s, n.name));
+    w.end_object();
   }
+  w.end_array().key("error").string(s.error ? s.error->format("program") : "").end_object();
+  return w.take();
+}
+
+bool answers_hidden(const AppState& s) {
+  if (s.stepper.active()) return true;
+  for (size_t q = 0; q < s.exercise.questions.size(); ++q)
+    if (q >= s.answers.size() || !s.answers[q].done()) return true;
   return false;
+}
+
+ExerciseSummary exercise_summary(const AppState& s) {
+  ExerciseSummary sum;
+  for (size_t q = 0; q < s.exercise.questions.size(); ++q) {
+    const Answer a = q < s.answers.size() ? s.answers[q] : Answer{};
+    if (a.right_first_try()) ++sum.first_try;
+    else if (a.right_after_retries()) ++sum.after_retries;
+    else if (a.revealed) ++sum.revealed;
+    else ++sum.open;
+  }
+  return sum;
+}
+
+void step_to(AppState& s, int step) {
+  s.stepper.go(s.graph, step);
+  if (s.stepper.current() >= 0) s.selected = s.stepper.current();
 }
 
 void check_answer(AppState& s, size_t q) {
@@ -84,15 +203,19 @@ void check_answer(AppState& s, size_t q) {
   const Matrix& truth = question.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
   Answer& a = s.answers[q];
   a.cells.resize(size_t(truth.size()));
+  a.not_number.assign(size_t(truth.size()), 0);
   Matrix typed(truth.rows(), truth.cols());
   for (Eigen::Index r = 0; r < truth.rows(); ++r)
     for (Eigen::Index c = 0; c < truth.cols(); ++c) {
-      const std::string& cell = a.cells[size_t(r * truth.cols() + c)];
-      auto m = parse_matrix(cell);
-      typed(r, c) = m && m.value().size() == 1 ? m.value()(0, 0) : std::nan("");
+      size_t k = size_t(r * truth.cols() + c);
+      auto v = parse_answer(a.cells[k]);
+      a.not_number[k] = !v;
+      typed(r, c) = v ? *v : std::nan("");
     }
   a.marked = mark_answer(typed, truth, s.exercise.tolerance);
   a.checked = true;
+  ++a.checks;
+  if (a.marked.all() && a.right_at == 0 && !a.revealed) a.right_at = a.checks;
   ++s.revision;
 }
 
@@ -158,6 +281,7 @@ void train_step(AppState& s) {
     int id = s.graph.find(name);
     if (id < 0 || is_locked(s, name)) continue;
     Node& n = s.graph.node(id);
+    s.training.start_values.emplace(name, n.value);  // kept from the first step on
     before.emplace_back(id, n.value);
     n.value -= s.training.learning_rate * n.grad;
   }
@@ -174,6 +298,70 @@ void train_step(AppState& s) {
   }
   values_changed(s);
   s.training.history.push_back(float(f));
+}
+
+}  // namespace gs::ui
+
+namespace gs::ui {
+
+void reset_training(AppState& s) {
+  Training& t = s.training;
+  t.running = false;
+  for (const auto& [name, value] : t.start_values) {
+    int id = s.graph.find(name);
+    if (id >= 0 && s.graph.node(id).shape() == shape_of(value)) s.graph.node(id).value = value;
+  }
+  t.start_values.clear();
+  t.history.clear();
+  values_changed(s);
+}
+
+void record_history(AppState& s, bool settled) {
+  History& h = s.history;
+  if (h.entries.empty()) {
+    h.entries.push_back({s.program, s.example});
+    h.at = 0;
+    return;
+  }
+  const History::Entry& shown = h.entries[h.at];
+  if (!settled || (shown.program == s.program && shown.example == s.example)) return;
+  h.entries.resize(h.at + 1);  // a new change drops what could be redone
+  h.entries.push_back({s.program, s.example});
+  if (h.entries.size() > History::kMax) h.entries.erase(h.entries.begin());
+  h.at = h.entries.size() - 1;
+}
+
+namespace {
+
+void restore(AppState& s, const History::Entry& e) {
+  set_program(s, e.program, e.example);
+  s.program = e.program;  // exactly as it was, even when it did not compile
+}
+
+}  // namespace
+
+bool can_undo(const AppState& s) {
+  const History& h = s.history;
+  return !h.entries.empty() && (h.at > 0 || h.entries[h.at].program != s.program);
+}
+
+bool can_redo(const AppState& s) { return s.history.at + 1 < s.history.entries.size(); }
+
+bool undo(AppState& s) {
+  record_history(s);  // a change not yet recorded is kept, so redo can bring it back
+  History& h = s.history;
+  if (h.at == 0) return false;
+  restore(s, h.entries[--h.at]);
+  s.status = "Undone (Ctrl+Shift+Z redoes).";
+  return true;
+}
+
+bool redo(AppState& s) {
+  History& h = s.history;
+  if (h.at + 1 >= h.entries.size()) return false;
+  restore(s, h.entries[++h.at]);
+  s.status = "Redone.";
+  return true;
 }
 
 }  // namespace gs::ui

@@ -9,7 +9,23 @@ void Stepper::start(const Graph& g) {
   ops_.clear();
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (g.nodes[i].kind == NodeKind::Op) ops_.push_back(int(i));
+  // Op t (in evaluation order) is computed at step t + 1; backward processes the ops in
+  // reverse, so op t sends its contributions at step F + 1 + (F - t), and a gradient is
+  // complete when its earliest reader (the last processed) has sent.
+  const int f = int(ops_.size());
+  value_step_.assign(g.nodes.size(), 0);
+  grad_step_.assign(g.nodes.size(), f + 1);
+  for (int t = f - 1; t >= 0; --t) {
+    const Node& n = g.node(ops_[size_t(t)]);
+    value_step_[size_t(ops_[size_t(t)])] = t + 1;
+    for (int k = 0; k < n.arity(); ++k) grad_step_[size_t(n.inputs[k])] = f + 1 + (f - t);
+  }
   go(g, 0);
+}
+
+int Stepper::computing_step(int node, bool gradient) const {
+  const std::vector<int>& steps = gradient ? grad_step_ : value_step_;
+  return size_t(node) < steps.size() ? steps[size_t(node)] : -1;
 }
 
 void Stepper::go(const Graph& g, int step) {
@@ -20,6 +36,7 @@ void Stepper::go(const Graph& g, int step) {
   known_.assign(g.nodes.size(), 1);
   grad_.assign(g.nodes.size(), GradState::Unknown);
   for (Node& n : view_.nodes) n.grad.setZero();
+  sent_.assign(g.nodes.size(), 0);
   if (step_ <= f) {
     for (int k = step_; k < f; ++k) {
       known_[size_t(ops_[size_t(k)])] = 0;
@@ -35,6 +52,7 @@ void Stepper::go(const Graph& g, int step) {
     int id = ops_[size_t(f - 1 - k)];
     view_.backward_node(id);
     done[size_t(id)] = 1;
+    sent_[size_t(id)] = 1;
   }
   current_ = processed == 0 ? g.output : ops_[size_t(f - processed)];
   // A gradient is final once every op that reads the node has sent its contribution.

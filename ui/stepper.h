@@ -28,8 +28,13 @@ class Stepper {
   // The node being computed at this step (-1 at step 0), and the nodes it reads.
   int current() const { return current_; }
   bool reads(int node) const;
-  bool value_known(int node) const { return known_.empty() || known_[size_t(node)]; }
-  GradState grad_state(int node) const { return grad_.empty() ? GradState::Final : grad_[size_t(node)]; }
+  bool value_known(int node) const { return size_t(node) >= known_.size() || known_[size_t(node)]; }
+  GradState grad_state(int node) const { return size_t(node) >= grad_.size() ? GradState::Final : grad_[size_t(node)]; }
+  // True once op `node`'s vector-Jacobian product has run (its contributions were sent).
+  bool sent(int node) const { return size_t(node) < sent_.size() && sent_[size_t(node)]; }
+  // The step that computes a node's value (its forward step; 0 for inputs) or completes its
+  // gradient (the backward step that delivers its last contribution).
+  int computing_step(int node, bool gradient) const;
   // The graph as it stands at this step: values and gradients not yet computed are 0.
   const Graph& view() const { return view_; }
   // "Forward 2/3: Z = W @ x" : a caption for the step bar.
@@ -46,6 +51,8 @@ class Stepper {
   std::vector<int> ops_;        // op node indices in evaluation order
   std::vector<char> known_;
   std::vector<GradState> grad_;
+  std::vector<char> sent_;
+  std::vector<int> value_step_, grad_step_;
   Graph view_;
 };
 
