@@ -29,7 +29,7 @@ void question_block(AppState& s, size_t qi) {
   a.cells.resize(size_t(truth.size()));
   const Palette& pal = palette(s.dark);
   ImGui::PushID(int(qi));
-  ImGui::Text("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
+  ImGui::TextWrapped("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
   if (s.stepper.active() && s.stepper.current() >= 0 && s.graph.node(s.stepper.current()).name == q.node)
     ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.35f, 1), "This step computes it: predict before you step on.");
   if (truth.rows() > 8 || truth.cols() > 8) {
@@ -65,7 +65,9 @@ void question_block(AppState& s, size_t qi) {
     else ImGui::Text("%d of %d entries right", a.marked.correct, a.marked.total);
   }
   if (a.revealed) {
+    ImGui::PushTextWrapPos(0);  // long answers wrap in the narrow panel
     ImGui::TextDisabled("The answer: %s", format_matrix(truth).c_str());
+    ImGui::PopTextWrapPos();
     reveal_step(s, q);
   }
   ImGui::PopID();

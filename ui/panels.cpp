@@ -11,6 +11,7 @@
 #include "core/export.h"
 #include "core/gradcheck.h"
 #include "core/serialize.h"
+#include "ui/layout.h"
 #include "ui/theme.h"
 
 namespace gs::ui {
@@ -124,7 +125,10 @@ void program_panel(AppState& s) {
   float h = std::max(120.f, ImGui::GetContentRegionAvail().y * 0.55f);
   std::string text = s.program;
   text.reserve(text.size() + 256);
-  if (input_text_multiline("##program", text, ImVec2(-1, h)) && text != s.program) set_program(s, text, s.example);
+  // Whole lines: the box is as wide as the longest line and scrolls sideways (ui/layout.cpp).
+  bool edited = input_text_multiline("##program", text, begin_editor_box(s.program, h));
+  ImGui::EndChild();
+  if (edited && text != s.program) set_program(s, text, s.example);
   if (s.error) {
     const Error& e = *s.error;
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.15f, 0.15f, 1));
@@ -230,8 +234,8 @@ void inspector_panel(AppState& s) {
     const Node& src = g.node(n.inputs[k]);
     if (src.kind == NodeKind::Constant || !n.op->chain[k]) continue;
     ImGui::PushID(k);
-    ImGui::Text("%s", fill_template(g, s.selected, n.op->chain[k]).c_str());
-    ImGui::TextDisabled("shapes: %s", fill_template(g, s.selected, n.op->chain[k], true).c_str());
+    ImGui::TextWrapped("%s", fill_template(g, s.selected, n.op->chain[k]).c_str());
+    disabled_wrapped(("shapes: " + fill_template(g, s.selected, n.op->chain[k], true)).c_str());
     // This node's contribution alone, with the numbers.
     Matrix contribution = Matrix::Zero(src.value.rows(), src.value.cols());
     const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
@@ -347,7 +351,7 @@ void export_panel(AppState& s) {
     ImGui::SetClipboardText(text.c_str());
     s.status = "Copied to the clipboard.";
   }
-  ImGui::InputTextMultiline("##export", text.data(), text.size() + 1, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+  wrapped_text_box("##export", text, -1);
 }
 
 }  // namespace gs::ui

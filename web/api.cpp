@@ -9,6 +9,7 @@
 
 #include "core/json.h"
 #include "core/serialize.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -238,5 +239,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_reveal(int q) {
 }
 
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
+
+// Where the last frame drew the graph, the panels and every card (ui/layout.h, layout_json).
+EMSCRIPTEN_KEEPALIVE const char* gs_layout_json() { return gs::web::out(gs::ui::layout_json(state())); }
 
 }  // extern "C"
