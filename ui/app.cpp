@@ -8,6 +8,7 @@
 
 #include "core/examples.h"
 #include "ui/graph_view.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -67,8 +68,7 @@ void step_bar(AppState& s) {
   if (ImGui::Button(">|")) step_to(s, st.last_step());
   ImGui::SameLine();
   if (ImGui::Button("Done")) st.stop();
-  ImGui::SameLine();
-  ImGui::Text("%s", st.caption().c_str());
+  text_after(st.caption().c_str());
   if (st.playing) {
     st.timer += ImGui::GetIO().DeltaTime;
     if (st.timer >= st.seconds_per_step) {
@@ -135,6 +135,8 @@ void menu_bar(AppState& s, Platform& p) {
     ImGui::MenuItem("Show gradients", "G", &s.show_gradients);
     if (ImGui::MenuItem("Dark theme", nullptr, &s.dark)) apply_theme(s.dark);
     if (ImGui::MenuItem("Fit graph", "F")) s.fit_pending = true;
+    ImGui::MenuItem("Edges show the gradient they carry", nullptr, &s.view.edge_grads);
+    ImGui::MenuItem("One colour scale for all nodes", nullptr, &s.view.shared_scale);
     if (ImGui::MenuItem("Step through", "S", s.stepper.active())) {
       if (s.stepper.active()) s.stepper.stop();
       else s.stepper.start(s.graph);
@@ -188,17 +190,17 @@ void file_popups(AppState& s, Platform& p) {
 
 void help_window(AppState& s) {
   if (!s.panels.show_help) return;
-  ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(std::min(460.f, ImGui::GetIO().DisplaySize.x - 20), 0), ImGuiCond_Appearing);
   if (ImGui::Begin("Keys and mouse", &s.panels.show_help)) {
-    ImGui::BulletText("Drag an input entry left/right to change it (Shift fine, Ctrl coarse)");
-    ImGui::BulletText("Double-click an input entry to type a value");
-    ImGui::BulletText("Drag the background to pan, mouse wheel to zoom, F to fit");
-    ImGui::BulletText("Click a node to inspect it: value, gradient, chain rule");
-    ImGui::BulletText("S: step through; N / B (or Right / Left): next / back; Space: play/pause; Esc: stop");
-    ImGui::BulletText("G: show or hide gradients");
-    ImGui::BulletText("Tab / arrows / Enter move between and use the panels' controls");
-    ImGui::BulletText("Ctrl+Z undo, Ctrl+Shift+Z redo (every change: typing, drags, resets, examples)");
-    ImGui::BulletText("Ctrl+S save, Ctrl+O open (desktop)");
+    bullet_wrapped("Drag an input entry left/right to change it (Shift fine, Ctrl coarse)");
+    bullet_wrapped("Double-click an input entry to type a value");
+    bullet_wrapped("Drag the background to pan, mouse wheel to zoom, F to fit");
+    bullet_wrapped("Click a node to inspect it: value, gradient, chain rule");
+    bullet_wrapped("S: step through; N / B (or Right / Left): next / back; Space: play/pause; Esc: stop");
+    bullet_wrapped("G: show or hide gradients");
+    bullet_wrapped("Tab / arrows / Enter move between and use the panels' controls");
+    bullet_wrapped("Ctrl+Z undo, Ctrl+Shift+Z redo (every change: typing, drags, resets, examples)");
+    bullet_wrapped("Ctrl+S save, Ctrl+O open (desktop)");
   }
   ImGui::End();
 }
@@ -251,7 +253,44 @@ void init(AppState& s, const InitOptions& opt) {
   if (s.options.start_in_step_mode) s.stepper.start(s.graph);
 }
 
+namespace {
+
+// The body's three parts (ui/layout.cpp places them: columns, or a phone's bottom sheet).
+void left_panel(AppState& s) {
+  if (panel_visible(s, "editor")) {
+    ImGui::TextDisabled("Program");
+    program_panel(s);
+  }
+  if (panel_visible(s, "inputs")) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("Inputs");
+    ImGui::Separator();
+    inputs_panel(s);
+  }
+}
+
+void side_tabs(AppState& s) {
+  // With an exercise the questions come first; without one the tab is for making one.
+  const bool exercise = s.exercise.active();
+  if (exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
+  if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
+  if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
+  if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
+  if (!exercise_pending(s) && ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
+  if (!exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
+}
+
+void center(AppState& s) {
+  step_bar(s);
+  const ImVec2 graph_at = ImGui::GetCursorScreenPos(), graph_size = ImGui::GetContentRegionAvail();
+  graph_view(s);
+  stale_overlay(s, graph_at, graph_size);
+}
+
+}  // namespace
+
 void frame(AppState& s, Platform& p) {
+  const int touch_style = push_touch_style();
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
@@ -265,57 +304,16 @@ void frame(AppState& s, Platform& p) {
   shortcuts(s, p);
   if (show_menu) menu_bar(s, p);
 
-  const float width = ImGui::GetContentRegionAvail().x;
-  const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing();
-  const bool show_editor = panel_visible(s, "editor"), show_inputs = panel_visible(s, "inputs");
-  const bool left = show_editor || show_inputs;
-  const bool right = panel_visible(s, "side") && width > 700;
-  const float left_w = left ? std::clamp(width * 0.22f, 230.f, 400.f) : 0;
-  const float right_w = right ? std::clamp(width * 0.24f, 250.f, 440.f) : 0;
-
-  if (left) {
-    ImGui::BeginChild("left", ImVec2(left_w, height), true);
-    if (show_editor) {
-      ImGui::TextDisabled("Program");
-      program_panel(s);
-    }
-    if (show_inputs) {
-      ImGui::Spacing();
-      ImGui::TextDisabled("Inputs");
-      ImGui::Separator();
-      inputs_panel(s);
-    }
-    ImGui::EndChild();
-    ImGui::SameLine();
-  }
-  ImGui::BeginChild("center", ImVec2(width - left_w - right_w - (left ? 8 : 0) - (right ? 8 : 0), height), false);
-  step_bar(s);
-  const ImVec2 graph_at = ImGui::GetCursorScreenPos(), graph_size = ImGui::GetContentRegionAvail();
-  graph_view(s);
-  stale_overlay(s, graph_at, graph_size);
-  ImGui::EndChild();
+  const bool compact = compact_height();
+  body(s, {left_panel, side_tabs, center}, compact ? 0 : ImGui::GetFrameHeightWithSpacing());
   if (s.training.running && !s.training.train.empty() && !answers_hidden(s)) train_step(s);
-  if (right) {
-    ImGui::SameLine();
-    ImGui::BeginChild("right", ImVec2(right_w, height), true);
-    if (ImGui::BeginTabBar("side")) {
-      // With an exercise the questions come first; without one the tab is for making one.
-      const bool exercise = s.exercise.active();
-      if (exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
-      if (!exercise_pending(s) && ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
-      if (!exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
-      ImGui::EndTabBar();
-    }
-    ImGui::EndChild();
-  }
-  ImGui::TextDisabled("%s", s.status.empty() ? "Drag an input entry to change it; click a node to inspect it; H for keys and mouse."
-                                             : s.status.c_str());
+  if (!compact)
+    ImGui::TextDisabled("%s", s.status.empty() ? "Drag an input entry to change it; click a node to inspect it; H for keys and mouse."
+                                               : s.status.c_str());
   file_popups(s, p);
   ImGui::End();
   help_window(s);
+  ImGui::PopStyleVar(touch_style);
   // A change is one undo step once it settles: not while a button is held (a drag) or a
   // text field is being typed in.
   const ImGuiIO& io = ImGui::GetIO();

@@ -28,7 +28,7 @@ void question_block(AppState& s, size_t qi) {
   a.cells.resize(size_t(truth.size()));
   const Palette& pal = palette(s.dark);
   ImGui::PushID(int(qi));
-  ImGui::Text("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
+  ImGui::TextWrapped("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
   if (s.stepper.active() && !a.done() && s.stepper.step() == s.stepper.computing_step(id, q.gradient))
     ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.35f, 1), "This step computes it: predict before you step on.");
   if (truth.rows() > 8 || truth.cols() > 8) {
@@ -74,7 +74,9 @@ void question_block(AppState& s, size_t qi) {
   else if (a.revealed) ImGui::TextDisabled("revealed");
   else if (a.checked) ImGui::Text("%d of %d entries right", a.marked.correct, a.marked.total);
   if (a.revealed && a.show_step) {
+    ImGui::PushTextWrapPos(0);  // long answers wrap in the narrow panel
     ImGui::TextDisabled("The answer: %s", format_matrix(truth).c_str());
+    ImGui::PopTextWrapPos();
     reveal_step(s, q);
   }
   ImGui::PopID();

@@ -1,23 +1,21 @@
-// The graph canvas. Layout: columns by depth (longest path from an input), nodes in
-// program order within a column. Everything is laid out in graph units and drawn at
-// origin + zoom * position.
+// The graph canvas, drawn in named parts: fit, edges, cards (with their matrices), input
+// handling, the hovered cell's story, off-screen markers and the legend. Everything it
+// remembers between frames is in AppState::view (ui/view_state.h).
 #include "ui/graph_view.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "ui/cell_story.h"
+#include "ui/graph_parts.h"
 #include "ui/theme.h"
 
 namespace gs::ui {
-namespace {
 
-constexpr float kPad = 8, kGapX = 40, kGapY = 26, kLabelH = 17, kHeaderH = 38;
-constexpr int kMaxPrinted = 8;  // larger matrices draw as heatmaps without numbers
+std::string card_title(const Node& n) { return n.kind == NodeKind::Op ? n.name + " = " + n.expr : n.name; }
 
-bool is_constant(const Graph& g, int i) { return g.node(i).kind == NodeKind::Constant; }
-
-std::string sub_text(const Graph& g, const AppState& s, int id) {
+std::string card_subtitle(const Graph& g, const AppState& s, int id) {
   const Node& n = g.node(id);
   bool bad = !n.value.allFinite() || !n.grad.allFinite();
   return (n.kind == NodeKind::Input ? std::string("input") : std::string(n.op->name)) + "  " + to_string(n.shape()) +
@@ -25,330 +23,405 @@ std::string sub_text(const Graph& g, const AppState& s, int id) {
          (bad ? "  non-finite!" : "");
 }
 
-std::string header_text(const Node& n) {
-  if (n.kind == NodeKind::Input) return n.name;
-  if (n.kind == NodeKind::Constant) return n.name;
-  return n.name + " = " + n.expr;
+namespace {
+
+// What every part of one frame's drawing shares.
+struct Canvas {
+  AppState& s;
+  ViewState& v;
+  const Graph& g0;     // the program's graph (what edits change)
+  const Graph& g;      // what is shown: g0, or the step-through's partial view
+  const bool stepping;
+  const Palette& pal;
+  ImDrawList* dl;
+  ImVec2 origin, size;
+  float legend_h;
+  GraphLayout layout;
+  bool hovered = false, active = false;
+  double value_scale = 0, grad_scale = 0;  // > 0: one shared colour scale
+  ImVec2 at(float x, float y) const { return ImVec2(origin.x + v.pan_x + x * v.zoom, origin.y + v.pan_y + y * v.zoom); }
+  float font_px() const { return ImGui::GetFontSize() * v.zoom; }
+};
+
+double largest(const Matrix& m) {
+  double scale = 0;
+  for (Eigen::Index i = 0; i < m.size(); ++i)
+    if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
+  return scale;
 }
 
-struct Drag {
-  int node = -1, row = 0, col = 0;
-  double start_value = 0;
-  float start_x = 0;
-};
+// Chooses the arrangement and zoom that show the whole graph, centred in the canvas.
+void fit(Canvas& c) {
+  ViewState& v = c.v;
+  const float fh = c.size.y - c.legend_h;
+  Fit f = best_fit(c.s, c.size.x, fh);
+  v.vertical = f.arrangement.vertical;
+  v.side = f.arrangement.side;
+  v.bands = f.arrangement.bands;
+  v.stack = f.arrangement.stack;
+  c.layout = layout_graph(c.s, f.arrangement);
+  v.zoom = f.zoom;
+  v.pan_x = (c.size.x - c.layout.w * v.zoom) / 2;
+  v.pan_y = (fh - c.layout.h * v.zoom) / 2;
+  v.last_w = c.size.x;
+  v.last_h = c.size.y;
+  c.s.fit_pending = false;
+}
 
-struct Edit {  // the "type a value" popup
-  int node = -1, row = 0, col = 0;
-  char text[64] = "";
-};
+// Gradient magnitude along each edge (the input's share of the gradient from that user),
+// as the root mean square of the contribution; recomputed only when the values change.
+void update_edge_magnitudes(Canvas& c) {
+  ViewState& v = c.v;
+  if (v.edge_revision == c.s.revision && v.edge_mag.size() == 2 * c.g0.nodes.size()) return;
+  v.edge_revision = c.s.revision;
+  v.edge_mag.assign(2 * c.g0.nodes.size(), 0.f);
+  for (size_t i = 0; i < c.g0.nodes.size(); ++i)
+    for (int k = 0; k < c.g0.nodes[i].arity(); ++k) {
+      Matrix m = contribution(c.g0, int(i), k);
+      if (m.size() && m.allFinite()) v.edge_mag[2 * i + size_t(k)] = float(std::sqrt(m.squaredNorm() / double(m.size())));
+    }
+}
 
-Drag g_drag;
-Edit g_edit;
+// A bezier from each input to its user: right side to left side when the user is to the
+// right, bottom to top when it is below (vertical layouts, wrapped rows).
+void draw_edges(Canvas& c) {
+  const float z = c.v.zoom;
+  const bool flow = c.v.edge_grads && !c.stepping && c.s.show_gradients;
+  float top = 0;
+  if (flow) {
+    update_edge_magnitudes(c);
+    for (float m : c.v.edge_mag) top = std::max(top, m);
+  }
+  for (size_t i = 0; i < c.g.nodes.size(); ++i) {
+    const Node& n = c.g.nodes[i];
+    const CardLayout& b = c.layout.cards[i];
+    for (int k = 0; k < n.arity(); ++k) {
+      const CardLayout& a = c.layout.cards[size_t(n.inputs[k])];
+      const float slot = n.arity() == 2 ? (k == 0 ? 0.33f : 0.66f) : 0.5f;
+      ImVec2 p0, p3, d0, d3;
+      if (b.x >= a.x + a.w - 1 || b.y < a.y + a.h) {
+        p0 = c.at(a.x + a.w, a.y + std::min(a.h, 90.f) * 0.5f);
+        p3 = c.at(b.x, b.y + slot * std::min(b.h, 90.f));
+        float dx = std::max(30.f, std::abs(p3.x - p0.x) * 0.5f);
+        d0 = ImVec2(dx, 0), d3 = ImVec2(-dx, 0);
+      } else {
+        p0 = c.at(a.x + a.w * 0.5f, a.y + a.h);
+        p3 = c.at(b.x + slot * b.w, b.y);
+        float dy = std::max(24.f, std::abs(p3.y - p0.y) * 0.5f);
+        d0 = ImVec2(0, dy), d3 = ImVec2(0, -dy);
+      }
+      bool hot = c.stepping && int(i) == c.s.stepper.current();
+      ImU32 col = hot ? c.pal.current : c.pal.edge;
+      float width = (hot ? 3.f : 1.6f) * std::max(z, 0.6f);
+      if (flow && top > 0) {
+        float t = c.v.edge_mag[2 * i + size_t(k)] / top;
+        width = (1.f + 7.f * t) * std::max(z, 0.6f);
+        col = t > 0 ? c.pal.flow : c.pal.edge;
+      }
+      float ah = 7 * std::max(z, 0.6f);
+      ImVec2 tip = p3, back(d3.x < 0 ? -1.f : 0.f, d3.y < 0 ? -1.f : 0.f);
+      ImVec2 end(p3.x + back.x * ah * 0.8f, p3.y + back.y * ah * 0.8f);
+      c.dl->AddBezierCubic(p0, ImVec2(p0.x + d0.x, p0.y + d0.y), ImVec2(end.x + d3.x, end.y + d3.y), end, col, width);
+      ImVec2 side(back.y * ah * 0.6f, back.x * ah * 0.6f);
+      c.dl->AddTriangleFilled(tip, ImVec2(tip.x + back.x * ah + side.x, tip.y + back.y * ah + side.y),
+                              ImVec2(tip.x + back.x * ah - side.x, tip.y + back.y * ah - side.y), col);
+    }
+  }
+}
+
+bool highlighted(const ViewState& v, const CellRef& cell) {
+  return std::find(v.highlight.begin(), v.highlight.end(), cell) != v.highlight.end();
+}
+
+// One matrix: heatmap cells (only the visible ones), numbers where there is room, and the
+// cell under the pointer.
+void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, bool grad, bool known, bool partial) {
+  ViewState& v = c.v;
+  const float z = v.zoom;
+  const float cw = grad ? card.grad_cell_w : card.cell_w, ch = card.cell_h;
+  const float left = card.x + (grad ? card.grad_x : card.value_x), top = card.y + (grad ? card.grad_y : card.value_y);
+  double scale = grad ? c.grad_scale : c.value_scale;
+  if (scale <= 0) scale = largest(m);
+  if (scale == 0) scale = 1;
+  const ImVec2 a0 = c.at(left, top);
+  const float sw = cw * z, sh = ch * z;  // one cell on screen
+  const long rows = long(m.rows()), cols = long(m.cols());
+  // Only the cells inside the canvas are drawn: a 2048 x 2048 matrix costs what fits on screen.
+  auto first = [](float from, float lo, float step) { return long(std::max(0.f, std::floor((lo - from) / step))); };
+  // Tiny cells are merged into blocks of about 2 px, each coloured by its largest entry.
+  const long step = sw < 2 || sh < 2 ? long(std::ceil(2 / std::min(sw, sh))) : 1;
+  const long r0 = first(a0.y, c.origin.y, sh) / step * step, c0 = first(a0.x, c.origin.x, sw) / step * step;
+  const long r1 = std::min(rows, long(std::ceil((c.origin.y + c.size.y - a0.y) / sh)));
+  const long c1 = std::min(cols, long(std::ceil((c.origin.x + c.size.x - a0.x) / sw)));
+  const float fs = c.font_px();
+  ImFont* font = ImGui::GetFont();
+  const bool text = fs >= 6 && (card.numbers || (sh >= fs + 2 && sw >= fs * 3));
+  const bool record = !grad && m.size() <= 4096;
+  if (record) c.s.value_cells[size_t(id)].assign(size_t(m.size()), {});
+  for (long r = r0; r < r1; r += step) {
+    for (long col = c0; col < c1; col += step) {
+      double val = m(r, col);
+      for (long rr = r; rr < std::min(rows, r + step) && step > 1; ++rr)
+        for (long cc = col; cc < std::min(cols, col + step); ++cc)
+          if (!(std::abs(m(rr, cc)) <= std::abs(val))) val = m(rr, cc);
+      ImVec2 a(a0.x + sw * float(col), a0.y + sh * float(r));
+      ImVec2 b(a.x + sw * float(step), a.y + sh * float(step));
+      ImU32 bg = known ? heat_color(val / scale, c.s.dark) : c.pal.grid;
+      c.dl->AddRectFilled(ImVec2(a.x + 0.5f, a.y + 0.5f), ImVec2(b.x - 0.5f, b.y - 0.5f), bg, step > 1 ? 0 : 2 * z);
+      if (!std::isfinite(val) && known) c.dl->AddRect(a, b, c.pal.error, 0, 0, 2);
+      if (step == 1 && highlighted(v, {id, grad, int(r), int(col)})) c.dl->AddRect(a, b, c.pal.story, 2 * z, 0, 2.5f);
+      if (text && step == 1) {
+        std::string t = known ? cell_text(val) : "?";
+        ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str());
+        c.dl->AddText(font, fs, ImVec2((a.x + b.x - ts.x) / 2, (a.y + b.y - ts.y) / 2),
+                      known ? text_on(bg) : c.pal.text_dim, t.c_str());
+      }
+    }
+  }
+  if (record)
+    for (long r = 0; r < rows; ++r)
+      for (long col = 0; col < cols; ++col)
+        c.s.value_cells[size_t(id)][size_t(r * cols + col)] = {a0.x + sw * float(col), a0.y + sh * float(r), sw, sh,
+                                                                 true};
+  if (c.hovered && ImGui::IsMouseHoveringRect(a0, ImVec2(a0.x + sw * float(cols), a0.y + sh * float(rows)))) {
+    ImVec2 p = ImGui::GetIO().MousePos;
+    v.hovered = {id, grad, std::clamp(int((p.y - a0.y) / sh), 0, int(rows) - 1),
+                 std::clamp(int((p.x - a0.x) / sw), 0, int(cols) - 1)};
+  }
+  if (partial)
+    c.dl->AddRect(ImVec2(a0.x - 2, a0.y - 2), ImVec2(a0.x + sw * float(cols) + 2, a0.y + sh * float(rows) + 2),
+                  c.pal.partial, 2, 0, 2);
+}
+
+// "df/dW", the label above a gradient.
+
+void draw_card(Canvas& c, int id) {
+  const Node& n = c.g.node(id);
+  const CardLayout& card = c.layout.cards[size_t(id)];
+  AppState& s = c.s;
+  const float z = c.v.zoom, fs = c.font_px();
+  ImVec2 a = c.at(card.x, card.y), b = c.at(card.x + card.w, card.y + card.h);
+  c.v.cards[size_t(id)] = {a.x, a.y, b.x - a.x, b.y - a.y};
+  bool current = c.stepping && s.stepper.current() == id;
+  bool reads = c.stepping && s.stepper.reads(id);
+  bool bad = !n.value.allFinite() || !n.grad.allFinite();
+  // The step-through's colours win over the selection, which is drawn as a second, inner line.
+  ImU32 border = current ? c.pal.current : reads ? c.pal.reads : bad ? c.pal.error : c.pal.card_border;
+  c.dl->AddRectFilled(a, b, c.pal.card_bg, 6 * z);
+  c.dl->AddRect(a, b, border, 6 * z, 0, (current || reads || bad) ? 3.f : 1.f);
+  if (s.selected == id)
+    c.dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), c.pal.card_selected, 5 * z, 0, 2.f);
+  ImFont* font = ImGui::GetFont();
+  const float label = label_height();
+  if (fs >= 6) {
+    c.dl->AddText(font, fs, c.at(card.x + kCardPad, card.y + kCardPad * 0.6f), c.pal.text, card_title(n).c_str());
+    if (n.kind != NodeKind::Constant) {
+      std::string sub = (card.value_label_in_sub ? "value  " : "") + card_subtitle(c.g, s, id);
+      c.dl->AddText(font, fs * 0.9f, c.at(card.x + kCardPad, card.y + card.sub_y), bad ? c.pal.error : c.pal.text_dim,
+                    sub.c_str());
+      if (!card.value_label_in_sub)
+        c.dl->AddText(font, fs * 0.9f, c.at(card.x + card.value_x, card.y + card.value_y - label + 1), c.pal.text_dim,
+                      "value");
+    }
+  }
+  bool known = (!c.stepping || s.stepper.value_known(id)) && !is_hidden(s, id, false);
+  draw_matrix(c, id, n.value, card, false, known, false);
+  if (n.kind == NodeKind::Constant || !s.show_gradients) return;
+  bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
+  GradState state = c.stepping ? s.stepper.grad_state(id) : GradState::Final;
+  if (fs >= 6) {
+    std::string text = grad_label(c.g, id) + (show ? "" : " (hidden)") + (state == GradState::Partial ? " (partial)" : "");
+    c.dl->AddText(font, fs * 0.9f, c.at(card.x + card.grad_x, card.y + card.grad_y - label + 1), c.pal.text_dim,
+                  text.c_str());
+  }
+  draw_matrix(c, id, n.grad, card, true, show && state != GradState::Unknown, state == GradState::Partial);
+}
+
+// Drag an input entry (0.01 per pixel; Shift 0.001, Ctrl 0.1), double-click to type one,
+// drag the background to pan, wheel to zoom about the pointer, click a card to select it.
+void handle_input(Canvas& c) {
+  ViewState& v = c.v;
+  AppState& s = c.s;
+  ImGuiIO& io = ImGui::GetIO();
+  const CellRef h = v.hovered;
+  const bool editable = h.node >= 0 && !h.grad && !c.stepping && c.g0.node(h.node).kind == NodeKind::Input &&
+                        !is_locked(s, c.g0.node(h.node).name);
+  if (c.hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+    for (size_t i = 0; i < v.cards.size(); ++i)
+      if (v.cards[i].contains(io.MousePos.x, io.MousePos.y)) s.selected = int(i);
+  if (editable && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    v.drag = h;
+    v.drag_start_value = c.g0.node(h.node).value(h.row, h.col);
+    v.drag_start_x = io.MousePos.x;
+  }
+  if (v.drag.node >= 0) {
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left) && v.drag.node < int(c.g0.nodes.size())) {
+      float step = io.KeyShift ? 0.001f : io.KeyCtrl ? 0.1f : 0.01f;
+      double val = std::round((v.drag_start_value + double(io.MousePos.x - v.drag_start_x) * step) * 1e4) / 1e4;
+      if (val != c.g0.node(v.drag.node).value(v.drag.row, v.drag.col))
+        set_input_entry(s, v.drag.node, v.drag.row, v.drag.col, val);
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    } else {
+      v.drag.node = -1;
+    }
+  } else if (c.active && (ImGui::IsMouseDragging(ImGuiMouseButton_Left) ||
+                          ImGui::IsMouseDragging(ImGuiMouseButton_Right) ||
+                          ImGui::IsMouseDragging(ImGuiMouseButton_Middle))) {
+    v.pan_x += io.MouseDelta.x;
+    v.pan_y += io.MouseDelta.y;
+  }
+  if (editable && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    v.edit = h;
+    std::snprintf(v.edit_text, sizeof v.edit_text, "%s", format_number(c.g0.node(h.node).value(h.row, h.col)).c_str());
+    ImGui::OpenPopup("edit-cell");
+  }
+  if (c.hovered && io.MouseWheel != 0) {
+    float old = v.zoom;
+    v.zoom = std::clamp(v.zoom * std::pow(1.15f, io.MouseWheel), 0.15f, 4.0f);
+    float mx = io.MousePos.x - c.origin.x, my = io.MousePos.y - c.origin.y;
+    v.pan_x = mx - (mx - v.pan_x) * v.zoom / old;
+    v.pan_y = my - (my - v.pan_y) * v.zoom / old;
+  }
+  if (editable) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+}
+
+// The hovered cell's chain rule as a tooltip; the cells it reads are outlined next frame.
+void hover_story(Canvas& c) {
+  ViewState& v = c.v;
+  v.highlight.clear();
+  v.hover_text.clear();
+  if (v.hovered.node < 0 || v.drag.node >= 0) return;
+  v.hover_text = cell_story(c.s, c.g, v.hovered, v.highlight);
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+  ImGui::TextUnformatted(v.hover_text.c_str());
+  const Node& n = c.g0.node(v.hovered.node);
+  if (!v.hovered.grad && !c.stepping && n.kind == NodeKind::Input && !is_locked(c.s, n.name))
+    ImGui::TextDisabled("drag left/right to change (Shift: fine, Ctrl: coarse); double-click to type");
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+// A card outside the canvas gets a marker on the edge nearest to it; clicking the marker
+// brings the card to the middle.
+void offscreen_markers(Canvas& c) {
+  ViewState& v = c.v;
+  const float m = 14, lo_x = c.origin.x + m, lo_y = c.origin.y + m;
+  const float hi_x = c.origin.x + c.size.x - m, hi_y = c.origin.y + c.size.y - c.legend_h - m;
+  ImGuiIO& io = ImGui::GetIO();
+  for (size_t i = 0; i < v.cards.size(); ++i) {
+    const Rect& r = v.cards[i];
+    float cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    if (r.x + r.w > lo_x - m && r.x < hi_x + m && r.y + r.h > lo_y - m && r.y < hi_y + m) continue;  // partly visible
+    ImVec2 p(std::clamp(cx, lo_x, hi_x), std::clamp(cy, lo_y, hi_y));
+    float dx = cx - p.x, dy = cy - p.y, len = std::sqrt(dx * dx + dy * dy);
+    dx /= len, dy /= len;
+    c.dl->AddTriangleFilled(ImVec2(p.x + dx * 9, p.y + dy * 9), ImVec2(p.x - dy * 6, p.y + dx * 6),
+                            ImVec2(p.x + dy * 6, p.y - dx * 6), c.pal.card_selected);
+    const char* name = c.g.nodes[i].name.c_str();
+    ImVec2 ts = ImGui::CalcTextSize(name);
+    ImVec2 tp(std::clamp(p.x - dx * 14 - ts.x / 2, lo_x - m + 2, hi_x + m - ts.x - 2),
+              std::clamp(p.y - dy * 14 - ts.y / 2, lo_y - m + 2, hi_y + m - ts.y - 2));
+    c.dl->AddText(tp, c.pal.text, name);
+    if (c.hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+        std::abs(io.MousePos.x - p.x) < 16 && std::abs(io.MousePos.y - p.y) < 16) {
+      v.pan_x += c.origin.x + c.size.x / 2 - cx;
+      v.pan_y += c.origin.y + (c.size.y - c.legend_h) / 2 - cy;
+    }
+  }
+}
+
+void swatch(Canvas& c, ImVec2& at, ImU32 col, const char* text) {
+  const float f = ImGui::GetFontSize();
+  c.dl->AddRect(ImVec2(at.x, at.y + 2), ImVec2(at.x + f, at.y + f - 1), col, 3, 0, 3);
+  c.dl->AddText(ImVec2(at.x + f + 4, at.y), c.pal.text_dim, text);
+  at.x += f + 16 + ImGui::CalcTextSize(text).x;
+}
+
+// One line along the canvas's bottom, outside the fitted graph: the colour scale and, while
+// stepping, what the outlines mean.
+void draw_legend(Canvas& c) {
+  if (c.legend_h <= 0) return;
+  const float f = ImGui::GetFontSize();
+  ImVec2 at(c.origin.x + 10, c.origin.y + c.size.y - c.legend_h + 4);
+  c.dl->AddRectFilled(ImVec2(c.origin.x, at.y - 4), ImVec2(c.origin.x + c.size.x, c.origin.y + c.size.y),
+                      c.pal.canvas_bg);
+  c.dl->AddText(at, c.pal.text_dim, "-max");
+  at.x += ImGui::CalcTextSize("-max").x + 4;
+  const float w = 100;
+  for (int k = 0; k < 20; ++k)
+    c.dl->AddRectFilled(ImVec2(at.x + w * float(k) / 20, at.y + 3), ImVec2(at.x + w * float(k + 1) / 20, at.y + f - 2),
+                        heat_color(float(k) / 10 - 1 + 0.05, c.s.dark));
+  at.x += w + 4;
+  c.dl->AddText(at, c.pal.text_dim, "+max");
+  at.x += ImGui::CalcTextSize("+max").x + 14;
+  if (c.stepping) {
+    swatch(c, at, c.pal.current, "computed now");
+    swatch(c, at, c.pal.reads, "read by this step");
+    swatch(c, at, c.pal.partial, "partial sum");
+  } else {
+    const char* what = c.v.shared_scale ? "one colour scale for all values, one for all gradients"
+                                        : "each matrix coloured by its own largest |entry|";
+    c.dl->AddText(at, c.pal.text_dim, what);
+  }
+}
+
+void edit_popup(AppState& s) {
+  ViewState& v = s.view;
+  if (!ImGui::BeginPopup("edit-cell")) return;
+  if (v.edit.node >= 0 && v.edit.node < int(s.graph.nodes.size())) {
+    ImGui::Text("%s[%d][%d]", s.graph.node(v.edit.node).name.c_str(), v.edit.row, v.edit.col);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    bool enter = ImGui::InputText("##value", v.edit_text, sizeof v.edit_text, ImGuiInputTextFlags_EnterReturnsTrue);
+    auto m = parse_matrix(v.edit_text);
+    bool valid = m && m.value().size() == 1;
+    if (!valid) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", m ? "enter one number" : m.error().message.c_str());
+    if (enter && valid) {
+      set_input_entry(s, v.edit.node, v.edit.row, v.edit.col, m.value()(0, 0));
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::EndPopup();
+}
 
 }  // namespace
 
-std::vector<CardLayout> layout_graph(const AppState& s) {
-  const Graph& g = s.graph;
-  const size_t n = g.nodes.size();
-  std::vector<int> depth(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const Node& node = g.nodes[i];
-    if (node.kind != NodeKind::Op) continue;
-    for (int k = 0; k < node.arity(); ++k)
-      if (!is_constant(g, node.inputs[k])) depth[i] = std::max(depth[i], depth[size_t(node.inputs[k])] + 1);
-    depth[i] = std::max(depth[i], 1);
-  }
-  // Inputs and constants sit just left of their first consumer, so a layer's weights stand
-  // beside the layer rather than all in the first column (the graph stays wide, not tall).
-  for (size_t i = n; i-- > 0;) {
-    if (g.nodes[i].kind == NodeKind::Op) continue;
-    int d = 1 << 20;
-    for (size_t j = i + 1; j < n; ++j)
-      for (int k = 0; k < g.nodes[j].arity(); ++k)
-        if (g.nodes[j].inputs[k] == int(i)) d = std::min(d, depth[j] - 1);
-    depth[i] = d == (1 << 20) ? 0 : std::max(0, d);
-  }
-  const float font = ImGui::GetFontSize();
-  std::vector<CardLayout> cards(n);
-  for (size_t i = 0; i < n; ++i) {
-    const Node& node = g.nodes[i];
-    CardLayout& c = cards[i];
-    int rows = int(node.value.rows()), cols = int(node.value.cols());
-    c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
-    if (c.numbers) {
-      c.cell_w = std::max(font * 3.2f, 40.f);
-      c.cell_h = font + 6;
-    } else {
-      float cell = std::max(3.f, std::min(14.f, 220.f / float(std::max(rows, cols))));
-      c.cell_w = c.cell_h = cell;
-    }
-    float mw = c.cell_w * float(cols), mh = c.cell_h * float(rows);
-    float header_w = ImGui::CalcTextSize(header_text(node).c_str()).x;
-    if (node.kind != NodeKind::Constant)
-      header_w = std::max(header_w, ImGui::CalcTextSize(sub_text(g, s, int(i)).c_str()).x);
-    if (node.kind == NodeKind::Constant) {
-      c.w = std::max(mw, header_w) + 2 * kPad;
-      c.value_y = kPad + kLabelH;
-      c.grad_y = c.value_y + mh;
-      c.h = c.grad_y + kPad;
-      continue;
-    }
-    c.w = std::max({mw, header_w, 120.f}) + 2 * kPad;
-    c.value_y = kHeaderH + kLabelH;
-    c.grad_y = c.value_y + mh + 6 + kLabelH;
-    c.h = (s.show_gradients ? c.grad_y + mh : c.value_y + mh) + kPad;
-  }
-  int max_depth = 0;
-  for (int d : depth) max_depth = std::max(max_depth, d);
-  std::vector<float> col_w(size_t(max_depth) + 1, 0), col_h(size_t(max_depth) + 1, 0);
-  for (size_t i = 0; i < n; ++i) {
-    col_w[size_t(depth[i])] = std::max(col_w[size_t(depth[i])], cards[i].w);
-    col_h[size_t(depth[i])] += cards[i].h + kGapY;
-  }
-  float tallest = *std::max_element(col_h.begin(), col_h.end());
-  std::vector<float> col_x(col_w.size(), 0), col_y(col_w.size(), 0);
-  for (size_t d = 1; d < col_w.size(); ++d) col_x[d] = col_x[d - 1] + col_w[d - 1] + kGapX;
-  for (size_t d = 0; d < col_w.size(); ++d) col_y[d] = (tallest - col_h[d]) / 2;
-  for (size_t i = 0; i < n; ++i) {
-    size_t d = size_t(depth[i]);
-    cards[i].x = col_x[d] + (col_w[d] - cards[i].w) / 2;
-    cards[i].y = col_y[d];
-    col_y[d] += cards[i].h + kGapY;
-  }
-  return cards;
-}
-
 void graph_view(AppState& s) {
-  const Graph& g0 = s.graph;
-  if (g0.nodes.empty()) {
+  if (s.graph.nodes.empty()) {
     ImGui::TextDisabled("No graph yet: write a program in the editor.");
     return;
   }
   const bool stepping = s.stepper.active();
-  const Graph& g = stepping ? s.stepper.view() : g0;
-  const Palette& pal = palette(s.dark);
-  ImGuiIO& io = ImGui::GetIO();
-
-  ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImVec2 size = ImGui::GetContentRegionAvail();
+  ImVec2 origin = ImGui::GetCursorScreenPos(), size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 50.f);
   size.y = std::max(size.y, 50.f);
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                                              ImGuiButtonFlags_MouseButtonMiddle);
-  const bool canvas_hovered = ImGui::IsItemHovered();
-  const bool canvas_active = ImGui::IsItemActive();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-  dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), pal.canvas_bg);
+  Canvas c{s, s.view, s.graph, stepping ? s.stepper.view() : s.graph, stepping, palette(s.dark),
+           ImGui::GetWindowDrawList(), origin, size, s.view.compact ? 0.f : ImGui::GetFontSize() + 8, {}};
+  c.hovered = ImGui::IsItemHovered();
+  c.active = ImGui::IsItemActive();
+  ViewState& v = s.view;
+  v.graph = {origin.x, origin.y, size.x, size.y};
+  if (s.fit_pending || std::abs(v.last_w - size.x) > 1 || std::abs(v.last_h - size.y) > 1) fit(c);
+  else c.layout = layout_graph(s, {v.vertical, v.side, v.bands, v.stack});
+  if (v.shared_scale)
+    for (const Node& n : c.g.nodes) c.value_scale = std::max(c.value_scale, largest(n.value)),
+                                     c.grad_scale = std::max(c.grad_scale, largest(n.grad));
+  if (s.value_cells.size() != c.g.nodes.size()) s.value_cells.assign(c.g.nodes.size(), {});
+  v.cards.assign(c.g.nodes.size(), {});
 
-  std::vector<CardLayout> cards = layout_graph(s);
-  if (s.fit_pending) {  // fit the graph into the canvas, but never below readable text
-    float max_x = 0, max_y = 0;
-    for (const auto& c : cards) max_x = std::max(max_x, c.x + c.w), max_y = std::max(max_y, c.y + c.h);
-    float z = std::min({(size.x - 40) / std::max(max_x, 1.f), (size.y - 70) / std::max(max_y, 1.f), 1.4f});
-    s.zoom = std::max(0.5f, z);
-    // Centre what fits; start at the top left of what does not (drag or zoom to see the rest).
-    s.pan_x = max_x * s.zoom <= size.x - 40 ? (size.x - max_x * s.zoom) / 2 : 16.f;
-    s.pan_y = max_y * s.zoom <= size.y - 70 ? std::max(20.f, (size.y - 40 - max_y * s.zoom) / 2) : 12.f;
-    s.fit_pending = false;
-  }
-  const float z = s.zoom;
-  auto P = [&](float x, float y) { return ImVec2(origin.x + s.pan_x + x * z, origin.y + s.pan_y + y * z); };
-  ImFont* font = ImGui::GetFont();
-  const float fs = ImGui::GetFontSize() * z;
-  const bool text_visible = fs >= 6;
-
-  // Edges first, under the cards: a bezier from the right of each input to the left of its user.
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const Node& n = g.nodes[i];
-    for (int k = 0; k < n.arity(); ++k) {
-      const CardLayout& a = cards[size_t(n.inputs[k])];
-      const CardLayout& b = cards[i];
-      float by = b.y + (n.arity() == 2 ? (k == 0 ? 0.33f : 0.66f) : 0.5f) * std::min(b.h, 90.f);
-      ImVec2 p0 = P(a.x + a.w, a.y + std::min(a.h, 90.f) * 0.5f), p3 = P(b.x, by);
-      float dx = std::max(30.f, (p3.x - p0.x) * 0.5f);
-      bool hot = stepping && int(i) == s.stepper.current();
-      ImU32 col = hot ? pal.current : pal.edge;
-      dl->AddBezierCubic(p0, ImVec2(p0.x + dx, p0.y), ImVec2(p3.x - dx, p3.y), ImVec2(p3.x - 6 * z, p3.y), col,
-                         (hot ? 3.f : 1.6f) * std::max(z, 0.6f));
-      float ah = 7 * std::max(z, 0.6f);
-      dl->AddTriangleFilled(ImVec2(p3.x, p3.y), ImVec2(p3.x - ah, p3.y - ah * 0.6f), ImVec2(p3.x - ah, p3.y + ah * 0.6f),
-                            col);
-    }
-  }
-
-  if (s.value_cells.size() != g.nodes.size()) s.value_cells.assign(g.nodes.size(), {});
-  int hovered_node = -1, hovered_row = 0, hovered_col = 0;
-  bool hovered_grad = false;
-
-  // One matrix: heatmap cells, numbers when they fit, hover detection.
-  auto draw_matrix = [&](int id, const Matrix& m, const CardLayout& c, float top, bool grad, bool known,
-                         bool partial) {
-    double scale = 0;
-    for (Eigen::Index i = 0; i < m.size(); ++i)
-      if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
-    if (scale == 0) scale = 1;
-    float mx = c.x + (c.w - c.cell_w * float(m.cols())) / 2;
-    if (!grad) s.value_cells[size_t(id)].assign(size_t(m.size()), {});
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-      for (Eigen::Index col = 0; col < m.cols(); ++col) {
-        double v = m(r, col);
-        ImVec2 a = P(mx + c.cell_w * float(col), top + c.cell_h * float(r));
-        ImVec2 b = P(mx + c.cell_w * float(col + 1), top + c.cell_h * float(r + 1));
-        ImU32 bg = known ? heat_color(v / scale, s.dark) : pal.grid;
-        dl->AddRectFilled(ImVec2(a.x + 0.5f, a.y + 0.5f), ImVec2(b.x - 0.5f, b.y - 0.5f), bg, 2 * z);
-        if (!std::isfinite(v) && known) dl->AddRect(a, b, pal.error, 0, 0, 2);
-        if (c.numbers && text_visible) {
-          std::string t = known ? format_short(v, 3) : "?";
-          ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str());
-          ImU32 tc = known ? text_on(bg) : pal.text_dim;
-          dl->AddText(font, fs, ImVec2((a.x + b.x - ts.x) / 2, (a.y + b.y - ts.y) / 2), tc, t.c_str());
-        }
-        if (!grad)
-          s.value_cells[size_t(id)][size_t(r * m.cols() + col)] = {a.x, a.y, b.x - a.x, b.y - a.y, true};
-        if (canvas_hovered && ImGui::IsMouseHoveringRect(a, b)) {
-          hovered_node = id;
-          hovered_row = int(r);
-          hovered_col = int(col);
-          hovered_grad = grad;
-        }
-      }
-    }
-    if (partial) {
-      ImVec2 a = P(mx - 2, top - 2), b = P(mx + c.cell_w * float(m.cols()) + 2, top + c.cell_h * float(m.rows()) + 2);
-      dl->AddRect(a, b, pal.partial, 2, 0, 2);
-    }
-  };
-
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const Node& n = g.nodes[i];
-    const CardLayout& c = cards[i];
-    int id = int(i);
-    ImVec2 a = P(c.x, c.y), b = P(c.x + c.w, c.y + c.h);
-    bool selected = s.selected == id;
-    bool current = stepping && s.stepper.current() == id;
-    bool reads = stepping && s.stepper.reads(id);
-    bool bad = !n.value.allFinite() || !n.grad.allFinite();
-    ImU32 border = current ? pal.current : reads ? pal.reads : selected ? pal.card_selected : bad ? pal.error
-                                                                                                  : pal.card_border;
-    float thick = (current || reads || selected || bad) ? 3.f : 1.f;
-    dl->AddRectFilled(a, b, pal.card_bg, 6 * z);
-    dl->AddRect(a, b, border, 6 * z, 0, thick);
-    if (text_visible) {
-      std::string head = header_text(n);
-      dl->AddText(font, fs, P(c.x + kPad, c.y + kPad * 0.6f), pal.text, head.c_str());
-      if (n.kind != NodeKind::Constant) {
-        std::string sub = sub_text(g, s, id);
-        dl->AddText(font, fs, P(c.x + kPad, c.y + kPad * 0.6f + kLabelH), bad ? pal.error : pal.text_dim, sub.c_str());
-        dl->AddText(font, fs * 0.9f, P(c.x + kPad, c.y + c.value_y - kLabelH + 1), pal.text_dim, "value");
-      }
-    }
-    bool known = (!stepping || s.stepper.value_known(id)) && !is_hidden(s, id, false);
-    draw_matrix(id, n.value, c, c.value_y + c.y, false, known, false);
-    if (n.kind != NodeKind::Constant && s.show_gradients) {
-      bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
-      GradState gs_ = stepping ? s.stepper.grad_state(id) : GradState::Final;
-      if (text_visible) {
-        std::string label = grad_label(g, id) + (show ? "" : "  (hidden)") +
-                            (gs_ == GradState::Partial ? "  (partial sum)" : "");
-        dl->AddText(font, fs * 0.9f, P(c.x + kPad, c.grad_y + c.y - kLabelH + 1), pal.text_dim, label.c_str());
-      }
-      draw_matrix(id, n.grad, c, c.grad_y + c.y, true, show && gs_ != GradState::Unknown, gs_ == GradState::Partial);
-    }
-    // Clicking a card (not a draggable cell) selects it.
-    if (canvas_hovered && ImGui::IsMouseHoveringRect(a, b) && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
-      s.selected = id;
-  }
-
-  // Dragging an input entry: 0.01 per pixel (Shift 0.001, Ctrl 0.1), rounded to 4 decimals.
-  bool editable_hover = hovered_node >= 0 && !hovered_grad && !stepping &&
-                        g0.node(hovered_node).kind == NodeKind::Input && !is_locked(s, g0.node(hovered_node).name);
-  if (editable_hover && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    g_drag = {hovered_node, hovered_row, hovered_col, g0.node(hovered_node).value(hovered_row, hovered_col),
-              io.MousePos.x};
-  }
-  if (g_drag.node >= 0) {
-    if (ImGui::IsMouseDown(ImGuiMouseButton_Left) && g_drag.node < int(g0.nodes.size())) {
-      float step = io.KeyShift ? 0.001f : io.KeyCtrl ? 0.1f : 0.01f;
-      double v = g_drag.start_value + double(io.MousePos.x - g_drag.start_x) * step;
-      v = std::round(v * 1e4) / 1e4;
-      if (v != g0.node(g_drag.node).value(g_drag.row, g_drag.col))
-        set_input_entry(s, g_drag.node, g_drag.row, g_drag.col, v);
-      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
-    } else {
-      g_drag.node = -1;
-    }
-  } else if (canvas_active && (ImGui::IsMouseDragging(ImGuiMouseButton_Left) ||
-                               ImGui::IsMouseDragging(ImGuiMouseButton_Right) ||
-                               ImGui::IsMouseDragging(ImGuiMouseButton_Middle))) {
-    s.pan_x += io.MouseDelta.x;
-    s.pan_y += io.MouseDelta.y;
-  }
-  if (editable_hover && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
-    g_edit.node = hovered_node;
-    g_edit.row = hovered_row;
-    g_edit.col = hovered_col;
-    std::snprintf(g_edit.text, sizeof g_edit.text, "%s",
-                  format_number(g0.node(hovered_node).value(hovered_row, hovered_col)).c_str());
-    ImGui::OpenPopup("edit-cell");
-  }
-  if (canvas_hovered && io.MouseWheel != 0) {  // zoom about the mouse
-    float old = s.zoom;
-    s.zoom = std::clamp(s.zoom * std::pow(1.15f, io.MouseWheel), 0.15f, 4.0f);
-    float mx = io.MousePos.x - origin.x, my = io.MousePos.y - origin.y;
-    s.pan_x = mx - (mx - s.pan_x) * s.zoom / old;
-    s.pan_y = my - (my - s.pan_y) * s.zoom / old;
-  }
-
-  // Hover: the exact value.
-  if (hovered_node >= 0 && g_drag.node < 0) {
-    const Node& n = g.node(hovered_node);
-    double v = hovered_grad ? n.grad(hovered_row, hovered_col) : n.value(hovered_row, hovered_col);
-    bool hidden = is_hidden(s, hovered_node, hovered_grad) || (hovered_grad && !shows_gradient(s, hovered_node)) ||
-                  (stepping && (hovered_grad ? s.stepper.grad_state(hovered_node) == GradState::Unknown
-                                             : !s.stepper.value_known(hovered_node)));
-    std::string what = (hovered_grad ? grad_label(g, hovered_node) : n.name) + "[" +
-                       std::to_string(hovered_row) + "][" + std::to_string(hovered_col) + "] = " +
-                       (hidden ? std::string("?") : format_number(v));
-    ImGui::BeginTooltip();
-    ImGui::TextUnformatted(what.c_str());
-    if (editable_hover) ImGui::TextDisabled("drag left/right to change (Shift: fine, Ctrl: coarse); double-click to type");
-    ImGui::EndTooltip();
-    if (editable_hover) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
-  }
-
-  // Legend, bottom left.
-  {
-    ImVec2 lo(origin.x + 12, origin.y + size.y - 40);
-    float w = 160, h = 10;
-    for (int k = 0; k < 40; ++k) {
-      float t0 = float(k) / 40, t1 = float(k + 1) / 40;
-      dl->AddRectFilled(ImVec2(lo.x + w * t0, lo.y), ImVec2(lo.x + w * t1, lo.y + h),
-                        heat_color(t0 * 2 - 1 + 1.0 / 40, s.dark));
-    }
-    dl->AddRect(lo, ImVec2(lo.x + w, lo.y + h), pal.card_border);
-    dl->AddText(ImVec2(lo.x, lo.y + h + 2), pal.text_dim, "-max");
-    dl->AddText(ImVec2(lo.x + w / 2 - 3, lo.y + h + 2), pal.text_dim, "0");
-    dl->AddText(ImVec2(lo.x + w - 30, lo.y + h + 2), pal.text_dim, "+max");
-    dl->AddText(ImVec2(lo.x + w + 10, lo.y - 2), pal.text_dim, "each matrix is coloured by its own largest |entry|");
-  }
-  dl->PopClipRect();
-
-  if (ImGui::BeginPopup("edit-cell")) {
-    if (g_edit.node >= 0 && g_edit.node < int(g0.nodes.size())) {
-      ImGui::Text("%s[%d][%d]", g0.node(g_edit.node).name.c_str(), g_edit.row, g_edit.col);
-      if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-      bool enter = ImGui::InputText("##value", g_edit.text, sizeof g_edit.text, ImGuiInputTextFlags_EnterReturnsTrue);
-      auto m = parse_matrix(g_edit.text);
-      bool valid = m && m.value().size() == 1;
-      if (!valid) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", m ? "enter one number" : m.error().message.c_str());
-      if (enter && valid) {
-        set_input_entry(s, g_edit.node, g_edit.row, g_edit.col, m.value()(0, 0));
-        ImGui::CloseCurrentPopup();
-      }
-    }
-    ImGui::EndPopup();
-  }
+  c.dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+  c.dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), c.pal.canvas_bg);
+  draw_edges(c);
+  v.hovered = {};
+  for (size_t i = 0; i < c.g.nodes.size(); ++i) draw_card(c, int(i));
+  handle_input(c);
+  hover_story(c);
+  offscreen_markers(c);
+  draw_legend(c);
+  c.dl->PopClipRect();
+  edit_popup(s);
 }
 
 }  // namespace gs::ui

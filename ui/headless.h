@@ -16,16 +16,17 @@ struct Headless {
   AppState state;
   Platform platform;
   ImGuiContext* context = nullptr;  // each instance its own: two can run side by side
-  Headless() {
+  // `opt` and `size` as a platform would give them (the layout tests use the browser's font).
+  explicit Headless(const InitOptions& opt = {}, ImVec2 size = ImVec2(1280, 800)) {
     ImGuiContext* previous = ImGui::GetCurrentContext();
     context = ImGui::CreateContext();
     ImGui::SetCurrentContext(context);
     ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
+    io.DisplaySize = size;
     io.DeltaTime = 1.0f / 60;
     for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // as a platform backend would
     io.KeyMap[ImGuiKey_A] = 100;  // letters count up from here, as SDL scancodes do from A
-    init(state, {});
+    init(state, opt);
     unsigned char* pixels;
     int w, h;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the font atlas, as a renderer would

@@ -12,6 +12,7 @@
 #include "core/export.h"
 #include "core/gradcheck.h"
 #include "core/serialize.h"
+#include "ui/layout.h"
 #include "ui/theme.h"
 
 namespace gs::ui {
@@ -172,8 +173,11 @@ void program_panel(AppState& s) {
   float h = std::max(120.f, ImGui::GetContentRegionAvail().y * 0.55f);
   std::string text = s.program;
   text.reserve(text.size() + 256);
-  if (input_text_multiline("##program", text, ImVec2(-1, h), read_only) && text != s.program) edit_program(s, text);
+  // Whole lines: the box is as wide as the longest line and scrolls sideways (ui/layout.cpp).
+  bool edited = input_text_multiline("##program", text, begin_editor_box(s.program, h), read_only);
   editor_marks(s, "##program");
+  ImGui::EndChild();
+  if (edited && text != s.program) edit_program(s, text);
   if (read_only) ImGui::TextDisabled("Read-only: every input is locked.");
   if (s.error) {
     const Error& e = *s.error;
@@ -294,8 +298,8 @@ void inspector_panel(AppState& s) {
     const Node& src = g.node(n.inputs[k]);
     if (src.kind == NodeKind::Constant || !n.op->chain[k]) continue;
     ImGui::PushID(k);
-    ImGui::Text("%s", fill_template(g, sel, n.op->chain[k]).c_str());
-    ImGui::TextDisabled("shapes: %s", fill_template(g, sel, n.op->chain[k], true).c_str());
+    ImGui::TextWrapped("%s", fill_template(g, sel, n.op->chain[k]).c_str());
+    disabled_wrapped(("shapes: " + fill_template(g, sel, n.op->chain[k], true)).c_str());
     ImGui::Text("d%s (from %s) =", src.name.c_str(), n.name.c_str());
     // This node's contribution alone, with the numbers: once it has been sent, and only
     // if neither gradient it is made of or adds to is hidden.
@@ -502,7 +506,7 @@ void export_panel(AppState& s) {
     ImGui::SetClipboardText(text.c_str());
     s.status = "Copied to the clipboard.";
   }
-  ImGui::InputTextMultiline("##export", text.data(), text.size() + 1, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+  wrapped_text_box("##export", text, -1);
 }
 
 }  // namespace gs::ui

@@ -14,6 +14,7 @@
 #include "core/gradcheck.h"
 #include "core/graph.h"
 #include "ui/stepper.h"
+#include "ui/view_state.h"
 
 namespace gs::ui {
 
@@ -100,8 +101,7 @@ struct AppState {
   int selected = -1;                 // node shown in the inspector
   bool show_gradients = true;
   bool dark = false;
-  float zoom = 1.0f;
-  float pan_x = 0, pan_y = 0;
+  ViewState view;                    // pan, zoom, hover, panels: ui/view_state.h
   bool fit_pending = true;           // re-centre the graph on the next frame
   unsigned long long revision = 0;   // bumped on every change of values or program
   std::string status;                // one-line message in the status bar ("saved to ...")

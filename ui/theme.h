@@ -9,6 +9,8 @@ namespace gs::ui {
 struct Palette {
   ImU32 canvas_bg, grid, card_bg, card_border, card_selected, text, text_dim, edge;
   ImU32 current, reads, partial, error, ok;
+  ImU32 flow;   // edges drawn by the gradient they carry
+  ImU32 story;  // the cells the hovered cell's chain rule reads
 };
 
 const Palette& palette(bool dark);

@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "core/serialize.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -266,5 +267,8 @@ EMSCRIPTEN_KEEPALIVE int gs_entry_at(float x, float y) {
   }
   return 0;
 }
+
+// Where the last frame drew the graph, the panels and every card (ui/layout.h, layout_json).
+EMSCRIPTEN_KEEPALIVE const char* gs_layout_json() { return gs::web::out(gs::ui::layout_json(state())); }
 
 }  // extern "C"

@@ -462,6 +462,15 @@
       },
       reveal: function (q) { return call("gs_reveal", [q | 0]); },
       textView: function () { return JSON.parse(call("gs_text_view_json")); },
+      // Where the graph viewport, each panel, the Train plot and every node card are drawn, in
+      // page CSS pixels like cellRect: {graph, panels: {left, side, sheet}, train, cards: {name:
+      // rect}, zoom, arrangement, compact, hover}; rect is {x, y, width, height, visible}.
+      layout: function () {
+        var l = JSON.parse(call("gs_layout_json")), b = canvas.getBoundingClientRect();
+        var move = function (r) { if (r && r.width !== undefined) { r.x += b.left; r.y += b.top; } };
+        [l.graph, l.train].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
+        return l;
+      },
       canvas: canvas,
       element: container,
       showMessage: showMessage

@@ -1,0 +1,169 @@
+// The layout, headless with the browser's font: every example (and a 15-node network of
+// 4x4 matrices) opens whole and readable at laptop sizes, numbers stay inside their cells,
+// panels fold and come back, and every op's cells tell their chain rule.
+#include <doctest.h>
+#include <imgui.h>
+
+#include <string>
+
+#include "core/examples.h"
+#include "ui/cell_story.h"
+#include "ui/graph_parts.h"
+#include "ui/graph_view.h"
+#include "ui/headless.h"
+#include "ui/layout.h"
+
+using namespace gs;
+
+namespace {
+
+const char* const kFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// Three layers of 4x4 weights and a loss: 15 nodes, the largest graph the layout promises
+// to fit on a laptop.
+const char* const kDeep = R"(X = [[0.5, -1, 1.5, 0], [1, 0.5, -0.5, 2], [0.1, 0.2, 0.3, 0.4], [-1, 1, -1, 1]]
+W1 = [[0.1, -0.2, 0.3, 0.05], [0.4, 0.3, -0.1, 0.2], [-0.5, 0.2, 0.1, 0.3], [0.2, 0.1, -0.3, 0.4]]
+b1 = [[0], [0.1], [-0.1], [0.2]]
+W2 = [[0.3, -0.6, 0.2, 0.1], [0.1, 0.2, 0.3, -0.4], [0.5, -0.1, 0.2, 0.3], [-0.2, 0.4, 0.1, 0.2]]
+b2 = [[0.1], [0], [-0.2], [0.3]]
+W3 = [[0.2, 0.1, -0.3, 0.5], [0.3, -0.2, 0.1, 0.1], [-0.1, 0.4, 0.2, 0.2], [0.1, 0.1, 0.1, -0.5]]
+H1 = tanh(W1 @ X + b1)
+H2 = tanh(W2 @ H1 + b2)
+Y = [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]]
+H3 = W3 @ H2
+L = mse(H3, Y)
+)";
+
+struct Screen {
+  float w, h;
+};
+
+ui::InitOptions browser_font() {
+  ui::InitOptions o;
+  o.font_path = kFont;
+  return o;
+}
+
+bool inside(const ui::Rect& r, const ui::Rect& outer) {
+  return r.x >= outer.x - 0.5f && r.y >= outer.y - 0.5f && r.x + r.w <= outer.x + outer.w + 0.5f &&
+         r.y + r.h <= outer.y + outer.h + 0.5f;
+}
+
+// Loads `program`, draws a few frames, and checks what a student would see.
+void check_opens_readable(const std::string& what, const std::string& program, Screen screen) {
+  CAPTURE(what);
+  CAPTURE(screen.w);
+  CAPTURE(screen.h);
+  ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+  REQUIRE(ui::set_program(h.state, program));
+  for (int i = 0; i < 4; ++i) h.frame();
+  const ui::ViewState& v = h.state.view;
+  CAPTURE(ui::layout_json(h.state));
+  // Cell text of at least 12 px: the font is 15 px at zoom 1.
+  CHECK(ImGui::GetFontSize() * v.zoom >= 12.f - 1e-3f);
+  REQUIRE(v.cards.size() == h.state.graph.nodes.size());
+  for (size_t i = 0; i < v.cards.size(); ++i) {
+    CAPTURE(h.state.graph.nodes[i].name);
+    CHECK(inside(v.cards[i], v.graph));
+    for (int p = 0; p < ui::kPanelCount; ++p)
+      if (v.panel_visible[p]) CHECK_FALSE(inside(v.cards[i], v.panels[p]));
+  }
+  // No number spills out of its cell.
+  for (size_t id = 0; id < h.state.graph.nodes.size(); ++id) {
+    const Matrix& m = h.state.graph.nodes[id].value;
+    const auto& cells = h.state.value_cells.at(id);
+    REQUIRE(cells.size() == size_t(m.size()));
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+      for (Eigen::Index c = 0; c < m.cols(); ++c) {
+        float text = ImGui::CalcTextSize(ui::cell_text(m(r, c)).c_str()).x * v.zoom;
+        CHECK(text <= cells[size_t(r * m.cols() + c)].w);
+      }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every example opens whole, inside the graph viewport, with 12 px text at laptop sizes") {
+  for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}, Screen{1920, 1080}}) {
+    for (const Example& e : examples()) check_opens_readable(e.name, e.source, screen);
+    check_opens_readable("15 nodes of 4x4", kDeep, screen);
+  }
+}
+
+TEST_CASE("a short embed folds its panels; a fold chosen by the user stays") {
+  ui::Headless h(browser_font(), ImVec2(760, 300));
+  REQUIRE(ui::load_example(h.state, "seed"));
+  for (int i = 0; i < 3; ++i) h.frame();
+  CHECK(h.state.view.compact);
+  CHECK_FALSE(h.state.view.panel_visible[ui::kPanelLeft]);
+  CHECK_FALSE(h.state.view.panel_visible[ui::kPanelSide]);
+  h.state.view.fold[ui::kPanelSide] = ui::Fold::Open;
+  h.frame();
+  CHECK(h.state.view.panel_visible[ui::kPanelSide]);
+  REQUIRE(ui::load_example(h.state, "mlp"));  // a new program keeps the user's choice
+  for (int i = 0; i < 3; ++i) h.frame();
+  CHECK(h.state.view.panel_visible[ui::kPanelSide]);
+}
+
+TEST_CASE("a phone shows the graph over the whole width and the panels in a bottom sheet") {
+  ui::Headless h(browser_font(), ImVec2(390, 844));
+  for (int i = 0; i < 3; ++i) h.frame();
+  const ui::ViewState& v = h.state.view;
+  CHECK(v.graph.w >= 0.9f * 390);
+  CHECK_FALSE(v.panel_visible[ui::kPanelLeft]);
+  CHECK_FALSE(v.panel_visible[ui::kPanelSheet]);
+  h.state.view.sheet_open = true;
+  for (int i = 0; i < 2; ++i) h.frame();
+  CHECK(v.panel_visible[ui::kPanelSheet]);
+  CHECK(v.panels[ui::kPanelSheet].y >= v.graph.y + v.graph.h);
+  for (const ui::Rect& card : v.cards) CHECK(inside(card, v.graph));
+}
+
+TEST_CASE("cell stories: the matrix product, a broadcast bias, the seed of the backward pass") {
+  ui::Headless h;
+  REQUIRE(ui::load_example(h.state, "seed"));
+  const Graph& g = h.state.graph;
+  std::vector<ui::CellRef> reads;
+  SUBCASE("Z[2][0] of W @ x reads row 2 of W and the column of x, with the numbers") {
+    std::string s = ui::cell_story(h.state, g, {g.find("Z"), false, 2, 0}, reads);
+    CHECK(s == "Z[2][0] = row 2 of W . column 0 of x\n  = W[2][0]*x[0][0] + W[2][1]*x[1][0] + W[2][2]*x[2][0]"
+               "\n  = 7*1 + 4*0 + 7*-1\n  = 0");
+    CHECK(reads.size() == 6);
+    CHECK(reads[0] == ui::CellRef{g.find("W"), false, 2, 0});
+    CHECK(reads[1] == ui::CellRef{g.find("x"), false, 0, 0});
+  }
+  SUBCASE("dW[1][2] = dZ[1] * x[2]") {
+    std::string s = ui::cell_story(h.state, g, {g.find("W"), true, 1, 2}, reads);
+    CHECK(s == "df/dW[1][2] = -0.25\nfrom Z:\ndW[1][2] += dZ[1][0]*x[2][0]\n  = 0.25*-1\n  = -0.25");
+  }
+  SUBCASE("the output's gradient is the seed") {
+    CHECK(ui::cell_story(h.state, g, {g.output, true, 0, 0}, reads).rfind("df[0][0] = 1", 0) == 0);
+  }
+  SUBCASE("a bias added to every column sums the gradient over the columns") {
+    REQUIRE(ui::load_example(h.state, "mlp"));
+    const Graph& m = h.state.graph;
+    std::string s = ui::cell_story(h.state, m, {m.find("b1"), true, 1, 0}, reads);
+    CHECK(s.find("b1 was used for every column of add_1, so db1[1][0] sums dadd_1 over the columns") !=
+          std::string::npos);
+    CHECK(reads.size() == 4);
+  }
+}
+
+TEST_CASE("every op's cells have a story, and it ends with the cell's own number") {
+  ui::Headless h;
+  for (const Example& e : examples()) {
+    REQUIRE(ui::load_example(h.state, e.name));
+    const Graph& g = h.state.graph;
+    for (size_t id = 0; id < g.nodes.size(); ++id)
+      for (bool grad : {false, true}) {
+        CAPTURE(e.name);
+        CAPTURE(g.nodes[id].name);
+        CAPTURE(grad);
+        std::vector<ui::CellRef> reads;
+        std::string s = ui::cell_story(h.state, g, {int(id), grad, 0, 0}, reads);
+        double v = grad ? g.nodes[id].grad(0, 0) : g.nodes[id].value(0, 0);
+        CHECK(s.find('=') != std::string::npos);
+        if (g.nodes[id].kind == NodeKind::Op || grad) CHECK(s.find(format_short(v, 4)) != std::string::npos);
+      }
+  }
+}

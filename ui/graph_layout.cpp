@@ -1,0 +1,199 @@
+// Where the graph's cards go. Layers by depth (longest path from an input), nodes in
+// program order within a layer; the layers run left to right, wrapped into rows when the
+// graph is much wider than its canvas, or top to bottom on a tall, narrow one. Everything
+// is in graph units (zoom 1); the view draws at origin + zoom * position.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "ui/graph_view.h"
+#include "ui/graph_parts.h"
+
+namespace gs::ui {
+namespace {
+
+constexpr float kPad = kCardPad, kGapX = 30, kGapY = 18, kGapBand = 34, kGapMatrices = 12;
+constexpr float kMaxFitZoom = 1.4f;
+
+// Wide enough for the widest number the matrix shows (no text spills into a neighbour).
+float cell_width(const Matrix& m, bool hidden) {
+  const float f = ImGui::GetFontSize();
+  if (hidden) return f * 3.2f;
+  float w = f * 1.6f;
+  for (Eigen::Index i = 0; i < m.size(); ++i)
+    w = std::max(w, ImGui::CalcTextSize(cell_text(m.data()[i]).c_str()).x + 6);
+  return w;
+}
+
+std::vector<int> depths(const Graph& g) {
+  const size_t n = g.nodes.size();
+  std::vector<int> depth(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Node& node = g.nodes[i];
+    if (node.kind != NodeKind::Op) continue;
+    for (int k = 0; k < node.arity(); ++k)
+      if (g.node(node.inputs[k]).kind != NodeKind::Constant)
+        depth[i] = std::max(depth[i], depth[size_t(node.inputs[k])] + 1);
+    depth[i] = std::max(depth[i], 1);
+  }
+  // Inputs and constants sit just before their first consumer, so a layer's weights stand
+  // beside the layer rather than all in the first layer.
+  for (size_t i = n; i-- > 0;) {
+    if (g.nodes[i].kind == NodeKind::Op) continue;
+    int d = 1 << 20;
+    for (size_t j = i + 1; j < n; ++j)
+      for (int k = 0; k < g.nodes[j].arity(); ++k)
+        if (g.nodes[j].inputs[k] == int(i)) d = std::min(d, depth[j] - 1);
+    depth[i] = d == (1 << 20) ? 0 : std::max(0, d);
+  }
+  return depth;
+}
+
+CardLayout card_size(const AppState& s, int id, bool side) {
+  const Graph& g = s.graph;
+  const Node& node = g.node(id);
+  const float f = ImGui::GetFontSize(), line = line_height(), label = label_height();
+  CardLayout c;
+  const int rows = int(node.value.rows()), cols = int(node.value.cols());
+  const bool grads = node.kind != NodeKind::Constant && s.show_gradients;
+  c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
+  if (c.numbers) {
+    c.cell_w = cell_width(node.value, is_hidden(s, id, false));
+    c.grad_cell_w = grads ? cell_width(node.grad, is_hidden(s, id, true) || !shows_gradient(s, id)) : 0;
+    c.cell_h = f + 4;
+  } else {  // a heatmap about 260 units across, whatever the matrix's size
+    c.cell_w = c.grad_cell_w = c.cell_h = std::min(14.f, 260.f / float(std::max(rows, cols)));
+  }
+  const float vw = c.cell_w * float(cols), gw = c.grad_cell_w * float(cols), mh = c.cell_h * float(rows);
+  // Line 1: the title. Line 2: "value  matmul (3, 1)"; with the gradient beside the value,
+  // the labels get a line of their own.
+  c.value_label_in_sub = !(grads && side);
+  float header_w = ImGui::CalcTextSize(card_title(node).c_str()).x;
+  c.sub_y = kPad * 0.6f + line;
+  if (node.kind == NodeKind::Constant) {
+    c.value_y = c.sub_y;
+  } else {
+    std::string sub = (c.value_label_in_sub ? "value  " : "") + card_subtitle(g, s, id);
+    header_w = std::max(header_w, ImGui::CalcTextSize(sub.c_str()).x);
+    c.value_y = c.sub_y + (c.value_label_in_sub ? label : line + label);
+  }
+  if (!grads) {
+    c.w = std::max(vw, header_w) + 2 * kPad;
+    c.h = c.value_y + mh + kPad;
+  } else if (side) {
+    c.grad_y = c.value_y;
+    c.w = std::max(vw + kGapMatrices + gw, header_w) + 2 * kPad;
+    c.h = c.value_y + mh + kPad;
+  } else {
+    c.grad_y = c.value_y + mh + 4 + label;
+    c.w = std::max({vw, gw, header_w}) + 2 * kPad;
+    c.h = c.grad_y + mh + kPad;
+  }
+  if (node.kind != NodeKind::Constant) c.w = std::max(c.w, 7 * f + 2 * kPad);
+  if (grads && side) {
+    float left = (c.w - (vw + kGapMatrices + gw)) / 2;
+    c.value_x = left;
+    c.grad_x = left + vw + kGapMatrices;
+  } else {
+    c.value_x = (c.w - vw) / 2;
+    c.grad_x = (c.w - gw) / 2;
+  }
+  return c;
+}
+
+}  // namespace
+
+float legible_zoom() { return 12.f / ImGui::GetFontSize(); }
+
+GraphLayout layout_graph(const AppState& s, Arrangement a) {
+  const Graph& g = s.graph;
+  const size_t n = g.nodes.size();
+  GraphLayout out;
+  out.arrangement = a;
+  if (n == 0) return out;
+  // A layer holds at most `stack` cards; more start a new layer beside it.
+  const std::vector<int> by_depth = depths(g);
+  std::vector<int> depth(n, 0);
+  int layers = 0;
+  for (int d = 0, filled = 0; d <= *std::max_element(by_depth.begin(), by_depth.end()); ++d, filled = 0) {
+    for (size_t i = 0; i < n; ++i) {
+      if (by_depth[i] != d) continue;
+      if (filled == 0 || (a.stack > 0 && filled == a.stack)) ++layers, filled = 0;
+      depth[i] = layers - 1;
+      ++filled;
+    }
+  }
+  out.cards.resize(n);
+  for (size_t i = 0; i < n; ++i) out.cards[i] = card_size(s, int(i), a.side);
+  // Per layer: its extent along the layer (stacked cards) and across it (the widest card).
+  std::vector<float> along(size_t(layers), 0), across(size_t(layers), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const CardLayout& c = out.cards[i];
+    size_t d = size_t(depth[i]);
+    along[d] += (a.vertical ? c.w + kGapX : c.h + kGapY);
+    across[d] = std::max(across[d], a.vertical ? c.h : c.w);
+  }
+  // Bands: consecutive layers, each band about 1/bands of the total length.
+  float total = 0;
+  for (float w : across) total += w + (a.vertical ? kGapY : kGapX);
+  const int bands = std::clamp(a.bands, 1, layers);
+  std::vector<int> band(size_t(layers), 0);
+  for (int d = 0, b = 0; d < layers; ++d) {
+    float before = 0;
+    for (int e = 0; e < d; ++e) before += across[size_t(e)] + (a.vertical ? kGapY : kGapX);
+    while (b + 1 < bands && before + across[size_t(d)] / 2 > total * float(b + 1) / float(bands)) ++b;
+    band[size_t(d)] = b;
+  }
+  // Position of each layer within its band, and each band's thickness.
+  std::vector<float> start(size_t(layers), 0), thick(size_t(bands), 0), length(size_t(bands), 0);
+  for (int d = 0; d < layers; ++d) {
+    int b = band[size_t(d)];
+    start[size_t(d)] = length[size_t(b)];
+    length[size_t(b)] += across[size_t(d)] + (a.vertical ? kGapY : kGapX);
+    thick[size_t(b)] = std::max(thick[size_t(b)], along[size_t(d)]);
+  }
+  std::vector<float> band_at(size_t(bands), 0);
+  for (int b = 1; b < bands; ++b) band_at[size_t(b)] = band_at[size_t(b - 1)] + thick[size_t(b - 1)] + kGapBand;
+  std::vector<float> cursor(size_t(layers), 0);
+  for (int d = 0; d < layers; ++d) {
+    int b = band[size_t(d)];
+    cursor[size_t(d)] = band_at[size_t(b)] + (thick[size_t(b)] - along[size_t(d)]) / 2;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    CardLayout& c = out.cards[i];
+    size_t d = size_t(depth[i]);
+    if (a.vertical) {
+      c.x = cursor[d];
+      c.y = start[d] + (across[d] - c.h) / 2;
+      cursor[d] += c.w + kGapX;
+    } else {
+      c.x = start[d] + (across[d] - c.w) / 2;
+      c.y = cursor[d];
+      cursor[d] += c.h + kGapY;
+    }
+    out.w = std::max(out.w, c.x + c.w);
+    out.h = std::max(out.h, c.y + c.h);
+  }
+  return out;
+}
+
+Fit best_fit(const AppState& s, float vw, float vh) {
+  Fit best;
+  float best_score = -1;
+  // Columns left to right read most naturally: the others must win clearly.
+  const Arrangement tries[] = {{false, false, 1}, {false, false, 2}, {false, false, 3}, {true, false, 1},
+                               {false, true, 1},  {false, true, 2},  {true, true, 1},   {false, false, 2, 1},
+                               {false, false, 3, 1}, {false, false, 4, 1}, {true, false, 1, 1}, {true, false, 2, 1}};
+  const float preference[] = {1.f, 0.9f, 0.8f, 0.85f, 0.88f, 0.8f, 0.75f, 0.8f, 0.78f, 0.75f, 0.75f, 0.7f};
+  for (size_t k = 0; k < std::size(tries); ++k) {
+    if (tries[k].side && !s.show_gradients) continue;
+    GraphLayout l = layout_graph(s, tries[k]);
+    float z = std::min({(vw - 2 * kFitMargin) / std::max(l.w, 1.f), (vh - 2 * kFitMargin) / std::max(l.h, 1.f),
+                        kMaxFitZoom});
+    float score = std::min(z, legible_zoom() * 1.25f) * preference[k] + z * 0.01f;
+    if (score > best_score) best_score = score, best = {tries[k], z};
+  }
+  return best;
+}
+
+}  // namespace gs::ui

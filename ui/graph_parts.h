@@ -1,0 +1,27 @@
+// What the graph's layout and its drawing both need to agree on: which matrices print
+// their numbers, and the text of a cell and of a card's two header lines.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+#include "ui/state.h"
+
+namespace gs::ui {
+
+constexpr int kMaxPrinted = 8;  // larger matrices draw as heatmaps, numbers only when zoomed in
+
+inline std::string cell_text(double v) { return format_short(v, 3); }
+
+// Card metrics in graph units, from the font size: padding, a header line, a matrix label.
+constexpr float kCardPad = 6;
+inline float line_height() { return ImGui::GetFontSize() + 2; }
+inline float label_height() { return ImGui::GetFontSize() * 0.9f + 3; }
+
+// "W" for inputs and constants, "Z = W @ x" for ops.
+std::string card_title(const Node& n);
+// "matmul  (3, 1)  output", with "locked" and "non-finite!" when they apply.
+std::string card_subtitle(const Graph& g, const AppState& s, int id);
+
+}  // namespace gs::ui

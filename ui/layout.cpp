@@ -1,0 +1,252 @@
+// Panel layout: the desktop's three columns with folding and splitters, the phone's
+// bottom sheet, and the compact mode of short embeds. Every rectangle drawn is recorded in
+// AppState::view for the layout API.
+#include "ui/layout.h"
+
+#include <algorithm>
+
+#include "core/json.h"
+#include "ui/graph_view.h"
+
+namespace gs::ui {
+
+const char* const kPanelNames[kPanelCount] = {"left", "side", "sheet"};
+
+namespace {
+
+constexpr float kSplitter = 6, kStrip = 30;
+constexpr float kPhoneWidth = 600, kCompactHeight = 480;
+
+void record(ViewState& v, Panel p) {
+  ImVec2 a = ImGui::GetWindowPos(), b = ImGui::GetWindowSize();
+  v.panels[p] = {a.x, a.y, b.x, b.y};
+  v.panel_visible[p] = true;
+}
+
+float default_width(int side, float total) {
+  return side == 0 ? std::clamp(total * 0.24f, 230.f, 420.f) : std::clamp(total * 0.25f, 250.f, 440.f);
+}
+
+// The graph canvas left for a given pair of panel widths: the step bar and the legend
+// take their lines above and below it.
+float fit_zoom(const AppState& s, float center_w, float height) {
+  const float f = ImGui::GetFontSize();
+  return best_fit(s, center_w, height - ImGui::GetFrameHeightWithSpacing() - (compact_height() ? 0 : f + 8)).zoom;
+}
+
+// Panels left on Auto fold away, the side panel first, while the graph would be drawn with
+// text smaller than 12 px beside them. Short embeds fold them always.
+void decide_folds(AppState& s, float width, float height, const bool has[2]) {
+  ViewState& v = s.view;
+  float w[2];
+  for (int i = 0; i < 2; ++i) w[i] = v.panel_w[i] > 0 ? v.panel_w[i] : default_width(i, width);
+  auto center = [&](bool open0, bool open1) {
+    float c = width;
+    for (int i = 0; i < 2; ++i)
+      if (has[i]) c -= ((i == 0 ? open0 : open1) ? w[i] : kStrip) + kSplitter;
+    return c;
+  };
+  bool open[2] = {true, true};
+  if (compact_height()) {
+    open[0] = open[1] = false;
+  } else if (fit_zoom(s, center(true, true), height) < legible_zoom()) {
+    open[1] = false;
+    if (fit_zoom(s, center(true, false), height) < legible_zoom()) open[0] = false;
+  }
+  for (int i = 0; i < 2; ++i) v.auto_closed[i] = !open[i];
+}
+
+bool is_open(const ViewState& v, int side) {
+  return v.fold[side] == Fold::Open || (v.fold[side] == Fold::Auto && !v.auto_closed[side]);
+}
+
+// A folded panel: a strip with a button that opens it, and its name spelled downwards.
+void folded_strip(AppState& s, int side, const char* name, float height) {
+  ImGui::BeginChild(side ? "side-folded" : "left-folded", ImVec2(kStrip, height), true,
+                    ImGuiWindowFlags_NoScrollbar);
+  record(s.view, Panel(side));
+  s.view.panel_visible[side] = false;
+  if (ImGui::Button(side ? "<" : ">", ImVec2(-1, 0))) s.view.fold[side] = Fold::Open, s.fit_pending = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the %s", name);
+  for (const char* c = name; *c; ++c) {
+    char letter[2] = {*c, 0};
+    ImGui::TextDisabled("%s", letter);
+  }
+  ImGui::EndChild();
+}
+
+void fold_button(AppState& s, int side) {
+  if (ImGui::SmallButton(side ? ">##fold" : "<##fold")) s.view.fold[side] = Fold::Closed, s.fit_pending = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fold this panel away (its button brings it back)");
+}
+
+// A vertical bar between two columns; dragging it resizes the panel on `side`.
+void splitter(AppState& s, int side, float height, float width, float total) {
+  ImGui::InvisibleButton(side ? "split-side" : "split-left", ImVec2(kSplitter, height));
+  const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+  if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.x != 0) {
+    float d = ImGui::GetIO().MouseDelta.x;
+    s.view.panel_w[side] = std::clamp(width + (side ? -d : d), 180.f, total * 0.6f);
+  }
+  if (ImGui::IsItemDeactivated()) s.fit_pending = true;
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImGui::GetWindowDrawList()->AddLine(ImVec2((a.x + b.x) / 2, a.y + 4), ImVec2((a.x + b.x) / 2, b.y - 4),
+                                      ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2);
+}
+
+void side_tab_bar(AppState& s, const BodyParts& p, bool with_left) {
+  if (!ImGui::BeginTabBar("side", ImGuiTabBarFlags_FittingPolicyScroll)) return;
+  if (with_left && ImGui::BeginTabItem("Program")) p.left(s), ImGui::EndTabItem();
+  if (p.side_tabs) p.side_tabs(s);
+  ImGui::EndTabBar();
+}
+
+// The phone: the graph over the whole width, and a bottom sheet with every panel as a tab.
+void phone_body(AppState& s, const BodyParts& p, const bool has[2], float width, float height) {
+  ViewState& v = s.view;
+  const bool any = has[0] || has[1];
+  const float bar = any ? ImGui::GetFrameHeightWithSpacing() : 0;
+  const float sheet = any && v.sheet_open ? std::floor(height * 0.55f) : 0;
+  ImGui::BeginChild("center", ImVec2(width, height - sheet - bar), false);
+  p.center(s);
+  ImGui::EndChild();
+  if (!any) return;
+  if (ImGui::Button(v.sheet_open ? "Hide panels" : "Program, inputs, inspector ...", ImVec2(-1, 0))) {
+    v.sheet_open = !v.sheet_open;
+    s.fit_pending = true;
+  }
+  if (!v.sheet_open) return;
+  ImGui::BeginChild("sheet", ImVec2(width, sheet - ImGui::GetStyle().ItemSpacing.y), true);
+  record(v, kPanelSheet);
+  if (has[1]) side_tab_bar(s, p, has[0]);
+  else p.left(s);
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+bool compact_height() { return ImGui::GetIO().DisplaySize.y < kCompactHeight; }
+
+int push_touch_style() {
+  if (ImGui::GetIO().DisplaySize.x >= kPhoneWidth) return 0;
+  const float f = ImGui::GetFontSize();
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, std::ceil((40 - f) / 2)));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10, 8));
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, 20);
+  ImGui::PushStyleVar(ImGuiStyleVar_GrabMinSize, 24);
+  return 4;
+}
+
+void body(AppState& s, const BodyParts& p, float below) {
+  ViewState& v = s.view;
+  for (int i = 0; i < kPanelCount; ++i) v.panels[i] = {}, v.panel_visible[i] = false;
+  v.compact = compact_height();
+  const float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetContentRegionAvail().y - below;
+  const bool has[2] = {panel_visible(s, "editor") || panel_visible(s, "inputs"), panel_visible(s, "side")};
+  if (width < kPhoneWidth) {
+    phone_body(s, p, has, width, height);
+    return;
+  }
+  if (s.fit_pending || v.last_w == 0) decide_folds(s, width, height, has);
+  bool open[2];
+  float w[2];
+  float center = width;
+  for (int i = 0; i < 2; ++i) {
+    open[i] = has[i] && is_open(v, i);
+    w[i] = !has[i] ? 0 : !open[i] ? kStrip : v.panel_w[i] > 0 ? v.panel_w[i] : default_width(i, width);
+    if (has[i]) center -= w[i] + kSplitter;
+  }
+  if (center < 200 && open[1]) center += w[1] - kStrip, w[1] = kStrip, open[1] = false;
+  if (open[0]) {
+    ImGui::BeginChild("left", ImVec2(w[0], height), true);
+    record(v, kPanelLeft);
+    fold_button(s, 0);
+    ImGui::SameLine();
+    p.left(s);
+    ImGui::EndChild();
+  } else if (has[0]) {
+    folded_strip(s, 0, "Program", height);
+  }
+  if (has[0]) {
+    ImGui::SameLine(0, 0);
+    splitter(s, 0, height, w[0], width);
+    ImGui::SameLine(0, 0);
+  }
+  ImGui::BeginChild("center", ImVec2(center, height), false);
+  p.center(s);
+  ImGui::EndChild();
+  if (!has[1]) return;
+  ImGui::SameLine(0, 0);
+  splitter(s, 1, height, w[1], width);
+  ImGui::SameLine(0, 0);
+  if (!open[1]) {
+    folded_strip(s, 1, "Inspector", height);
+    return;
+  }
+  ImGui::BeginChild("right", ImVec2(w[1], height), true);
+  record(v, kPanelSide);
+  fold_button(s, 1);
+  ImGui::SameLine();
+  side_tab_bar(s, p, false);
+  ImGui::EndChild();
+}
+
+std::string layout_json(const AppState& s) {
+  const ViewState& v = s.view;
+  JsonWriter w;
+  auto rect = [&w](const Rect& r, bool visible) {
+    w.begin_object().key("x").number(r.x).key("y").number(r.y).key("width").number(r.w).key("height").number(r.h);
+    w.key("visible").boolean(visible).end_object();
+  };
+  w.begin_object().key("graph");
+  rect(v.graph, true);
+  w.key("panels").begin_object();
+  for (int i = 0; i < kPanelCount; ++i) w.key(kPanelNames[i]), rect(v.panels[i], v.panel_visible[i]);
+  w.end_object().key("cards").begin_object();
+  for (size_t i = 0; i < v.cards.size() && i < s.graph.nodes.size(); ++i) w.key(s.graph.nodes[i].name), rect(v.cards[i], true);
+  w.end_object().key("zoom").number(v.zoom).key("arrangement").string(v.vertical ? "rows" : v.bands > 1 ? "wrapped" : "columns");
+  w.key("compact").boolean(v.compact).key("hover");
+  if (v.hovered.node >= 0 && size_t(v.hovered.node) < s.graph.nodes.size()) {
+    w.begin_object().key("node").string(s.graph.node(v.hovered.node).name).key("grad").boolean(v.hovered.grad);
+    w.key("row").integer(v.hovered.row).key("col").integer(v.hovered.col).key("text").string(v.hover_text).end_object();
+  } else {
+    w.null();
+  }
+  return w.end_object().take();
+}
+
+void text_after(const char* text) {
+  ImGui::SameLine();
+  if (ImGui::CalcTextSize(text).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+  ImGui::TextWrapped("%s", text);
+}
+
+void bullet_wrapped(const char* text) {
+  ImGui::Bullet();
+  ImGui::TextWrapped("%s", text);
+}
+
+void wrapped_text_box(const char* id, const std::string& text, float height) {
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+  ImGui::BeginChild(id, ImVec2(-1, height), true);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+  ImGui::PopTextWrapPos();
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+ImVec2 begin_editor_box(const std::string& text, float height) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImGui::BeginChild("##editor-box", ImVec2(-1, height), false, ImGuiWindowFlags_HorizontalScrollbar);
+  ImVec2 need = ImGui::CalcTextSize(text.c_str(), text.c_str() + text.size());
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  // One line more than the text and room for the caret: typing never scrolls inside the box.
+  float w = std::max(avail.x, need.x + 2 * st.FramePadding.x + ImGui::GetFontSize());
+  float h = std::max(avail.y - (w > avail.x ? st.ScrollbarSize : 0),
+                     need.y + ImGui::GetTextLineHeight() + 2 * st.FramePadding.y);
+  return ImVec2(w, h);
+}
+
+}  // namespace gs::ui

@@ -1,0 +1,47 @@
+// The window's body around the graph: side panels that collapse (by choice, or when the
+// graph would not read well beside them) and resize with splitters; on a phone, the graph
+// over a bottom sheet; in a short embed, a compact mode. Also the small text helpers that
+// keep panel text inside narrow panels.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+#include "ui/state.h"
+
+namespace gs::ui {
+
+struct BodyParts {
+  void (*left)(AppState&);       // the program editor and the inputs
+  void (*side_tabs)(AppState&);  // the side panel's tab items (each BeginTabItem .. EndTabItem)
+  void (*center)(AppState&);     // the step bar and the graph
+};
+// Lays out and draws the body in the current window's remaining region, leaving
+// `below` pixels free at the bottom (the status line).
+void body(AppState& s, const BodyParts& parts, float below);
+
+// Where the last frame drew everything, as JSON, in pixels from the display's top left:
+// {"graph": rect, "panels": {"left": rect, "side": rect, "sheet": rect}, "train": rect,
+// "cards": {name: rect}, "zoom", "arrangement", "compact", "hover": {node, grad, row, col,
+// text} or null}, where rect is {"x", "y", "width", "height", "visible"}.
+std::string layout_json(const AppState& s);
+
+// Narrow (phone) screens: touch-sized controls (at least 40 px). Returns how many style
+// variables to pop at the end of the frame.
+int push_touch_style();
+// Below about 480 px of height (a short embed): no legend in the graph, no status line,
+// side panels folded to toggles.
+bool compact_height();
+
+// `text` after the last item on the same line if it fits, else on lines of its own (wrapped).
+void text_after(const char* text);
+// A bullet whose text wraps at the window's edge.
+void bullet_wrapped(const char* text);
+// Read-only text (exported code) in a scrolling box of the given height, wrapped at its edge.
+void wrapped_text_box(const char* id, const std::string& text, float height);
+// The program editor's frame: wide and tall enough for every line of `text`, inside a child
+// that scrolls both ways. Returns the size to give InputTextMultiline; end with EndChild().
+ImVec2 begin_editor_box(const std::string& text, float height);
+
+}  // namespace gs::ui

@@ -1,0 +1,69 @@
+// What the graph view and the panel layout remember between frames: pan, zoom, the entry
+// being dragged or typed, the hovered cell, panel sizes, and where everything was drawn
+// (for the layout API). One per AppState: two instances share nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace gs::ui {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  bool contains(float px, float py) const { return px >= x && py >= y && px < x + w && py < y + h; }
+};
+
+// A matrix cell on the graph: node, which matrix (value or gradient), row and column.
+struct CellRef {
+  int node = -1;
+  bool grad = false;
+  int row = 0, col = 0;
+  bool operator==(const CellRef& o) const {
+    return node == o.node && grad == o.grad && row == o.row && col == o.col;
+  }
+};
+
+// The side panels' names, in the layout API's order.
+enum Panel { kPanelLeft, kPanelSide, kPanelSheet, kPanelCount };
+extern const char* const kPanelNames[kPanelCount];
+
+// A side panel is open or collapsed by the user's choice, or (Auto) by whether the graph
+// still reads well beside it.
+enum class Fold { Auto, Open, Closed };
+
+struct ViewState {
+  float zoom = 1.0f, pan_x = 0, pan_y = 0;
+  // The arrangement chosen by the last fit (see Arrangement in ui/graph_view.h).
+  bool vertical = false, side = false;
+  int bands = 1, stack = 0;
+  bool edge_grads = false;            // edges drawn as thick as the gradient they carry
+  bool shared_scale = false;          // one colour scale for all values (and one for gradients)
+  unsigned long long edge_revision = ~0ull;
+  std::vector<float> edge_mag;        // per node and input slot: the gradient's RMS along the edge
+  // Dragging an input entry (node -1: none) and the "type a value" popup.
+  CellRef drag;
+  double drag_start_value = 0;
+  float drag_start_x = 0;
+  CellRef edit;
+  char edit_text[64] = "";
+  CellRef hovered;                    // node -1: no cell under the pointer
+  std::string hover_text;             // the hovered cell's story, as the tooltip shows it
+  std::vector<CellRef> highlight;     // the cells the hovered cell's story reads
+
+  // Panels: the user's choice, the fit's automatic choice, widths set by the splitters (0:
+  // default), and whether the phone layout's bottom sheet is open.
+  Fold fold[2] = {Fold::Auto, Fold::Auto};
+  bool auto_closed[2] = {false, false};
+  float panel_w[2] = {0, 0};
+  bool sheet_open = false;
+  bool compact = false;               // a short embed: legend outside the graph, panels as toggles
+  float last_w = 0, last_h = 0;       // the display size of the last fit: a new size fits again
+
+  // Where the last frame drew things, in CSS pixels from the canvas's top left.
+  Rect graph;                         // the graph canvas
+  Rect panels[kPanelCount];           // w = 0 when hidden
+  bool panel_visible[kPanelCount] = {};
+  std::vector<Rect> cards;            // per node
+};
+
+}  // namespace gs::ui
