@@ -6,20 +6,6 @@
 namespace gs {
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i] (2 to 4 bytes, no overlongs or surrogates), or 0.
-size_t utf8_length(const std::string& s, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b = at(i);
-  size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((at(i + k) & 0xC0) != 0x80) return 0;
-  const unsigned char b1 = at(i + 1);
-  if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 >= 0xA0) || (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 >= 0x90))
-    return 0;
-  return n;
-}
-
 std::string hex_escape(const char* format, unsigned value) {
   char buf[8];
   std::snprintf(buf, sizeof buf, format, value);
@@ -48,6 +34,19 @@ size_t append_shown(const std::string& s, size_t i, std::string& out) {
 }
 
 }  // namespace
+
+size_t utf8_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) -> unsigned { return i + k < s.size() ? (unsigned char)s[i + k] : 0u; };
+  auto continues = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return byte(k) >= lo && byte(k) <= hi; };
+  unsigned b = byte(0);
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF) return continues(1) ? 2 : 0;
+  if (b >= 0xE0 && b <= 0xEF)
+    return continues(1, b == 0xE0 ? 0xA0 : 0x80, b == 0xED ? 0x9F : 0xBF) && continues(2) ? 3 : 0;
+  if (b >= 0xF0 && b <= 0xF4)
+    return continues(1, b == 0xF0 ? 0x90 : 0x80, b == 0xF4 ? 0x8F : 0xBF) && continues(2) && continues(3) ? 4 : 0;
+  return 0;
+}
 
 std::string shown_text(const std::string& text) {
   std::string out;

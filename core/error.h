@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -26,6 +27,10 @@ struct Error {
 // not UTF-8 become \xNN (C1 code points \u0080..\u009F), everything else is kept.
 // "a\x1b]0;x\x07" -> "a\\x1B]0;x\\x07".
 std::string shown_text(const std::string& text);
+
+// The length of the valid UTF-8 sequence at s[i] (1 for ASCII), or 0 (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF).
+size_t utf8_length(std::string_view s, size_t i);
 
 // Either a value or an Error; the core never throws on user input.
 template <class T>

@@ -13,21 +13,6 @@
 namespace gs {
 namespace {
 
-// The length of the valid UTF-8 sequence at s[i], or 0 (RFC 3629: no overlong forms, no
-// surrogates, nothing past U+10FFFF).
-size_t utf8_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) -> unsigned { return i + k < s.size() ? (unsigned char)s[i + k] : 0u; };
-  auto continues = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return byte(k) >= lo && byte(k) <= hi; };
-  unsigned b = byte(0);
-  if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF) return continues(1) ? 2 : 0;
-  if (b >= 0xE0 && b <= 0xEF)
-    return continues(1, b == 0xE0 ? 0xA0 : 0x80, b == 0xED ? 0x9F : 0xBF) && continues(2) ? 3 : 0;
-  if (b >= 0xF0 && b <= 0xF4)
-    return continues(1, b == 0xF0 ? 0x90 : 0x80, b == 0xF4 ? 0x8F : 0xBF) && continues(2) && continues(3) ? 4 : 0;
-  return 0;
-}
-
 void append_utf8(std::string& out, unsigned cp) {
   if (cp < 0x80) {
     out += char(cp);

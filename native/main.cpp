@@ -22,6 +22,7 @@
 #include "native/cli.h"
 #include "native/files.h"
 #include "ui/app.h"
+#include "ui/key_hold.h"
 
 namespace {
 
@@ -98,29 +99,32 @@ bool open_program(const Args& args, gs::ui::AppState& state) {
   return true;
 }
 
-// Hands the queued events to ImGui; true when the window was closed. ImGui 1.86 samples keys
-// once per frame, so a key pressed and released within one frame would be lost: such a
-// release goes back on the queue for the next frame.
-bool poll_events(SDL_Window* window) {
+// Hands the queued events to ImGui, and the keys to `keys` (see ui/key_hold.h); true when
+// the window was closed.
+bool poll_events(SDL_Window* window, gs::ui::KeyHold& keys) {
   bool quit = false;
-  std::vector<SDL_Event> deferred;
-  std::vector<int> pressed;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
-    if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
-    if (event.type == SDL_KEYUP &&
-        std::find(pressed.begin(), pressed.end(), int(event.key.keysym.scancode)) != pressed.end()) {
-      deferred.push_back(event);
-      continue;
-    }
     ImGui_ImplSDL2_ProcessEvent(&event);
+    if (event.type == SDL_KEYDOWN || event.type == SDL_KEYUP)
+      keys.key(event.key.keysym.scancode, event.type == SDL_KEYDOWN);  // the backend's KeysDown index
     if (event.type == SDL_QUIT) quit = true;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(window))
       quit = true;
   }
-  for (SDL_Event& e : deferred) SDL_PushEvent(&e);
   return quit;
+}
+
+// This frame's keys from `keys`; a modifier counts as held while its own key is (so Ctrl+Z
+// pressed and released within one frame still reaches ImGui as Ctrl+Z).
+void apply_keys(gs::ui::KeyHold& keys) {
+  ImGuiIO& io = ImGui::GetIO();
+  keys.apply(io.KeysDown);
+  io.KeyCtrl |= io.KeysDown[SDL_SCANCODE_LCTRL] || io.KeysDown[SDL_SCANCODE_RCTRL];
+  io.KeyShift |= io.KeysDown[SDL_SCANCODE_LSHIFT] || io.KeysDown[SDL_SCANCODE_RSHIFT];
+  io.KeyAlt |= io.KeysDown[SDL_SCANCODE_LALT] || io.KeysDown[SDL_SCANCODE_RALT];
+  io.KeySuper |= io.KeysDown[SDL_SCANCODE_LGUI] || io.KeysDown[SDL_SCANCODE_RGUI];
 }
 
 // The test hooks, after each rendered frame and before it is shown: the start-up time
@@ -201,13 +205,15 @@ int main(int argc, char** argv) {
 
   // Main loop
   unsigned long long written_revision = ~0ull;
+  gs::ui::KeyHold keys;
   bool done = false;
   for (int frame = 1; !done; ++frame) {
-    if (poll_events(window)) break;
+    if (poll_events(window, keys)) break;
 
     // Start the Dear ImGui frame
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    apply_keys(keys);
     // The backend reads the X server's global pointer, which XTEST-driven input (xdotool,
     // remote desktops) can leave stale; inside the window SDL's own position is exact.
     if (SDL_GetMouseFocus() == window) {

@@ -7,6 +7,7 @@
 #include "core/examples.h"
 #include "ui/app.h"
 #include "ui/headless.h"
+#include "ui/key_hold.h"
 #include "ui/panels.h"
 
 using namespace gs;
@@ -211,3 +212,41 @@ TEST_CASE("gradient descent lowers the output and records it") {
   }
 }
 
+// --- keys held over a frame (ui/key_hold.h, used by both platforms) ------------------------
+
+TEST_CASE("a key pressed and released within one frame is down for exactly one frame") {
+  gs::ui::KeyHold keys;
+  bool down[gs::ui::KeyHold::kCount] = {};
+  SUBCASE("press and release between two frames") {
+    keys.key(13, true);
+    keys.key(13, false);
+    keys.apply(down);
+    CHECK(down[13]);  // this frame sees it
+    keys.apply(down);
+    CHECK_FALSE(down[13]);  // and the next one sees it released
+    CHECK_FALSE(keys.down(13));
+  }
+  SUBCASE("a key held across frames is released when it comes up") {
+    keys.key(65, true);
+    keys.apply(down);
+    keys.apply(down);
+    CHECK(down[65]);
+    keys.key(65, false);
+    keys.apply(down);
+    CHECK_FALSE(down[65]);
+  }
+  SUBCASE("pressed again before the held-over release: stays down") {
+    keys.key(8, true);
+    keys.key(8, false);
+    keys.apply(down);
+    keys.key(8, true);
+    keys.apply(down);
+    CHECK(down[8]);
+  }
+  SUBCASE("indices outside KeysDown are ignored") {
+    keys.key(-1, true);
+    keys.key(gs::ui::KeyHold::kCount, true);
+    CHECK_FALSE(keys.down(-1));
+    CHECK_FALSE(keys.down(gs::ui::KeyHold::kCount));
+  }
+}

@@ -13,19 +13,17 @@
 #include <string>
 
 #include "ui/app.h"
+#include "ui/key_hold.h"
 #include "web/api.h"
 
 namespace {
 
 // Key indices are the browser's KeyboardEvent.keyCode values: letters are 65..90 in a row,
 // which is what ui/app.cpp expects of KeyMap[ImGuiKey_A].
-constexpr int kKeyCount = 512;
 enum Modifier { kCtrl = 1, kShift = 2, kAlt = 4, kSuper = 8 };
 
 struct Input {
-  bool key_down[kKeyCount] = {};
-  bool key_pressed_this_frame[kKeyCount] = {};
-  bool key_release_pending[kKeyCount] = {};
+  gs::ui::KeyHold keys;  // a key pressed and released within one frame is held down for it
   bool mouse_down[5] = {};
   bool mouse_clicked[5] = {};  // pressed since the last frame (a click shorter than a frame counts)
   int modifiers = 0;
@@ -59,15 +57,7 @@ void begin_frame() {
   g_in.last_time = now;
   // ImGui 1.86 samples keys and buttons once per frame: a press and release that both came
   // since the last frame would be lost, so such a release waits for the next frame.
-  for (int k = 0; k < kKeyCount; ++k) {
-    io.KeysDown[k] = g_in.key_down[k];
-    if (g_in.key_release_pending[k] && !g_in.key_pressed_this_frame[k]) {
-      g_in.key_down[k] = false;
-      g_in.key_release_pending[k] = false;
-      io.KeysDown[k] = false;
-    }
-    g_in.key_pressed_this_frame[k] = false;
-  }
+  g_in.keys.apply(io.KeysDown);
   for (int b = 0; b < 5; ++b) {
     io.MouseDown[b] = g_in.mouse_down[b] || g_in.mouse_clicked[b];
     g_in.mouse_clicked[b] = false;
@@ -199,16 +189,7 @@ EMSCRIPTEN_KEEPALIVE void gs_input_wheel(float dx, float dy) {
 // A key (KeyboardEvent.keyCode) went down or up; `modifiers` holds Ctrl 1, Shift 2, Alt 4, Meta 8.
 EMSCRIPTEN_KEEPALIVE void gs_input_key(int code, int down, int modifiers) {
   g_in.modifiers = modifiers;
-  if (code <= 0 || code >= kKeyCount) return;
-  if (down) {
-    g_in.key_down[code] = true;
-    g_in.key_pressed_this_frame[code] = true;
-    g_in.key_release_pending[code] = false;
-  } else if (g_in.key_pressed_this_frame[code]) {
-    g_in.key_release_pending[code] = true;
-  } else {
-    g_in.key_down[code] = false;
-  }
+  if (code > 0) g_in.keys.key(code, down != 0);
 }
 
 // Typed or pasted text (UTF-8, `bytes` long, in the heap: embed.js checked its size).
@@ -219,8 +200,8 @@ EMSCRIPTEN_KEEPALIVE void gs_input_text(const char* text, int bytes) {
 // The canvas gained or lost the keyboard focus: on losing it, nothing stays pressed.
 EMSCRIPTEN_KEEPALIVE void gs_input_focus(int focused) {
   if (!focused) {
-    for (int k = 0; k < kKeyCount; ++k) {
-      if (g_in.key_down[k]) gs_input_key(k, 0, 0);
+    for (int k = 0; k < gs::ui::KeyHold::kCount; ++k) {
+      if (g_in.keys.down(k)) gs_input_key(k, 0, 0);
     }
     for (bool& b : g_in.mouse_down) b = false;
     g_in.modifiers = 0;
