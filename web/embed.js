@@ -293,66 +293,85 @@
   }
 
   // --- the accessible text view: the graph as HTML tables, kept in step with the canvas ---
+  // Built once per node and updated in place: a change rewrites only the numbers that changed.
+  // A matrix shows one page of at most PAGE x PAGE entries (the app sends only that page), with
+  // buttons to move through the rest, so no matrix ever becomes a <td> per entry.
   var SR_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
   var PANEL = "position:absolute;top:0;right:0;bottom:0;width:min(460px,100%);overflow:auto;background:#fff;" +
     "color:#111;border-left:1px solid #bbb;padding:10px 14px;font:14px/1.4 sans-serif;z-index:3;box-sizing:border-box;";
+  var PAGE = 12;
 
-  function matrixTable(caption, m) {
-    var t = document.createElement("table");
-    t.style.cssText = "border-collapse:collapse;margin:2px 0 8px;font:13px monospace;";
-    var cap = document.createElement("caption");
-    cap.textContent = caption;
-    cap.style.cssText = "text-align:left;font:12px sans-serif;color:#555;white-space:nowrap;";
+  function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
+  // One matrix as a table of its current page; update(m, page) takes the page's rows.
+  function matrixTable() {
+    var t = element("table", "", "border-collapse:collapse;margin:2px 0 8px;font:13px monospace;");
+    var cap = element("caption", "", "text-align:left;font:12px sans-serif;color:#555;white-space:nowrap;");
     t.appendChild(cap);
-    m.forEach(function (row, r) {
-      var tr = document.createElement("tr");
-      row.forEach(function (v, c) {
-        var td = document.createElement("td");
-        td.textContent = v === null ? "nan/inf" : String(v);
-        td.setAttribute("aria-label", caption + " row " + (r + 1) + " column " + (c + 1) + ": " + td.textContent);
-        td.style.cssText = "border:1px solid #ccc;padding:1px 6px;text-align:right;";
-        tr.appendChild(td);
-      });
-      t.appendChild(tr);
-    });
-    return t;
+    var cells = [];
+    return {
+      el: t,
+      update: function (caption, m, page) {
+        setText(cap, caption);
+        var cols = m.length ? m[0].length : 0;
+        if (cells.length !== m.length || (cells[0] || []).length !== cols) {
+          cells.forEach(function (row) { t.removeChild(row[0].parentNode); });
+          cells = m.map(function () {
+            var tr = t.appendChild(document.createElement("tr"));
+            return m[0].map(function () {
+              return tr.appendChild(element("td", "", "border:1px solid #ccc;padding:1px 6px;text-align:right;"));
+            });
+          });
+        }
+        m.forEach(function (row, r) {
+          row.forEach(function (v, c) {
+            var text = v === null ? "nan/inf" : String(v), td = cells[r][c];
+            var label = caption + " row " + (page[0] + r + 1) + " column " + (page[1] + c + 1) + ": " + text;
+            if (td.textContent !== text) td.textContent = text;
+            if (td.getAttribute("aria-label") !== label) td.setAttribute("aria-label", label);
+          });
+        });
+      }
+    };
   }
 
-  function renderTextView(body, data) {
-    body.textContent = "";
-    var out = data.nodes.filter(function (n) { return n.name === data.output; })[0];
-    var summary = document.createElement("p");
-    summary.setAttribute("aria-live", "polite");
-    summary.className = "gradscope-text-summary";
-    summary.textContent = out ? "Output " + out.name + " = " + (out.value ? out.value[0][0] : "hidden") : "";
-    body.appendChild(summary);
-    if (data.error) {
-      var err = document.createElement("pre");
-      err.setAttribute("role", "alert");
-      err.style.cssText = "color:#8a1c1c;white-space:pre-wrap;";
-      err.textContent = data.error;
-      body.appendChild(err);
-    }
-    data.nodes.forEach(function (n) {
-      var sec = document.createElement("section");
-      sec.className = "gradscope-text-node";
-      sec.dataset.node = n.name;
-      var h = document.createElement("h3");
-      h.style.cssText = "font-size:15px;margin:10px 0 2px;";
-      h.textContent = n.name + (n.op === "input" ? " (input" + (n.locked ? ", locked" : "") + ")" : " = " + n.expr) +
-        ", shape " + n.shape[0] + " by " + n.shape[1];
-      sec.appendChild(h);
-      if (n.value) sec.appendChild(matrixTable("value of " + n.name, n.value));
-      else { var pv = document.createElement("p"); pv.textContent = "value of " + n.name + ": hidden"; sec.appendChild(pv); }
-      var gname = "d" + data.output + "/d" + n.name;
-      if (n.grad) sec.appendChild(matrixTable("gradient " + gname, n.grad));
-      else { var pg = document.createElement("p"); pg.textContent = "gradient " + gname + ": hidden"; sec.appendChild(pg); }
-      body.appendChild(sec);
+  // One node: heading, page buttons for a large matrix, value and gradient (or "hidden").
+  function nodeSection(name, move) {
+    var sec = element("section", "gradscope-text-node");
+    sec.dataset.node = name;
+    var h = sec.appendChild(element("h3", "", "font-size:15px;margin:10px 0 2px;"));
+    var nav = sec.appendChild(element("div", "gradscope-text-page", "font:12px sans-serif;color:#555;"));
+    var where = nav.appendChild(element("span"));
+    [["\u2191 rows", -1, 0], ["rows \u2193", 1, 0], ["\u2190 columns", 0, -1], ["columns \u2192", 0, 1]].forEach(function (b) {
+      var btn = nav.appendChild(element("button", "", "margin-left:6px;font:12px sans-serif;", b[0]));
+      btn.type = "button";
+      btn.onclick = function () { move(name, b[1] * PAGE, b[2] * PAGE); };
     });
+    var parts = [matrixTable(), matrixTable()], hidden = [element("p"), element("p")];
+    parts.forEach(function (p, k) { sec.appendChild(p.el); sec.appendChild(hidden[k]); });
+    return {
+      el: sec,
+      update: function (n, output) {
+        setText(h, n.name + (n.op === "input" ? " (input" + (n.locked ? ", locked" : "") + ")" : " = " + n.expr) +
+                ", shape " + n.shape[0] + " by " + n.shape[1]);
+        var paged = n.shape[0] > PAGE || n.shape[1] > PAGE, page = n.page || [0, 0];
+        nav.style.display = paged ? "block" : "none";
+        var shown = n.value || n.grad || [[]];
+        if (paged) setText(where, "rows " + (page[0] + 1) + "-" + (page[0] + shown.length) + " of " + n.shape[0] +
+                                  ", columns " + (page[1] + 1) + "-" + (page[1] + shown[0].length) + " of " + n.shape[1]);
+        [["value of " + n.name, n.value], ["gradient d" + output + "/d" + n.name, n.grad]].forEach(function (x, k) {
+          parts[k].el.style.display = x[1] ? "" : "none";
+          hidden[k].style.display = x[1] ? "none" : "";
+          if (x[1]) parts[k].update(x[0], x[1], page);
+          else setText(hidden[k], x[0] + ": hidden");
+        });
+      }
+    };
   }
 
   // The text view: always in the page for screen readers; "Text view" shows it on screen, with
   // the program in a plain textarea (on-screen keyboards and copy/paste work there).
+  // connect(pull, apply): pull(pages) returns [text view data, program]; apply(text) edits.
   function buildTextView() {
     var view = element("section", "gradscope-text", SR_ONLY);
     view.setAttribute("aria-label", "gradscope text view: every node's value and gradient");
@@ -366,9 +385,12 @@
     var limit = element("p", "gradscope-text-limit", "color:#8a1c1c;margin:2px 0;");  // a too-long text stays unapplied
     limit.setAttribute("aria-live", "assertive");
     head.appendChild(limit);
+    var summary = element("p", "gradscope-text-summary");
+    summary.setAttribute("aria-live", "polite");
+    var error = element("pre", "", "color:#8a1c1c;white-space:pre-wrap;");
+    error.setAttribute("role", "alert");
     var body = element("div");
-    view.appendChild(head);
-    view.appendChild(body);
+    [head, summary, error, body].forEach(function (el) { view.appendChild(el); });
     var toggle = element("button", "gradscope-text-toggle", HOST_STYLE.toggle, "Text view");
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
@@ -378,7 +400,8 @@
       view.style.cssText = open ? PANEL : SR_ONLY;
       toggle.textContent = open ? "Close text view" : "Text view";
     };
-    var apply = null, typing = null;
+    var pull = null, apply = null, typing = null;
+    var sections = {}, order = "", pages = {};
     area.addEventListener("input", function () {
       clearTimeout(typing);
       typing = setTimeout(function () {
@@ -386,14 +409,40 @@
         limit.textContent = errs.length && errs[0].line === 0 ? errs[0].text : "";
       }, 300);
     });
+    function move(name, dr, dc) {
+      var p = pages[name] || [0, 0];
+      pages[name] = [Math.max(0, p[0] + dr), Math.max(0, p[1] + dc)];
+      refresh();
+    }
+    function refresh() {
+      if (!pull) return;
+      var got = pull(pages), data = got[0];
+      var out = data.nodes.filter(function (n) { return n.name === data.output; })[0];
+      setText(summary, out ? "Output " + out.name + " = " + (out.value ? out.value[0][0] : "hidden") : "");
+      setText(error, data.error);
+      error.style.display = data.error ? "" : "none";
+      var names = data.nodes.map(function (n) { return n.name; }).join("\n");
+      if (names !== order) {  // another program: sections for its nodes, in its order
+        order = names;
+        var next = {};
+        body.textContent = "";
+        data.nodes.forEach(function (n) {
+          next[n.name] = sections[n.name] || nodeSection(n.name, move);
+          body.appendChild(next[n.name].el);
+        });
+        sections = next;
+      }
+      data.nodes.forEach(function (n) {
+        if (n.page) pages[n.name] = n.page;  // clamped by the app
+        sections[n.name].update(n, data.output);
+      });
+      if (document.activeElement !== area) area.value = got[1];
+    }
     return {
       view: view,
       toggle: toggle,
-      onProgram: function (fn) { apply = fn; },
-      refresh: function (data, program) {
-        renderTextView(body, data);
-        if (document.activeElement !== area) area.value = program;
-      }
+      connect: function (pullData, applyText) { pull = pullData; apply = applyText; },
+      refresh: refresh
     };
   }
 
@@ -668,13 +717,15 @@
     }
     var api = makeApi(call, els, listeners, ready, showMessage, function () { return open.settings; });
     api.clearSaved = store.clear;
-    els.text.onProgram(function (text) { return module ? api.setProgram(text) : []; });
+    els.text.connect(function (pages) {
+      return [JSON.parse(call("gs_text_view_json", [PAGE, PAGE, utf8.encode(JSON.stringify(pages))])), call("gs_program")];
+    }, function (text) { return module ? api.setProgram(text) : []; });
     var open = readSettings(config, store);
 
     function onChange() {
       if (!started) return;
       store.changed();
-      els.text.refresh(JSON.parse(call("gs_text_view_json")), call("gs_program"));
+      els.text.refresh();
       listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
     }
     function fail(e) {
@@ -701,7 +752,7 @@
       }
       started = true;
       store.started();
-      els.text.refresh(JSON.parse(call("gs_text_view_json")), call("gs_program"));
+      els.text.refresh();
     }).catch(fail);
     ready.catch(function () {});
     container.gradscope = api;
@@ -825,7 +876,7 @@
         return typeof json === "string" ? json : call("gs_answer", [q | 0, json]);
       },
       reveal: function (q) { return call("gs_reveal", [q | 0]); },
-      textView: function () { return JSON.parse(call("gs_text_view_json")); },
+      textView: function () { return JSON.parse(call("gs_text_view_json", [0, 0, new Uint8Array(0)])); },
       // Where the graph viewport, each panel, the Train plot and every node card are drawn, in
       // page CSS pixels like cellRect: {graph, panels: {left, side, sheet}, train, cards: {name:
       // rect}, zoom, arrangement, compact, hover}; rect is {x, y, width, height, visible}.
