@@ -6,6 +6,7 @@
 
 #include <emscripten.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -175,10 +176,13 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
 }
 
 // The accessible text view's data: every named node with its value and gradient, except
-// what an exercise still asks for (null, with "hidden" set).
-EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
+// what an exercise still asks for (null, with "hidden" set). With page_rows > 0, each matrix
+// is cut to one page: page_rows x page_cols entries from the node's [row, col] in `pages`
+// ({"W": [0, 12]}, top left when absent), so a 4096 x 4096 node costs a page, not 16M numbers.
+EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json(int page_rows, int page_cols, const char* pages, int pages_bytes) {
   auto& s = state();
   const gs::Graph& g = s.graph;
+  auto parsed = gs::parse_json(gs::web::arg(pages, pages_bytes));
   gs::JsonWriter w;
   w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -187,7 +191,27 @@ EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
     bool hide_value = gs::ui::is_hidden(s, int(i), false);
     bool hide_grad = gs::ui::is_hidden(s, int(i), true) || !gs::ui::shows_gradient(s, int(i));
     w.begin_object();
-    gs::write_node_members(w, g, n, !hide_value, !hide_grad);
+    if (page_rows <= 0) {
+      gs::write_node_members(w, g, n, !hide_value, !hide_grad);
+    } else {
+      const gs::JsonValue* at = parsed && parsed->is_object() ? parsed->find(n.name) : nullptr;
+      auto corner = [&](size_t k, Eigen::Index size, int page) -> Eigen::Index {
+        double v = at && at->is_array() && at->as_array().size() > k && at->as_array()[k].is_number()
+                       ? at->as_array()[k].as_number() : 0;
+        return std::clamp<Eigen::Index>(Eigen::Index(v), 0, std::max<Eigen::Index>(0, size - page));
+      };
+      const Eigen::Index rows = std::min<Eigen::Index>(page_rows, n.value.rows());
+      const Eigen::Index cols = std::min<Eigen::Index>(page_cols, n.value.cols());
+      const Eigen::Index r0 = corner(0, n.value.rows(), int(rows)), c0 = corner(1, n.value.cols(), int(cols));
+      w.key("name").string(n.name).key("op").string(n.kind == gs::NodeKind::Input ? "input" : n.op->name);
+      w.key("expr").string(n.expr).key("shape").begin_array().integer(n.value.rows()).integer(n.value.cols()).end_array();
+      w.key("page").begin_array().integer(r0).integer(c0).end_array().key("value");
+      if (hide_value) w.null();
+      else gs::write_matrix(w, n.value.block(r0, c0, rows, cols));
+      w.key("grad");
+      if (hide_grad || n.grad.rows() < r0 + rows || n.grad.cols() < c0 + cols) w.null();
+      else gs::write_matrix(w, n.grad.block(r0, c0, rows, cols));
+    }
     w.key("hidden_value").boolean(hide_value).key("hidden_grad").boolean(hide_grad);
     w.key("locked").boolean(n.kind == gs::NodeKind::Input && gs::ui::is_locked(s, n.name));
     w.end_object();

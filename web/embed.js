@@ -12,7 +12,6 @@
   var wasmPromise = null;     // the compiled WebAssembly module, shared by instances
   var fontPromise = null;     // the TTF bytes, shared
   var counter = 0;
-  var STORAGE_KEY = "gradscope:last-state:v1";
 
   function loadFactory() {
     if (!modulePromise) {
@@ -152,10 +151,6 @@
     return "#" + parts.join("&");
   }
 
-  function savedState() {
-    try { return localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
-  }
-
   function checkSupport() {
     if (typeof WebAssembly !== "object") return "This browser does not support WebAssembly, which gradscope needs.";
     var c = document.createElement("canvas");
@@ -170,41 +165,107 @@
   // With Ctrl (Cmd on a Mac) the app takes only text editing: A, C, X, Y, Z, Backspace, Delete,
   // Home, End and the arrows. Ctrl+V comes as a paste event; the rest stays the browser's.
   var EDIT_KEYS = { 65: 1, 67: 1, 88: 1, 89: 1, 90: 1, 8: 1, 46: 1, 35: 1, 36: 1, 37: 1, 38: 1, 39: 1, 40: 1 };
+  var ZOOM_STEP = Math.log(1.15);  // ui/graph_view.cpp zooms by 1.15 per wheel notch
+  var TAP_SLOP = 8;                // CSS pixels a finger may move and still tap
 
   function isMac() { return /Mac|iPhone|iPad|iPod/.test(navigator.platform || ""); }
 
-  function attachInput(module, canvas, showMessage) {
+  // `embedded`: the instance sits in a page (a .gradscope embed, or the app in an iframe). There
+  // the wheel and vertical swipes scroll the page; Ctrl/Cmd + wheel and two-finger pinch zoom,
+  // and one finger on an entry still drags it. The full app keeps wheel zoom and one-finger pan.
+  function attachInput(module, canvas, ui, embedded) {
     var MAC = isMac();
+    var heap = bridge(module);
     function modifiers(e) {
       return (e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0);
     }
-    function point(e) {
+    function at(e) {
       var b = canvas.getBoundingClientRect();
-      module._gs_input_pointer(e.clientX - b.left, e.clientY - b.top);
+      return { x: e.clientX - b.left, y: e.clientY - b.top };
     }
-    var heap = bridge(module);
+    function point(p) { module._gs_input_pointer(p.x, p.y); }
     function text(t) { if (t) heap.number("gs_input_text", [utf8.encode(t)]); }
-    // One pointer drives the app: a second finger on a touch screen is ignored.
-    canvas.addEventListener("pointermove", function (e) { if (e.isPrimary) point(e); });
+
+    // Touch: the fingers down now, a one-finger touch waiting to see whether it taps, drags
+    // sideways or scrolls the page (embeds), and a pinch's last finger distance.
+    var fingers = {}, waiting = null, pinch = null, claimed = false;
+    function fingerCount() { return Object.keys(fingers).length; }
+    function pinchDistance() {
+      var ids = Object.keys(fingers), a = fingers[ids[0]], b = fingers[ids[1]];
+      return { d: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)), mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
+    }
+    function press(p, button) { point(p); module._gs_input_button(button, 1); }
+
     canvas.addEventListener("pointerdown", function (e) {
       canvas.focus({ preventScroll: true });
-      if (!e.isPrimary) return;
+      var p = at(e);
+      if (e.pointerType === "touch") {
+        fingers[e.pointerId] = p;
+        if (fingerCount() === 2) {  // a pinch: whatever the first finger did ends
+          if (!waiting) module._gs_input_button(0, 0);
+          waiting = null;
+          pinch = pinchDistance();
+          claimed = true;
+          return;
+        }
+        if (!e.isPrimary || pinch) return;
+        claimed = !embedded || module._gs_entry_at(p.x, p.y) === 1;
+        if (!claimed) { waiting = { start: p, id: e.pointerId }; return; }
+      } else if (!e.isPrimary) return;
       try { canvas.setPointerCapture(e.pointerId); } catch (err) {}
-      point(e);
-      module._gs_input_button(imguiButton(e), 1);
+      press(p, imguiButton(e));
       e.preventDefault();
     });
+    // Scrolling is the browser's unless this touch drags an entry or pinches (touch events come
+    // after the pointer events that decided it).
+    canvas.addEventListener("touchstart", function (e) { if (claimed || e.touches.length > 1) e.preventDefault(); },
+                            { passive: false });
+    canvas.addEventListener("pointermove", function (e) {
+      var p = at(e);
+      if (e.pointerType === "touch" && fingers[e.pointerId]) {
+        fingers[e.pointerId] = p;
+        if (pinch) {
+          if (fingerCount() < 2) return;
+          var now = pinchDistance();
+          point(now.mid);
+          module._gs_input_wheel(0, Math.log(now.d / pinch.d) / ZOOM_STEP);
+          pinch = now;
+          return;
+        }
+        if (waiting) {  // sideways past the slop: the graph pans; upwards or downwards the page scrolls
+          var dx = p.x - waiting.start.x, dy = p.y - waiting.start.y;
+          if (Math.abs(dx) < TAP_SLOP || Math.abs(dx) < Math.abs(dy)) return;
+          press(waiting.start, 0);
+          waiting = null;
+        }
+      }
+      if (e.isPrimary) point(p);
+    });
     function release(e) {
+      var wasPinch = pinch, tap = waiting && waiting.id === e.pointerId ? waiting : null;
+      if (e.pointerType === "touch") {
+        delete fingers[e.pointerId];
+        if (fingerCount() === 0) { pinch = null; claimed = false; }
+        if (wasPinch) { waiting = null; return; }
+      }
       if (!e.isPrimary) return;
-      point(e);
+      waiting = null;
+      if (e.type === "pointercancel") {  // the browser took the touch (a scroll): no click
+        if (!tap) module._gs_input_button(0, 0);
+        return;
+      }
+      if (tap) press(tap.start, 0);  // a tap: pressed and released within one frame is a click
+      point(at(e));
       module._gs_input_button(imguiButton(e), 0);
     }
     canvas.addEventListener("pointerup", release);
-    canvas.addEventListener("pointercancel", function (e) { if (e.isPrimary) module._gs_input_button(0, 0); });
-    canvas.addEventListener("pointerleave", function (e) { if (e.isPrimary) module._gs_input_pointer_left(); });
+    canvas.addEventListener("pointercancel", release);
+    canvas.addEventListener("pointerleave", function (e) { if (e.isPrimary && e.pointerType !== "touch") module._gs_input_pointer_left(); });
     canvas.addEventListener("wheel", function (e) {
+      if (embedded && !e.ctrlKey && !e.metaKey) { ui.wheelHint(); return; }  // the page scrolls
       // ImGui counts wheel notches: a notch is about 100 pixels or 3 lines.
       var unit = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 1 : 100;
+      point(at(e));
       module._gs_input_wheel(e.deltaX / unit, -e.deltaY / unit);
       e.preventDefault();
     }, { passive: false });
@@ -224,7 +285,7 @@
       var t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
       var bytes = utf8.encode(t.replace(/\r\n?/g, "\n"));
       e.preventDefault();
-      if (bytes.length > MAX_TEXT_BYTES) showMessage("Nothing was pasted: " + tooLong("the text is", bytes.length) + ".", true);
+      if (bytes.length > MAX_TEXT_BYTES) ui.showMessage("Nothing was pasted: " + tooLong("the text is", bytes.length) + ".", true);
       else if (bytes.length) heap.number("gs_input_text", [bytes]);
     });
     canvas.addEventListener("focus", function () { module._gs_input_focus(1); });
@@ -232,178 +293,532 @@
   }
 
   // --- the accessible text view: the graph as HTML tables, kept in step with the canvas ---
+  // Built once per node and updated in place: a change rewrites only the numbers that changed.
+  // A matrix shows one page of at most PAGE x PAGE entries (the app sends only that page), with
+  // buttons to move through the rest, so no matrix ever becomes a <td> per entry.
   var SR_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
   var PANEL = "position:absolute;top:0;right:0;bottom:0;width:min(460px,100%);overflow:auto;background:#fff;" +
     "color:#111;border-left:1px solid #bbb;padding:10px 14px;font:14px/1.4 sans-serif;z-index:3;box-sizing:border-box;";
+  var PAGE = 12;
 
-  function matrixTable(caption, m) {
-    var t = document.createElement("table");
-    t.style.cssText = "border-collapse:collapse;margin:2px 0 8px;font:13px monospace;";
-    var cap = document.createElement("caption");
-    cap.textContent = caption;
-    cap.style.cssText = "text-align:left;font:12px sans-serif;color:#555;white-space:nowrap;";
+  function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
+  // One matrix as a table of its current page; update(m, page) takes the page's rows.
+  function matrixTable() {
+    var t = element("table", "", "border-collapse:collapse;margin:2px 0 8px;font:13px monospace;");
+    var cap = element("caption", "", "text-align:left;font:12px sans-serif;color:#555;white-space:nowrap;");
     t.appendChild(cap);
-    m.forEach(function (row, r) {
-      var tr = document.createElement("tr");
-      row.forEach(function (v, c) {
-        var td = document.createElement("td");
-        td.textContent = v === null ? "nan/inf" : String(v);
-        td.setAttribute("aria-label", caption + " row " + (r + 1) + " column " + (c + 1) + ": " + td.textContent);
-        td.style.cssText = "border:1px solid #ccc;padding:1px 6px;text-align:right;";
-        tr.appendChild(td);
-      });
-      t.appendChild(tr);
-    });
-    return t;
+    var cells = [];
+    return {
+      el: t,
+      update: function (caption, m, page) {
+        setText(cap, caption);
+        var cols = m.length ? m[0].length : 0;
+        if (cells.length !== m.length || (cells[0] || []).length !== cols) {
+          cells.forEach(function (row) { t.removeChild(row[0].parentNode); });
+          cells = m.map(function () {
+            var tr = t.appendChild(document.createElement("tr"));
+            return m[0].map(function () {
+              return tr.appendChild(element("td", "", "border:1px solid #ccc;padding:1px 6px;text-align:right;"));
+            });
+          });
+        }
+        m.forEach(function (row, r) {
+          row.forEach(function (v, c) {
+            var text = v === null ? "nan/inf" : String(v), td = cells[r][c];
+            var label = caption + " row " + (page[0] + r + 1) + " column " + (page[1] + c + 1) + ": " + text;
+            if (td.textContent !== text) td.textContent = text;
+            if (td.getAttribute("aria-label") !== label) td.setAttribute("aria-label", label);
+          });
+        });
+      }
+    };
   }
 
-  function renderTextView(body, data) {
-    body.textContent = "";
-    var out = data.nodes.filter(function (n) { return n.name === data.output; })[0];
-    var summary = document.createElement("p");
+  // One node: heading, page buttons for a large matrix, value and gradient (or "hidden").
+  function nodeSection(name, move) {
+    var sec = element("section", "gradscope-text-node");
+    sec.dataset.node = name;
+    var h = sec.appendChild(element("h3", "", "font-size:15px;margin:10px 0 2px;"));
+    var nav = sec.appendChild(element("div", "gradscope-text-page", "font:12px sans-serif;color:#555;"));
+    var where = nav.appendChild(element("span"));
+    [["\u2191 rows", -1, 0], ["rows \u2193", 1, 0], ["\u2190 columns", 0, -1], ["columns \u2192", 0, 1]].forEach(function (b) {
+      var btn = nav.appendChild(element("button", "", "margin-left:6px;font:12px sans-serif;", b[0]));
+      btn.type = "button";
+      btn.onclick = function () { move(name, b[1] * PAGE, b[2] * PAGE); };
+    });
+    var parts = [matrixTable(), matrixTable()], hidden = [element("p"), element("p")];
+    parts.forEach(function (p, k) { sec.appendChild(p.el); sec.appendChild(hidden[k]); });
+    return {
+      el: sec,
+      update: function (n, output) {
+        setText(h, n.name + (n.op === "input" ? " (input" + (n.locked ? ", locked" : "") + ")" : " = " + n.expr) +
+                ", shape " + n.shape[0] + " by " + n.shape[1]);
+        var paged = n.shape[0] > PAGE || n.shape[1] > PAGE, page = n.page || [0, 0];
+        nav.style.display = paged ? "block" : "none";
+        var shown = n.value || n.grad || [[]];
+        if (paged) setText(where, "rows " + (page[0] + 1) + "-" + (page[0] + shown.length) + " of " + n.shape[0] +
+                                  ", columns " + (page[1] + 1) + "-" + (page[1] + shown[0].length) + " of " + n.shape[1]);
+        [["value of " + n.name, n.value], ["gradient d" + output + "/d" + n.name, n.grad]].forEach(function (x, k) {
+          parts[k].el.style.display = x[1] ? "" : "none";
+          hidden[k].style.display = x[1] ? "none" : "";
+          if (x[1]) parts[k].update(x[0], x[1], page);
+          else setText(hidden[k], x[0] + ": hidden");
+        });
+      }
+    };
+  }
+
+  // The text view: always in the page for screen readers; "Text view" shows it on screen, with
+  // the program in a plain textarea (on-screen keyboards and copy/paste work there).
+  // connect(pull, apply): pull(pages) returns [text view data, program]; apply(text) edits.
+  function buildTextView() {
+    var view = element("section", "gradscope-text", SR_ONLY);
+    view.setAttribute("aria-label", "gradscope text view: every node's value and gradient");
+    var head = element("div");
+    var label = element("label", "", "display:block;font-weight:bold;margin-bottom:4px;", "Program (edit here or on the canvas)");
+    var area = element("textarea", "gradscope-text-program", "width:100%;box-sizing:border-box;font:13px monospace;");
+    area.spellcheck = false;
+    area.rows = 9;
+    label.appendChild(area);
+    head.appendChild(label);
+    var limit = element("p", "gradscope-text-limit", "color:#8a1c1c;margin:2px 0;");  // a too-long text stays unapplied
+    limit.setAttribute("aria-live", "assertive");
+    head.appendChild(limit);
+    var summary = element("p", "gradscope-text-summary");
     summary.setAttribute("aria-live", "polite");
-    summary.className = "gradscope-text-summary";
-    summary.textContent = out ? "Output " + out.name + " = " + (out.value ? out.value[0][0] : "hidden") : "";
-    body.appendChild(summary);
-    if (data.error) {
-      var err = document.createElement("pre");
-      err.setAttribute("role", "alert");
-      err.style.cssText = "color:#8a1c1c;white-space:pre-wrap;";
-      err.textContent = data.error;
-      body.appendChild(err);
-    }
-    data.nodes.forEach(function (n) {
-      var sec = document.createElement("section");
-      sec.className = "gradscope-text-node";
-      sec.dataset.node = n.name;
-      var h = document.createElement("h3");
-      h.style.cssText = "font-size:15px;margin:10px 0 2px;";
-      h.textContent = n.name + (n.op === "input" ? " (input" + (n.locked ? ", locked" : "") + ")" : " = " + n.expr) +
-        ", shape " + n.shape[0] + " by " + n.shape[1];
-      sec.appendChild(h);
-      if (n.value) sec.appendChild(matrixTable("value of " + n.name, n.value));
-      else { var pv = document.createElement("p"); pv.textContent = "value of " + n.name + ": hidden"; sec.appendChild(pv); }
-      var gname = "d" + data.output + "/d" + n.name;
-      if (n.grad) sec.appendChild(matrixTable("gradient " + gname, n.grad));
-      else { var pg = document.createElement("p"); pg.textContent = "gradient " + gname + ": hidden"; sec.appendChild(pg); }
-      body.appendChild(sec);
-    });
-  }
-
-  // --- one instance -------------------------------------------------------------------
-  function create(container, config) {
-    config = config || {};
-    var id = ++counter;
-    var listeners = { change: [] };
-    var module = null, started = false;
-    var readyResolve, readyReject;
-    var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
-
-    container.classList.add("gradscope-host");
-    if (!config.fullPage) container.style.height = (parseInt(config.height, 10) || 420) + "px";
-    if (getComputedStyle(container).position === "static") container.style.position = "relative";
-    var canvas = document.createElement("canvas");
-    canvas.id = "gradscope-canvas-" + id;
-    canvas.tabIndex = 0;
-    canvas.setAttribute("aria-label", "gradscope computation graph (an HTML table view follows)");
-    canvas.style.cssText = "display:block;width:100%;height:100%;outline:none;touch-action:none;";
-    canvas.oncontextmenu = function (e) { e.preventDefault(); };
-    var status = document.createElement("div");
-    status.className = "gradscope-status";
-    status.style.cssText = "position:absolute;left:0;right:0;top:0;padding:10px 14px;font:14px sans-serif;" +
-      "background:#fff8e1;color:#5d4037;border-bottom:1px solid #e0c080;display:none;white-space:pre-wrap;z-index:2;";
-    var loading = document.createElement("div");
-    loading.className = "gradscope-loading";
-    loading.style.cssText = "position:absolute;inset:0;display:flex;align-items:center;justify-content:center;" +
-      "font:15px sans-serif;color:#555;background:#f5f5f3;";
-    loading.textContent = "Loading gradscope...";
-    // The text view: always in the page for screen readers; "Text view" shows it on screen,
-    // with the program in a plain textarea (on-screen keyboards and copy/paste work there).
-    var textView = document.createElement("section");
-    textView.className = "gradscope-text";
-    textView.setAttribute("aria-label", "gradscope text view: every node's value and gradient");
-    textView.style.cssText = SR_ONLY;
-    var textHead = document.createElement("div");
-    var textLabel = document.createElement("label");
-    textLabel.textContent = "Program (edit here or on the canvas)";
-    textLabel.style.cssText = "display:block;font-weight:bold;margin-bottom:4px;";
-    var textArea = document.createElement("textarea");
-    textArea.className = "gradscope-text-program";
-    textArea.spellcheck = false;
-    textArea.rows = 9;
-    textArea.style.cssText = "width:100%;box-sizing:border-box;font:13px monospace;";
-    textLabel.appendChild(textArea);
-    textHead.appendChild(textLabel);
-    var textLimit = document.createElement("p");  // a text over the size limit stays here, unapplied
-    textLimit.className = "gradscope-text-limit";
-    textLimit.setAttribute("aria-live", "assertive");
-    textLimit.style.cssText = "color:#8a1c1c;margin:2px 0;";
-    textHead.appendChild(textLimit);
-    var textBody = document.createElement("div");
-    textView.appendChild(textHead);
-    textView.appendChild(textBody);
-    var toggle = document.createElement("button");
+    var error = element("pre", "", "color:#8a1c1c;white-space:pre-wrap;");
+    error.setAttribute("role", "alert");
+    var body = element("div");
+    [head, summary, error, body].forEach(function (el) { view.appendChild(el); });
+    var toggle = element("button", "gradscope-text-toggle", HOST_STYLE.toggle, "Text view");
     toggle.type = "button";
-    toggle.className = "gradscope-text-toggle";
-    toggle.textContent = "Text view";
     toggle.setAttribute("aria-expanded", "false");
-    toggle.style.cssText = "position:absolute;right:6px;bottom:4px" +
-      ";z-index:4;font:12px sans-serif;padding:2px 8px;";
     toggle.onclick = function () {
       var open = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      textView.style.cssText = open ? PANEL : SR_ONLY;
+      view.style.cssText = open ? PANEL : SR_ONLY;
       toggle.textContent = open ? "Close text view" : "Text view";
     };
-    var typing = null;
-    textArea.addEventListener("input", function () {
+    var pull = null, apply = null, typing = null;
+    var sections = {}, order = "", pages = {};
+    area.addEventListener("input", function () {
       clearTimeout(typing);
       typing = setTimeout(function () {
-        if (!module) return;
-        var errs = api.setProgram(textArea.value);
-        textLimit.textContent = errs.length && errs[0].line === 0 ? errs[0].text : "";
+        var errs = apply ? apply(area.value) : [];
+        limit.textContent = errs.length && errs[0].line === 0 ? errs[0].text : "";
       }, 300);
     });
-
-    container.textContent = "";
-    container.appendChild(canvas);
-    container.appendChild(loading);
-    container.appendChild(status);
-    container.appendChild(textView);
-    container.appendChild(toggle);
-
-    function refreshTextView() {
-      if (!module) return;
-      renderTextView(textBody, JSON.parse(call("gs_text_view_json")));
-      if (document.activeElement !== textArea) textArea.value = call("gs_program");
+    function move(name, dr, dc) {
+      var p = pages[name] || [0, 0];
+      pages[name] = [Math.max(0, p[0] + dr), Math.max(0, p[1] + dc)];
+      refresh();
     }
+    function refresh() {
+      if (!pull) return;
+      var got = pull(pages), data = got[0];
+      var out = data.nodes.filter(function (n) { return n.name === data.output; })[0];
+      setText(summary, out ? "Output " + out.name + " = " + (out.value ? out.value[0][0] : "hidden") : "");
+      setText(error, data.error);
+      error.style.display = data.error ? "" : "none";
+      var names = data.nodes.map(function (n) { return n.name; }).join("\n");
+      if (names !== order) {  // another program: sections for its nodes, in its order
+        order = names;
+        var next = {};
+        body.textContent = "";
+        data.nodes.forEach(function (n) {
+          next[n.name] = sections[n.name] || nodeSection(n.name, move);
+          body.appendChild(next[n.name].el);
+        });
+        sections = next;
+      }
+      data.nodes.forEach(function (n) {
+        if (n.page) pages[n.name] = n.page;  // clamped by the app
+        sections[n.name].update(n, data.output);
+      });
+      if (document.activeElement !== area) area.value = got[1];
+    }
+    return {
+      view: view,
+      toggle: toggle,
+      connect: function (pullData, applyText) { pull = pullData; apply = applyText; },
+      refresh: refresh
+    };
+  }
 
-    function showMessage(text, isError) {
+  // --- saved state: one localStorage entry per page path and embed ---------------------
+  // The full app saves under its page path; the app in an iframe also under the link it was
+  // opened with, and a .gradscope embed under its place on the page and its program, so none
+  // of them overwrites another's work. Saving starts with the user's first change (opening a
+  // page or a broken link never overwrites an earlier visit), runs 150 ms after a change and
+  // at once when the page is hidden or left. A save from another tab is announced and offered,
+  // never silently overwritten.
+  var STORAGE_KEY = "gradscope:last-state:v1";  // the one key of earlier versions (still read)
+  var tabId = Math.random().toString(36).slice(2);
+
+  function fingerprint(text) {  // FNV-1a, 8 hex digits
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
+  function framed() { try { return window.self !== window.top; } catch (e) { return true; } }
+
+  function storageKey(config) {
+    var key = STORAGE_KEY + ":" + location.pathname.replace(/index\.html$/, "");
+    if (!config.fullPage) return key + ":embed-" + config.embedIndex + "-" + fingerprint(String(config.program) + "|" + config.example);
+    return framed() ? key + ":frame-" + fingerprint(location.hash) : key;
+  }
+  function parseRecord(raw) {
+    var r = JSON.parse(raw);
+    if (!r || typeof r !== "object" || typeof r.program !== "string") throw new Error("it has no program text");
+    return r;
+  }
+  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
+
+  // ui: {showMessage, setProgram, revision, programText, writeHash}
+  function createStore(config, ui) {
+    var key = storageKey(config);
+    var readKey = key;
+    var known = 0;          // the save time of what this tab loaded or last wrote
+    var baseline = null;    // the revision when the page had loaded: nothing to save before a change
+    var savedRevision = null;
+    var blocked = false;    // unreadable data that could not be copied aside: never written over unasked
+    var other = null;       // a newer save from another tab, not yet loaded or declined
+    var timer = null;
+
+    // The saved program, or null; an unreadable entry is reported (and kept aside if it can be).
+    function load(problems) {
+      var raw = storageGet(key);
+      if (raw === null && config.fullPage && !framed()) { raw = storageGet(STORAGE_KEY); readKey = STORAGE_KEY; }
+      if (!raw) return null;
+      try {
+        var r = parseRecord(raw);
+        known = r.saved || 0;
+        return r;
+      } catch (e) {
+        var aside = readKey + ":unreadable";
+        try {
+          if (storageGet(aside) !== raw) localStorage.setItem(aside, raw);
+          problems.push("The state saved by an earlier visit could not be read (" + e.message +
+                        "); it was kept aside under '" + aside + "'.");
+        } catch (e2) {
+          blocked = readKey === key;
+          problems.push("The state saved by an earlier visit could not be read (" + e.message + "), and there is no " +
+                        "room to keep a copy of it (" + e2.name + "). It is left as it was under '" + readKey + "'" +
+                        (blocked ? ": this page saves nothing over it unless you choose to." : "."));
+        }
+        return null;
+      }
+    }
+    function write() {
+      clearTimeout(timer);
+      timer = null;
+      var revision = ui.revision();
+      if (baseline === null || revision === savedRevision || blocked || other) return;
+      var text = ui.programText();
+      if (config.useStorage) {
+        var now = storageGet(key), theirs = null;
+        try { theirs = now && parseRecord(now); } catch (e) {}
+        if (theirs && theirs.tab !== tabId && (theirs.saved || 0) > known) { announce(theirs); return; }
+        var record = { version: 1, program: text, saved: Math.max(Date.now(), known + 1), tab: tabId,
+                       link: location.hash };  // the link this state replaces (see linkIsStale)
+        try {
+          localStorage.setItem(key, JSON.stringify(record));
+          known = record.saved;
+        } catch (e) {
+          ui.showMessage("Your work could not be saved in this browser (" + e.name + "): copy the link to keep it.", true);
+        }
+      }
+      if (config.useHash && !framed()) ui.writeHash(text);
+      savedRevision = revision;
+    }
+    function announce(theirs) {
+      other = theirs;
+      ui.showMessage("This program was changed in another tab (saved " + new Date(theirs.saved).toLocaleTimeString() +
+                     "). This tab saves nothing over it until you choose.", false, [
+        { label: "Load it here", run: function () {
+          other = null;
+          known = theirs.saved;
+          ui.setProgram(theirs.program);
+          savedRevision = ui.revision();
+          if (config.useHash && !framed()) ui.writeHash(theirs.program);
+          ui.showMessage("");
+        } },
+        { label: "Keep this tab's", run: function () { known = theirs.saved; other = null; savedRevision = null;
+                                                       write(); ui.showMessage(""); } }]);
+    }
+    if (config.useStorage) {
+      window.addEventListener("storage", function (e) {
+        if (e.key !== key || !e.newValue) return;
+        try {
+          var theirs = parseRecord(e.newValue);
+          if (theirs.tab !== tabId && (theirs.saved || 0) > known) announce(theirs);
+        } catch (err) {}
+      });
+    }
+    window.addEventListener("pagehide", write);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") write(); });
+    return {
+      key: key,
+      load: load,
+      // The page's link still shows the state this save replaced: a reload right after an
+      // edit (saved on pagehide, too late to change the address) must not bring that back.
+      linkIsStale: function (record) { return record.link === location.hash; },
+      started: function () { baseline = savedRevision = ui.revision(); },
+      changed: function () {
+        if (baseline === null || (!config.useHash && !config.useStorage)) return;
+        clearTimeout(timer);
+        timer = setTimeout(write, 150);
+      },
+      allowOverwrite: function () { blocked = false; savedRevision = null; write(); },
+      // Forgets the saved state (Reset) and saves nothing more from this page.
+      clear: function () {
+        baseline = null;
+        try {
+          localStorage.removeItem(key);
+          if (readKey !== key) localStorage.removeItem(readKey);
+        } catch (e) {}
+      },
+      blocked: function () { return blocked; }
+    };
+  }
+
+  // --- one instance -------------------------------------------------------------------
+  var HOST_STYLE = {
+    canvas: "display:block;width:100%;height:100%;outline:none;",
+    status: "position:absolute;left:0;right:0;top:0;padding:10px 14px;font:14px sans-serif;background:#fff8e1;" +
+      "color:#5d4037;border-bottom:1px solid #e0c080;display:none;white-space:pre-wrap;z-index:2;",
+    loading: "position:absolute;inset:0;display:flex;align-items:center;justify-content:center;font:15px sans-serif;" +
+      "color:#555;background:#f5f5f3;",
+    hint: "position:absolute;left:50%;top:40%;transform:translateX(-50%);padding:8px 14px;border-radius:6px;" +
+      "background:rgba(30,30,30,.85);color:#fff;font:14px sans-serif;pointer-events:none;display:none;z-index:3;",
+    toggle: "position:absolute;right:6px;bottom:4px;z-index:4;font:12px sans-serif;padding:2px 8px;",
+    button: "margin:6px 8px 0 0;font:13px sans-serif;padding:2px 10px;"
+  };
+  function element(tag, className, css, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (css) el.style.cssText = css;
+    if (text) el.textContent = text;
+    return el;
+  }
+
+  // The instance's elements: canvas, loading and status lines, the wheel hint, the text view.
+  function buildElements(container, config, id, embedded) {
+    container.classList.add("gradscope-host");
+    if (!config.fullPage) container.style.height = (parseInt(config.height, 10) || 420) + "px";
+    if (getComputedStyle(container).position === "static") container.style.position = "relative";
+    var canvas = element("canvas", "", HOST_STYLE.canvas + "touch-action:" + (embedded ? "pan-y" : "none") + ";");
+    canvas.id = "gradscope-canvas-" + id;
+    canvas.tabIndex = 0;
+    canvas.setAttribute("aria-label", "gradscope computation graph (an HTML table view follows)");
+    canvas.oncontextmenu = function (e) { e.preventDefault(); };
+    var els = {
+      canvas: canvas,
+      loading: element("div", "gradscope-loading", HOST_STYLE.loading, "Loading gradscope..."),
+      status: element("div", "gradscope-status", HOST_STYLE.status),
+      hint: element("div", "gradscope-wheel-hint", HOST_STYLE.hint,
+                    "Hold " + (isMac() ? "\u2318" : "Ctrl") + " and scroll to zoom the graph"),
+      text: buildTextView()
+    };
+    container.textContent = "";
+    [canvas, els.loading, els.status, els.hint, els.text.view, els.text.toggle].forEach(function (el) {
+      container.appendChild(el);
+    });
+    return els;
+  }
+
+  // The status line: a message, optionally with buttons ({label, run}).
+  function statusLine(status) {
+    return function showMessage(text, isError, actions) {
       status.textContent = text;
       status.style.display = text ? "block" : "none";
       status.style.background = isError ? "#fdecea" : "#fff8e1";
       status.style.color = isError ? "#8a1c1c" : "#5d4037";
+      (actions || []).forEach(function (a) {
+        var b = element("button", "gradscope-status-action", HOST_STYLE.button, a.label);
+        b.type = "button";
+        b.onclick = a.run;
+        status.appendChild(document.createElement("br"));
+        status.appendChild(b);
+      });
+    };
+  }
+
+  function flag(v) { return v === true || v === "1" || v === "true"; }
+
+  // What to open: data-* attributes or create()'s config, then the URL hash (full page), then
+  // the saved state. Returns {settings, program, example, problems}.
+  function readSettings(config, store) {
+    var settings = { lock: list(config.lock), hide: list(config.hide), grads: list(config.grads),
+                     step: flag(config.step), dark: flag(config.dark) };
+    var open = { settings: settings, program: config.program || null, example: config.example || null, problems: [] };
+    var fromHash = config.useHash && location.hash.length > 1, brokenLink = false;
+    if (fromHash) {
+      try {
+        var h = parseHash(location.hash);
+        if (h.program !== undefined) open.program = h.program;
+        if (h.example) open.example = h.example;
+        ["lock", "hide", "grads"].forEach(function (k) { if (h[k] !== undefined) settings[k] = list(h[k]); });
+        if (h.step !== undefined) settings.step = flag(h.step);
+        if (h.dark !== undefined) settings.dark = flag(h.dark);
+      } catch (e) {
+        brokenLink = true;
+        open.problems.push("This link is broken, so " +
+                           (config.useStorage && (storageGet(store.key) || config.fullPage && !framed() && storageGet(STORAGE_KEY)) ?
+                            "your last session" : "the default example") + " is shown instead: " + e.message + ".");
+      }
     }
+    if (config.useStorage) {
+      var saved = store.load(open.problems);
+      if (saved && (!fromHash || brokenLink || store.linkIsStale(saved))) open.program = saved.program;
+    }
+    return open;
+  }
+
+  function create(container, config) {
+    config = config || {};
+    var id = ++counter;
+    var embedded = !config.fullPage || framed();
+    var listeners = { change: [] };
+    var module = null, heap = null, started = false;
+    var readyResolve, readyReject;
+    var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
+    var els = buildElements(container, config, id, embedded);
+    var showMessage = statusLine(els.status);
+    var hinted = false;
+    var ui = {
+      showMessage: showMessage,
+      wheelHint: function () {  // once per instance: how to zoom when the wheel scrolls the page
+        if (hinted) return;
+        hinted = true;
+        els.hint.style.display = "block";
+        setTimeout(function () { els.hint.style.display = "none"; }, 2500);
+      },
+      setProgram: function (t) { return api.setProgram(t); },
+      revision: function () { return module._gs_revision(); },
+      programText: function () { return call("gs_program_with_values"); },
+      writeHash: function (text) { history.replaceState(null, "", buildHash(text, open.settings)); }
+    };
+    var store = createStore(config, ui);
 
     var unsupported = checkSupport();
     if (unsupported) {
-      loading.textContent = unsupported;
-      loading.style.color = "#8a1c1c";
+      els.loading.textContent = unsupported;
+      els.loading.style.color = "#8a1c1c";
       readyReject(new Error(unsupported));
       ready.catch(function () {});
       return { ready: ready, error: unsupported };
     }
 
-    var heap = null;  // bridge(module) once loaded
     function call(name, args) {
       if (!module) throw new Error("gradscope is still loading: wait for instance.ready");
       return heap.text(name, args);
     }
+    var api = makeApi(call, els, listeners, ready, showMessage, function () { return open.settings; });
+    api.clearSaved = store.clear;
+    els.text.connect(function (pages) {
+      return [JSON.parse(call("gs_text_view_json", [PAGE, PAGE, utf8.encode(JSON.stringify(pages))])), call("gs_program")];
+    }, function (text) { return module ? api.setProgram(text) : []; });
+    var open = readSettings(config, store);
+
+    function onChange() {
+      if (!started) return;
+      store.changed();
+      els.text.refresh();
+      listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
+    }
+    function fail(e) {
+      els.loading.style.display = "flex";
+      els.loading.style.color = "#8a1c1c";
+      els.loading.textContent = "gradscope could not start: " + e.message;
+      readyReject(e);
+    }
+
+    loadFactory().then(function (parts) {
+      return instantiate(parts, els.canvas, {
+        ready: function () { els.loading.style.display = "none"; readyResolve(api); },
+        change: onChange
+      });
+    }).then(function (m) {
+      module = m.module;
+      heap = bridge(module);
+      startApp(module, m.font, container, embedded);
+      attachInput(module, els.canvas, ui, embedded);
+      openProgram(api, heap, open);
+      if (open.problems.length) {
+        showMessage(open.problems.join("\n").replace(/\n$/, ""), true, store.blocked() ? [
+          { label: "Save over it from now on", run: function () { store.allowOverwrite(); showMessage(""); } }] : []);
+      }
+      started = true;
+      store.started();
+      els.text.refresh();
+    }).catch(fail);
+    ready.catch(function () {});
+    container.gradscope = api;
+    return api;
+  }
+
+  // The Emscripten module on this canvas, sharing the compiled wasm; hooks.ready and
+  // hooks.change are the app's notifications (web/api.cpp after_frame).
+  function instantiate(parts, canvas, hooks) {
+    var factory = parts[0], wasm = parts[1], font = parts[2];
+    return factory({
+      canvas: canvas,
+      instantiateWasm: function (imports, done) {
+        WebAssembly.instantiate(wasm, imports).then(function (inst) { done(inst, wasm); });
+        return {};
+      },
+      print: function (t) { console.log("gradscope: " + t); },
+      printErr: function (t) { console.warn("gradscope: " + t); },
+      onGradscopeReady: hooks.ready,
+      onGradscopeChange: hooks.change
+    }).then(function (m) { return { module: m, font: font }; });
+  }
+
+  // gs_start with the font, the container's size and the pixel ratio; then follows resizes.
+  function startApp(module, font, container, embedded) {
+    var fontPtr = 0, fontLen = 0;
+    if (font) {
+      fontLen = font.byteLength;
+      fontPtr = module._malloc(fontLen);
+      module.HEAPU8.set(new Uint8Array(font), fontPtr);
+    }
+    var rect = container.getBoundingClientRect();
+    var w = Math.max(200, Math.round(rect.width)), h = Math.max(150, Math.round(rect.height));
+    if (!module._gs_start(fontPtr, fontLen, window.devicePixelRatio || 1, w, h, 0, isMac() ? 1 : 0))
+      throw new Error("the WebGL2 context could not be created");
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(function () {
+        var b = container.getBoundingClientRect();
+        module._gs_resize(Math.round(b.width), Math.round(b.height), window.devicePixelRatio || 1);
+      }).observe(container);
+    }
+  }
+
+  // The example or program to open, then the instructor's options; problems gathers messages.
+  function openProgram(api, heap, open) {
+    if (open.example && !open.program) {
+      var name = utf8.encode(String(open.example));
+      if (name.length > MAX_TEXT_BYTES || !heap.number("gs_load_example", [name]))
+        open.problems.push("There is no example named '" + shortName(String(open.example)) + "'; showing the default example.");
+    }
+    if (open.program !== null) {
+      var errs = api.setProgram(open.program);
+      if (errs.length) open.problems.push("The program has an error (it is kept in the editor; the graph shows the " +
+                                          "default example until it is fixed):\n" + errs[0].text);
+    }
+    var s = open.settings;
+    var optErr = api.setOptions({ lock: s.lock, hide: s.hide, grads: s.grads, step: s.step, dark: s.dark });
+    if (optErr) open.problems.push("Ignored options: " + optErr + ".");
+  }
+
+  // The instance's JavaScript API (element.gradscope, window.gradscope in the full app).
+  function makeApi(call, els, listeners, ready, showMessage, settings) {
     function nameBytes(name) {
       var bytes = utf8.encode(String(name));
       return bytes.length > MAX_TEXT_BYTES ? tooLong("the name is", bytes.length) : bytes;
     }
-
     var api = {
       ready: ready,
       // {value, grad, shape} of a node; matrices are lists of rows.
@@ -446,12 +861,12 @@
         if (typeof n === "string") return null;
         var r = JSON.parse(call("gs_cell_rect", [n, row | 0, col | 0]));
         if (!r.length) return null;
-        var b = canvas.getBoundingClientRect();
+        var b = els.canvas.getBoundingClientRect();
         return { x: b.left + r[0], y: b.top + r[1], width: r[2], height: r[3] };
       },
       // A link that reopens this exact state.
       link: function () {
-        return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values"), settings);
+        return location.href.replace(/#.*$/, "") + buildHash(call("gs_program_with_values"), settings());
       },
       // Exercises: the questions with their marks; answer(q, matrix) checks a prediction
       // (q counts from 0) and returns "" or why it was refused; reveal(q) shows the step.
@@ -461,145 +876,20 @@
         return typeof json === "string" ? json : call("gs_answer", [q | 0, json]);
       },
       reveal: function (q) { return call("gs_reveal", [q | 0]); },
-      textView: function () { return JSON.parse(call("gs_text_view_json")); },
+      textView: function () { return JSON.parse(call("gs_text_view_json", [0, 0, new Uint8Array(0)])); },
       // Where the graph viewport, each panel, the Train plot and every node card are drawn, in
       // page CSS pixels like cellRect: {graph, panels: {left, side, sheet}, train, cards: {name:
       // rect}, zoom, arrangement, compact, hover}; rect is {x, y, width, height, visible}.
       layout: function () {
-        var l = JSON.parse(call("gs_layout_json")), b = canvas.getBoundingClientRect();
+        var l = JSON.parse(call("gs_layout_json")), b = els.canvas.getBoundingClientRect();
         var move = function (r) { if (r && r.width !== undefined) { r.x += b.left; r.y += b.top; } };
         [l.graph, l.train].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
         return l;
       },
-      canvas: canvas,
-      element: container,
+      canvas: els.canvas,
+      element: els.canvas.parentNode,
       showMessage: showMessage
     };
-
-    // Settings: data-* attributes (embed) or the URL hash (full page), then options.
-    function flag(v) { return v === true || v === "1" || v === "true"; }
-    var settings = { lock: list(config.lock), hide: list(config.hide), grads: list(config.grads),
-                     step: flag(config.step), dark: flag(config.dark) };
-    var program = config.program || null;
-    var example = config.example || null;
-    var problems = [];
-    var brokenLink = false;
-    if (config.useHash && location.hash.length > 1) {
-      try {
-        var h = parseHash(location.hash);
-        if (h.program !== undefined) program = h.program;
-        if (h.example) example = h.example;
-        if (h.lock !== undefined) settings.lock = list(h.lock);
-        if (h.hide !== undefined) settings.hide = list(h.hide);
-        if (h.grads !== undefined) settings.grads = list(h.grads);
-        if (h.step !== undefined) settings.step = flag(h.step);
-        if (h.dark !== undefined) settings.dark = flag(h.dark);
-      } catch (e) {
-        brokenLink = true;
-        problems.push("This link is broken, so " +
-                      (config.useStorage && savedState() ? "your last session" : "the default example") +
-                      " is shown instead: " + e.message + ".");
-      }
-    }
-    if (config.useStorage && (!config.useHash || location.hash.length <= 1 || brokenLink)) {
-      try {
-        var saved = localStorage.getItem(STORAGE_KEY);
-        if (saved) {
-          var st = JSON.parse(saved);
-          if (!st || typeof st !== "object" || typeof st.program !== "string") throw new Error("it has no program text");
-          program = st.program;
-        }
-      } catch (e) {
-        // Keep the unreadable state aside rather than dropping it silently.
-        try { localStorage.setItem(STORAGE_KEY + ":unreadable", localStorage.getItem(STORAGE_KEY)); } catch (e2) {}
-        problems.push("The state saved by an earlier visit could not be read (" + e.message +
-                      "); it was kept aside under '" + STORAGE_KEY + ":unreadable'.");
-      }
-    }
-
-    // Saving starts with the user's first change: opening a page (or a broken link) must never
-    // overwrite what an earlier visit saved.
-    var baseline = null;
-    var persistTimer = null;
-    function persist() {
-      if (!config.useHash && !config.useStorage) return;
-      if (baseline === null || module._gs_revision() === baseline) return;
-      clearTimeout(persistTimer);
-      persistTimer = setTimeout(function () {
-        var text = call("gs_program_with_values");
-        if (config.useStorage) {
-          try { localStorage.setItem(STORAGE_KEY, JSON.stringify({ version: 1, program: text })); } catch (e) {}
-        }
-        if (config.useHash) history.replaceState(null, "", buildHash(text, settings));
-      }, 150);
-    }
-
-    loadFactory().then(function (parts) {
-      var factory = parts[0], wasm = parts[1], font = parts[2];
-      return factory({
-        canvas: canvas,
-        instantiateWasm: function (imports, done) {
-          WebAssembly.instantiate(wasm, imports).then(function (inst) { done(inst, wasm); });
-          return {};
-        },
-        print: function (t) { console.log("gradscope: " + t); },
-        printErr: function (t) { console.warn("gradscope: " + t); },
-        onGradscopeReady: function () {
-          loading.style.display = "none";
-          readyResolve(api);
-        },
-        onGradscopeChange: function () {
-          if (!started) return;
-          persist();
-          refreshTextView();
-          listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
-        }
-      }).then(function (m) { return { m: m, font: font }; });
-    }).then(function (r) {
-      module = r.m;
-      heap = bridge(module);
-      var fontPtr = 0, fontLen = 0;
-      if (r.font) {
-        fontLen = r.font.byteLength;
-        fontPtr = module._malloc(fontLen);
-        module.HEAPU8.set(new Uint8Array(r.font), fontPtr);
-      }
-      var rect = container.getBoundingClientRect();
-      var w = Math.max(200, Math.round(rect.width)), hgt = Math.max(150, Math.round(rect.height));
-      var ok = module._gs_start(fontPtr, fontLen, window.devicePixelRatio || 1, w, hgt, 0, isMac() ? 1 : 0);
-      if (!ok) throw new Error("the WebGL2 context could not be created");
-      attachInput(module, canvas, showMessage);
-      if (example && !program) {
-        var ex = nameBytes(example);
-        if (typeof ex === "string" || !heap.number("gs_load_example", [ex]))
-          problems.push("There is no example named '" + shortName(String(example)) + "'; showing the default example.");
-      }
-      if (program !== null) {
-        var errs = api.setProgram(program);
-        if (errs.length) problems.push("The program has an error (it is kept in the editor; the graph shows the " +
-                                       "default example until it is fixed):\n" + errs[0].text);
-      }
-      var optErr = api.setOptions({ lock: settings.lock, hide: settings.hide, grads: settings.grads,
-                                    step: settings.step, dark: settings.dark });
-      if (optErr) problems.push("Ignored options: " + optErr + ".");
-      if (problems.length) showMessage(problems.join("\n"), true);
-      started = true;
-      baseline = module._gs_revision();
-      refreshTextView();
-      if (typeof ResizeObserver !== "undefined") {
-        new ResizeObserver(function () {
-          var b = container.getBoundingClientRect();
-          module._gs_resize(Math.round(b.width), Math.round(b.height), window.devicePixelRatio || 1);
-        }).observe(container);
-      }
-    }).catch(function (e) {
-      loading.style.display = "flex";
-      loading.style.color = "#8a1c1c";
-      loading.textContent = "gradscope could not start: " + e.message;
-      readyReject(e);
-    });
-    ready.catch(function () {});
-    container.gradscope = api;
     return api;
   }
 
@@ -611,7 +901,7 @@
       var d = el.dataset;
       var text = d.program || (el.textContent.trim() ? el.textContent : null);
       create(el, { program: text, example: d.example, lock: d.lock, hide: d.hide, grads: d.grads,
-                   step: d.step, dark: d.dark, height: d.height });
+                   step: d.step, dark: d.dark, height: d.height, useStorage: true, embedIndex: el.id || i });
     }
   }
 

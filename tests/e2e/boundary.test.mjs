@@ -228,3 +228,29 @@ test('data-* attributes from 0 to 10 MB', { timeout: TIMEOUT }, async () => {
     await p.close();
   }
 });
+
+test('the text view builds one page per matrix, updates in place and pages through the rest', { timeout: TIMEOUT }, async () => {
+  const n = 256;
+  const x = '[' + Array.from({ length: n }, (_, i) => `[${(i + 1) / 100}]`).join(', ') + ']';
+  assert.deepEqual(await page.evaluate((p) => window.gradscope.setProgram(p), `x = ${x}\ny = x @ x.T\nf = sum(y)\n`), []);
+  await frames(page, 2);
+  const cells = (name) => page.evaluate((name) => [...document.querySelectorAll(`.gradscope-text [data-node="${name}"] td`)]
+    .map((td) => td.textContent), name);
+  const y = await cells('y');
+  assert.equal(y.length, 2 * 12 * 12, 'y (256 x 256): one 12 x 12 page of values and one of gradients');
+  assert.equal(y[12 + 1], String(0.02 * 0.02), 'y[1][1]');
+  // An edit rewrites the numbers in the same <td> elements.
+  await page.evaluate(() => { window.__td = document.querySelector('.gradscope-text [data-node="y"] td'); });
+  await page.evaluate(() => window.gradscope.set('x', Array.from({ length: 256 }, (_, i) => [i === 0 ? 2 : (i + 1) / 100])));
+  await frames(page, 2);
+  assert.equal(await page.evaluate(() => window.__td.isConnected && window.__td.textContent), '4');
+  // Paging: rows 13-24.
+  await page.evaluate(() => [...document.querySelectorAll('.gradscope-text [data-node="y"] button')]
+    .find((b) => b.textContent === 'rows \u2193').click());
+  assert.match(await page.locator('.gradscope-text [data-node="y"] .gradscope-text-page span').textContent(),
+               /^rows 13-24 of 256, columns 1-12 of 256$/);
+  assert.equal((await cells('y'))[0], String(0.13 * 2));
+  // The API's textView() still gives every entry.
+  assert.equal(await page.evaluate(() => window.gradscope.textView().nodes.find((n) => n.name === 'y').value.length), n);
+  await assertEvaluatesSeed(page, undefined, 'text view');
+});

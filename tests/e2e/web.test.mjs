@@ -33,7 +33,7 @@ const CHROMIUM = process.env.GRADSCOPE_CHROMIUM || '/usr/bin/chromium';
 // so most tests use a smaller window; test 1 (and its screenshot) uses a desktop-sized one.
 const VIEWPORT = { width: 1024, height: 680 };
 const DESKTOP = { width: 1280, height: 800 };
-const STORAGE_KEY = 'gradscope:last-state:v1';
+const STORAGE_KEY = 'gradscope:last-state:v1:/';  // the full app's saved state, keyed by its page path
 const BROKEN_LINK = 'This link is broken, so the default example is shown instead: ';
 const TIMEOUT = 30_000;
 
@@ -584,7 +584,7 @@ test('5. broken links and broken saved state: a readable message, the app still 
   });
   await t.test('unreadable saved state is kept aside, not dropped', async () => {
     const { context, page } = await openBroken(base, "The state saved by an earlier visit could not be read " +
-      "(it has no program text); it was kept aside under 'gradscope:last-state:v1:unreadable'.", '{"version": 1}');
+      `(it has no program text); it was kept aside under '${STORAGE_KEY}:unreadable'.`, '{"version": 1}');
     try {
       assert.equal(await page.evaluate((k) => localStorage.getItem(k + ':unreadable'), STORAGE_KEY), '{"version": 1}');
     } finally {
