@@ -316,7 +316,11 @@ void inspector_panel(AppState& s) {
     ImGui::PopID();
   }
   section("why");
-  ImGui::TextWrapped("%s", fill_template(g, sel, n.op->explain).c_str());
+  // The explanation quotes typical numbers ("sigmoid' is 0.25 at 0"): not while they answer a question.
+  bool inputs_hidden = false;
+  for (int k = 0; k < n.arity(); ++k) inputs_hidden |= is_hidden(s, n.inputs[k], true);
+  if (inputs_hidden) disabled_wrapped("(shown once the questions about this step's gradients are answered)");
+  else ImGui::TextWrapped("%s", fill_template(g, sel, n.op->explain).c_str());
 }
 
 namespace {

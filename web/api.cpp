@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "core/serialize.h"
 #include "ui/layout.h"
+#include "ui/app.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -71,7 +72,8 @@ extern "C" {
 // The byte count of the string the last call returned (it may hold NULs).
 EMSCRIPTEN_KEEPALIVE size_t gs_out_size() { return gs::web::g_out.size(); }
 
-// {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}
+// {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}; what an open
+// exercise question or the step-through hides is null, with "hidden": true.
 EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name_text, int name_bytes) {
   const std::string name = gs::web::arg(name_text, name_bytes);
   int id = state().graph.find(name);
@@ -80,7 +82,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name_text, int name_bytes) {
     w.begin_object().key("error").string("no node named " + gs::web::quoted(name)).end_object();
     return gs::web::out(w.take());
   }
-  return gs::web::out(gs::node_json(state().graph, id));
+  return gs::web::out(gs::ui::visible_node_json(state(), id));
 }
 
 // Sets an input from JSON ([[1, 2], [3, 4]]); returns "" or why not.
@@ -101,7 +103,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
 
 // Compiles a new program; returns the JSON list of errors ([] when it built).
 EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text, int bytes) {
-  bool ok = gs::ui::set_program(state(), gs::web::arg(text, bytes));
+  bool ok = gs::ui::edit_program(state(), gs::web::arg(text, bytes));  // the text view's path: locks hold
   if (ok) state().fit_pending = true;
   return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error));
 }
@@ -114,8 +116,8 @@ EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name, int bytes) {
   return gs::ui::load_example(state(), gs::web::arg(name, bytes)) ? 1 : 0;
 }
 
-// The whole graph as gradscope eval --json prints it.
-EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::graph_json(state().graph)); }
+// The whole graph as gradscope eval --json prints it (hidden quantities null).
+EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::ui::visible_graph_json(state())); }
 
 // [x, y, w, h] of a value cell in canvas CSS pixels, or [] if it is not drawn.
 EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int name_bytes, int row, int col) {
@@ -154,8 +156,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
   if (!strings("lock", s.options.locked) || !strings("grads", s.options.grad_nodes) || !strings("hide", hide))
     return gs::web::out("lock, grads and hide must be lists of names");
   for (const auto& h : hide)
-    if (h != "editor" && h != "inputs" && h != "side" && h != "menu")
-      return gs::web::out("unknown panel '" + h + "' in hide (use editor, inputs, side, menu)");
+    if (!gs::is_panel_name(h))
+      return gs::web::out("unknown panel '" + h + "' in hide (use " + gs::panel_name_list() + ")");
   s.options.show_editor = !hide.count("editor");
   s.options.show_inputs = !hide.count("inputs");
   s.options.show_side = !hide.count("side");
@@ -177,23 +179,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
 // The accessible text view's data: every named node with its value and gradient, except
 // what an exercise still asks for (null, with "hidden" set).
 EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json() {
-  auto& s = state();
-  const gs::Graph& g = s.graph;
-  gs::JsonWriter w;
-  w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const gs::Node& n = g.nodes[i];
-    if (n.kind == gs::NodeKind::Constant) continue;
-    bool hide_value = gs::ui::is_hidden(s, int(i), false);
-    bool hide_grad = gs::ui::is_hidden(s, int(i), true) || !gs::ui::shows_gradient(s, int(i));
-    w.begin_object();
-    gs::write_node_members(w, g, n, !hide_value, !hide_grad);
-    w.key("hidden_value").boolean(hide_value).key("hidden_grad").boolean(hide_grad);
-    w.key("locked").boolean(n.kind == gs::NodeKind::Input && gs::ui::is_locked(s, n.name));
-    w.end_object();
-  }
-  w.end_array().key("error").string(s.error ? s.error->format("program") : "").end_object();
-  return gs::web::out(w.take());
+  return gs::web::out(gs::ui::visible_graph_json(state(), false));
 }
 
 // The exercise as JSON: {"questions": [{"label", "node", "gradient", "shape", "checked",
@@ -202,13 +188,12 @@ EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
   auto& s = state();
   gs::JsonWriter w;
   w.begin_object().key("questions").begin_array();
-  const std::string f = s.graph.node(s.graph.output).name;
   for (size_t i = 0; i < s.exercise.questions.size() && i < s.answers.size(); ++i) {
     const gs::Question& q = s.exercise.questions[i];
     const gs::ui::Answer& a = s.answers[i];
     int id = s.graph.find(q.node);
     const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
-    w.begin_object().key("label").string(q.gradient ? "d" + f + "/d" + q.node : q.node).key("node").string(q.node);
+    w.begin_object().key("label").string(q.gradient ? gs::ui::grad_label(s.graph, id) : q.node).key("node").string(q.node);
     w.key("gradient").boolean(q.gradient).key("shape").begin_array().integer(truth.rows()).integer(truth.cols());
     w.end_array();
     w.key("checked").boolean(a.checked).key("correct").integer(a.marked.correct).key("total").integer(a.marked.total);
@@ -270,5 +255,36 @@ EMSCRIPTEN_KEEPALIVE int gs_entry_at(float x, float y) {
 
 // Where the last frame drew the graph, the panels and every card (ui/layout.h, layout_json).
 EMSCRIPTEN_KEEPALIVE const char* gs_layout_json() { return gs::web::out(gs::ui::layout_json(state())); }
+// Every string the last frame drew with its box in canvas CSS pixels, as JSON
+// [{"text", "x", "y", "w", "h"}] (the drawnText() test hook).
+EMSCRIPTEN_KEEPALIVE const char* gs_drawn_text() {
+  gs::JsonWriter w;
+  w.begin_array();
+  for (const gs::ui::DrawnString& d : gs::ui::drawn_strings())
+    w.begin_object().key("text").string(d.text).key("x").number(d.x).key("y").number(d.y).key("w").number(d.w)
+        .key("h").number(d.h).end_object();
+  w.end_array();
+  return gs::web::out(w.take());
+}
+
+// The teaching panels' rectangles in canvas CSS pixels: {"plot": [x, y, w, h] or [],
+// "stale_banner": [...]} (the loss plot, the "last valid program" banner).
+EMSCRIPTEN_KEEPALIVE const char* gs_teach_rects() {
+  auto& s = state();
+  gs::JsonWriter w;
+  auto rect = [&](const char* key, const gs::ui::CellRect& r) {
+    w.key(key).begin_array();
+    if (r.visible) w.number(r.x).number(r.y).number(r.w).number(r.h);
+    w.end_array();
+  };
+  w.begin_object();
+  rect("plot", s.training.plot);
+  rect("stale_banner", s.stale_banner);
+  w.end_object();
+  return gs::web::out(w.take());
+}
+
+EMSCRIPTEN_KEEPALIVE int gs_undo() { return gs::ui::undo(state()) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int gs_redo() { return gs::ui::redo(state()) ? 1 : 0; }
 
 }  // extern "C"
