@@ -3,6 +3,7 @@
 #include <doctest.h>
 #include <imgui.h>
 
+#include <map>
 #include <regex>
 #include <set>
 

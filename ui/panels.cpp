@@ -139,14 +139,15 @@ void editor_marks(const AppState& s, const char* label) {
     for (float x = x0; x < x1; x += 4)  // a wavy underline
       dl->AddLine(ImVec2(x, y + line_h + 1), ImVec2(std::min(x + 2, x1), y + line_h - 1), pal.error, 1.5f);
   }
-  if (!s.error)
+  if (!s.error)  // a grey gutter bar on each locked input's line, "locked" after it where it fits
     for (int id : s.graph.input_ids()) {
       const Node& n = s.graph.node(id);
       if (!is_locked(s, n.name) || n.line <= 0) continue;
-      std::string line = line_of(s.program, n.line);
       float y = line_top(n.line);
-      float x = std::min(origin.x + ImGui::CalcTextSize(line.c_str()).x + 10, child->Pos.x + child->Size.x - 50);
-      dl->AddText(ImVec2(x, y), pal.text_dim, "locked");
+      dl->AddRectFilled(ImVec2(child->Pos.x, y), ImVec2(child->Pos.x + 3, y + line_h), pal.text_dim);
+      float x = origin.x + ImGui::CalcTextSize(line_of(s.program, n.line).c_str()).x + line_h;
+      if (x + ImGui::CalcTextSize("locked").x < child->Pos.x + child->Size.x - ImGui::GetStyle().ScrollbarSize)
+        dl->AddText(ImVec2(x, y), pal.text_dim, "locked");
     }
   dl->PopClipRect();
 }
