@@ -412,3 +412,50 @@ TEST_CASE("the status line and the inspector say ? before step-through computes 
   h.frame();
   CHECK(h.drawn().find("0.25") != std::string::npos);
 }
+
+TEST_CASE("two instances side by side share nothing") {
+  Headless a, b;
+  auto io = [](Headless& h) -> ImGuiIO& {
+    ImGui::SetCurrentContext(h.context);
+    return ImGui::GetIO();
+  };
+  auto press_letter = [&](Headless& h, char c) {
+    ImGuiIO& i = io(h);
+    int key = i.KeyMap[ImGuiKey_A] + (c - 'A');
+    i.KeysDown[key] = true;
+    h.frame();
+    io(h).KeysDown[key] = false;
+    h.frame();
+  };
+  a.frame();
+  b.frame();
+  press_letter(a, 'H');  // the help window, in a only
+  b.frame();
+  CHECK(a.drawn().find("Drag the background to pan") != std::string::npos);
+  CHECK(b.drawn().find("Drag the background to pan") == std::string::npos);
+  // The Export tab's format and the Check tab's option, chosen in a.
+  REQUIRE(a.click_text("Export"));
+  REQUIRE(a.click_text("JSON"));
+  REQUIRE(b.click_text("Export"));
+  CHECK(a.drawn().find("\"output\"") != std::string::npos);
+  CHECK(b.drawn().find("import torch") != std::string::npos);
+  REQUIRE(a.click_text("Check"));
+  REQUIRE(a.click_text("re-check on every change"));
+  CHECK_FALSE(a.state.panels.auto_check);
+  CHECK(b.state.panels.auto_check);
+  // The authoring ticks of the Exercise tab.
+  REQUIRE(a.click_text("Exercise"));
+  a.state.panels.ask_grads.insert("Z");
+  b.frame();
+  CHECK(b.state.panels.ask_grads.empty());
+  // Undo history and programs.
+  REQUIRE(ui::load_example(a.state, "mlp"));
+  a.frame();
+  b.frame();
+  CHECK(b.state.example == "seed");
+  CHECK(ui::can_undo(a.state));
+  CHECK_FALSE(ui::can_undo(b.state));
+  ImGui::SetCurrentContext(a.context);
+  REQUIRE(ui::undo(a.state));
+  CHECK(a.state.example == "seed");
+}
