@@ -3,9 +3,14 @@
 #include <doctest.h>
 #include <imgui.h>
 
+#include <map>
+#include <regex>
+#include <set>
+
 #include "core/compile.h"
 #include "core/examples.h"
 #include "ui/app.h"
+#include "ui/graph_view.h"
 #include "ui/headless.h"
 #include "ui/key_hold.h"
 #include "ui/panels.h"
@@ -21,6 +26,28 @@ struct Headless : ui::Headless {
     const ui::CellRect& c = state.value_cells.at(size_t(id)).at(size_t(row * n.value.cols() + col));
     REQUIRE(c.visible);
     return ImVec2(c.x + c.w / 2, c.y + c.h / 2);
+  }
+  // A click where the last frame drew `text` (a tab label cut short counts: "Inspecto").
+  bool click_text(const std::string& text) {
+    ImGui::SetCurrentContext(context);
+    for (const ui::DrawnString& d : ui::drawn_strings()) {
+      size_t at = d.text.find(text);
+      for (size_t k = text.size() - 1; at == std::string::npos && k >= 4; --k) at = d.text.find(text.substr(0, k) + "...");
+      if (at == std::string::npos) continue;
+      float x = d.x + ImGui::CalcTextSize(d.text.substr(0, at).c_str()).x + 3;
+      click(ImVec2(x, d.y + d.h / 2));
+      return true;
+    }
+    return false;
+  }
+  void click(ImVec2 at) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = at;
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    io.MouseDown[0] = false;
+    frame();
   }
   // Press at `from`, move in steps to `to`, release: as a user's drag arrives, frame by frame.
   void drag(ImVec2 from, ImVec2 to, int steps = 6) {
@@ -249,4 +276,225 @@ TEST_CASE("a key pressed and released within one frame is down for exactly one f
     CHECK_FALSE(keys.down(-1));
     CHECK_FALSE(keys.down(gs::ui::KeyHold::kCount));
   }
+}
+
+namespace {
+
+// Every way the UI spells a number (graph cards 3 digits, inspector 5, status 6, tooltips
+// and JSON in full).
+std::set<std::string> spellings(double v) {
+  return {format_short(v, 3), format_short(v, 5), format_short(v, 6), format_number(v)};
+}
+
+std::vector<std::string> numbers_in(const std::string& text) {
+  static const std::regex number(R"(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it)
+    out.push_back(it->str());
+  return out;
+}
+
+// What an exercise may show while all its questions are open, named by hand (not by the
+// rule under test): every value or those listed, and the gradients listed.
+struct MayShow {
+  std::set<std::string> values, grads;
+  bool all_values = true;
+};
+
+// The spellings of hidden answers that nothing shown also has: the final value of every
+// quantity the exercise or the current step hides, minus the spellings of every shown
+// entry, the numbers in the program text, and small integers (step counters, shapes and
+// question numbers print them).
+std::set<std::string> secrets(const ui::AppState& s, const MayShow& may) {
+  std::set<std::string> hidden, shown;
+  const Graph& g = ui::shown_graph(s);
+  const ui::Stepper& st = s.stepper;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (bool grad : {false, true}) {
+      const std::string& name = g.nodes[i].name;
+      bool computed = !st.active() || (grad ? st.grad_state(int(i)) != ui::GradState::Unknown : st.value_known(int(i)));
+      bool allowed = grad ? may.grads.count(name) > 0 : may.all_values || may.values.count(name) > 0;
+      bool h = !computed || !allowed;
+      const Matrix& final_m = grad ? s.graph.nodes[i].grad : s.graph.nodes[i].value;
+      const Matrix& shown_m = grad ? g.nodes[i].grad : g.nodes[i].value;
+      for (Eigen::Index k = 0; k < final_m.size(); ++k)
+        for (const std::string& t : spellings(h ? final_m.data()[k] : shown_m.data()[k])) (h ? hidden : shown).insert(t);
+    }
+  for (const std::string& t : numbers_in(s.program)) shown.insert(t);
+  for (int i = -20; i <= 20; ++i) shown.insert(std::to_string(i));
+  std::set<std::string> out;
+  for (const std::string& t : hidden)
+    if (!shown.count(t)) out.insert(t);
+  return out;
+}
+
+// The hidden answers among the numbers of `text` ("" if none).
+std::string leaked(const std::set<std::string>& secret, const std::string& text) {
+  std::string found;
+  for (const std::string& t : numbers_in(text))
+    if (secret.count(t)) found += t + " ";
+  return found;
+}
+
+const char* kValueExercise =
+    "#! ask: y\n"
+    "W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\n"
+    "x = [[0.1], [0.2], [-0.3]]\n"
+    "Z = W @ x\n"
+    "y = sigmoid(Z)\n"
+    "f = norm2(y)\n";
+
+std::string worked_example(int which) {
+  return which == 1 ? "#! ask: dy, dZ, dW, dx\n#! lock: *\n" + std::string(find_example("seed")->source)
+                    : "#! ask: dZ, db\n#! lock: X, T\n#! tolerance: 0.005\n" + std::string(find_example("softmax")->source);
+}
+
+}  // namespace
+
+TEST_CASE("no hidden answer is drawn, in the text view, get() or an export: every step, every tab, every hover") {
+  Headless h;
+  const MayShow may[] = {{{}, {"f"}}, {{}, {"L", "T"}}, {{"W", "x", "Z"}, {}, false}};
+  for (int which : {1, 2, 3}) {
+    CAPTURE(which);
+    const MayShow& shows = may[which - 1];
+    const std::string program = which == 3 ? std::string(kValueExercise) : worked_example(which);
+    ui::AppState& s = h.state;
+    {  // The check can fail: the same program without its questions shows the secrets.
+      REQUIRE(ui::set_program(s, strip_exercise(program)));
+      s.fit_pending = true;
+      h.frame();
+      h.frame();
+      REQUIRE(h.click_text("Inspector"));
+      std::set<std::string> secret = secrets(s, shows);
+      REQUIRE_FALSE(secret.empty());
+      CHECK_FALSE(leaked(secret, h.drawn()).empty());
+    }
+    REQUIRE(ui::set_program(s, program));
+    h.frame();
+    REQUIRE(s.exercise.active());
+    s.stepper.start(s.graph);
+    for (int step = -1; step <= s.stepper.last_step(); ++step) {
+      CAPTURE(step);
+      if (step < 0) s.stepper.stop();  // first without step-through, then every step
+      else if (!s.stepper.active()) s.stepper.start(s.graph);
+      if (step >= 0) ui::step_to(s, step);
+      for (std::string tab : {"Exercise", "Inspector", "Check", "Train", "Export"}) {
+        CAPTURE(tab);
+        h.frame();
+        bool opened = h.click_text(tab);
+        if (tab == "Export") CHECK_FALSE(opened);  // no Export tab while questions are open
+        std::set<std::string> secret = secrets(s, shows);
+        CHECK(leaked(secret, h.drawn()) == "");
+        CHECK(leaked(secret, ui::visible_graph_json(s)) == "");
+        for (size_t i = 0; i < s.graph.nodes.size(); ++i) CHECK(leaked(secret, ui::visible_node_json(s, int(i))) == "");
+        if (tab != "Inspector") continue;
+        // Hover every value and gradient cell of every card.
+        std::vector<ui::CardLayout> cards = ui::layout_graph(s);
+        for (size_t i = 0; i < s.graph.nodes.size(); ++i)
+          for (size_t k = 0; k < s.value_cells[i].size(); ++k)
+            for (bool grad : {false, true}) {
+              const ui::CellRect& c = s.value_cells[i][k];
+              if (!c.visible) continue;
+              float dy = grad ? (cards[i].grad_y - cards[i].value_y) * s.zoom : 0;
+              ImGui::GetIO().MousePos = ImVec2(c.x + c.w / 2, c.y + dy + c.h / 2);
+              h.frame();
+              h.frame();
+              CAPTURE(s.graph.nodes[i].name);
+              CAPTURE(grad);
+              CHECK(leaked(secret, h.drawn()) == "");
+            }
+        ImGui::GetIO().MousePos = ImVec2(-100, -100);
+      }
+    }
+    s.stepper.stop();
+  }
+}
+
+TEST_CASE("the step hint flags each question at exactly its step, on screen") {
+  Headless h;
+  REQUIRE(ui::set_program(h.state, worked_example(1)));
+  h.frame();
+  ui::AppState& s = h.state;
+  s.stepper.start(s.graph);
+  // forward Z (1), y (2), f (3); backward df/df (4), dy (5), dZ (6), dW and dx (7)
+  const std::map<int, std::set<std::string>> expected = {{5, {"df/dy"}}, {6, {"df/dZ"}}, {7, {"df/dW", "df/dx"}}};
+  for (int step = 0; step <= s.stepper.last_step(); ++step) {
+    CAPTURE(step);
+    ui::step_to(s, step);
+    h.frame();
+    h.frame();
+    std::set<std::string> flagged;
+    std::string question;
+    for (const std::string& t : h.drawn_text()) {
+      auto at = t.find("What is ");
+      if (at != std::string::npos) question = t.substr(at + 8, t.find('?') - at - 8);
+      if (t.find("This step computes it") != std::string::npos) flagged.insert(question);
+    }
+    auto it = expected.find(step);
+    CHECK(flagged == (it == expected.end() ? std::set<std::string>{} : it->second));
+  }
+}
+
+TEST_CASE("the status line and the inspector say ? before step-through computes a value") {
+  Headless h;
+  h.frame();
+  CHECK(h.drawn().find("f = 0.75") != std::string::npos);
+  h.state.stepper.start(h.state.graph);
+  h.frame();
+  h.frame();
+  std::string at0 = h.drawn();
+  CHECK(at0.find("0.75") == std::string::npos);
+  CHECK(at0.find("0.25") == std::string::npos);  // no gradient either
+  CHECK(at0.find("not computed yet at this step") != std::string::npos);
+  ui::step_to(h.state, h.state.stepper.last_step());
+  h.frame();
+  h.frame();
+  CHECK(h.drawn().find("0.25") != std::string::npos);
+}
+
+TEST_CASE("two instances side by side share nothing") {
+  Headless a, b;
+  auto io = [](Headless& h) -> ImGuiIO& {
+    ImGui::SetCurrentContext(h.context);
+    return ImGui::GetIO();
+  };
+  auto press_letter = [&](Headless& h, char c) {
+    ImGuiIO& i = io(h);
+    int key = i.KeyMap[ImGuiKey_A] + (c - 'A');
+    i.KeysDown[key] = true;
+    h.frame();
+    io(h).KeysDown[key] = false;
+    h.frame();
+  };
+  a.frame();
+  b.frame();
+  press_letter(a, 'H');  // the help window, in a only
+  b.frame();
+  CHECK(a.drawn().find("Drag the background to pan") != std::string::npos);
+  CHECK(b.drawn().find("Drag the background to pan") == std::string::npos);
+  // The Export tab's format and the Check tab's option, chosen in a.
+  REQUIRE(a.click_text("Export"));
+  REQUIRE(a.click_text("JSON"));
+  REQUIRE(b.click_text("Export"));
+  CHECK(a.drawn().find("\"output\"") != std::string::npos);
+  CHECK(b.drawn().find("import torch") != std::string::npos);
+  REQUIRE(a.click_text("Check"));
+  REQUIRE(a.click_text("re-check on every change"));
+  CHECK_FALSE(a.state.panels.auto_check);
+  CHECK(b.state.panels.auto_check);
+  // The authoring ticks of the Exercise tab.
+  REQUIRE(a.click_text("Exercise"));
+  a.state.panels.ask_grads.insert("Z");
+  b.frame();
+  CHECK(b.state.panels.ask_grads.empty());
+  // Undo history and programs.
+  REQUIRE(ui::load_example(a.state, "mlp"));
+  a.frame();
+  b.frame();
+  CHECK(b.state.example == "seed");
+  CHECK(ui::can_undo(a.state));
+  CHECK_FALSE(ui::can_undo(b.state));
+  ImGui::SetCurrentContext(a.context);
+  REQUIRE(ui::undo(a.state));
+  CHECK(a.state.example == "seed");
 }

@@ -33,5 +33,10 @@ void frame(AppState& s, Platform& p);
 // Every string the last rendered frame drew (after ImGui::Render), one per run of text:
 // the test hook behind drawnText() (ui/drawn_text.cpp).
 std::vector<std::string> drawn_text();
+struct DrawnString {
+  std::string text;
+  float x = 0, y = 0, w = 0, h = 0;  // its box, in ImGui's (window) coordinates
+};
+std::vector<DrawnString> drawn_strings();
 
 }  // namespace gs::ui

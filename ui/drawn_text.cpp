@@ -33,6 +33,12 @@ void append_utf8(std::string& out, unsigned c) {
 
 std::vector<std::string> drawn_text() {
   std::vector<std::string> out;
+  for (DrawnString& d : drawn_strings()) out.push_back(std::move(d.text));
+  return out;
+}
+
+std::vector<DrawnString> drawn_strings() {
+  std::vector<DrawnString> out;
   const ImDrawData* data = ImGui::GetDrawData();
   const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
   if (!data || !data->Valid || !font) return out;
@@ -41,8 +47,9 @@ std::vector<std::string> drawn_text() {
     const ImDrawList* dl = data->CmdLists[l];
     std::string text;
     float pen_x = 0, base_y = 0, scale = 1;  // where the next glyph of this run would start
+    float start_x = 0, top = 0, bottom = 0;
     auto flush = [&] {
-      if (!text.empty()) out.push_back(text);
+      if (!text.empty()) out.push_back({text, start_x, top, pen_x - start_x, bottom - top});
       text.clear();
     };
     for (int i = 0; i + 3 < dl->VtxBuffer.Size;) {
@@ -65,10 +72,14 @@ std::vector<std::string> drawn_text() {
                       origin_x > pen_x - gap_unit * 0.5f && origin_x < pen_x + gap_unit * 3.5f;
       if (!same_run) {
         flush();
+        start_x = origin_x;
+        top = origin_y;
+        bottom = origin_y + font->FontSize * sc;
       } else {
         for (float gap = origin_x - pen_x; gap > gap_unit * 0.6f; gap -= gap_unit) text += ' ';
       }
-      append_utf8(text, g->Codepoint);
+      if (g->Codepoint == font->EllipsisChar) text += "...";  // a label cut short
+      else append_utf8(text, g->Codepoint);
       pen_x = origin_x + g->AdvanceX * sc;
       base_y = origin_y;
       scale = sc;

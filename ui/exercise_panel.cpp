@@ -192,8 +192,8 @@ void exercise_panel(AppState& s) {
   }
   const ExerciseSummary sum = exercise_summary(s);
   const int done = int(s.exercise.questions.size()) - sum.open;
-  ImGui::Text("Exercise: %d right on the first try, %d after retries, %d revealed, %d open", sum.first_try,
-              sum.after_retries, sum.revealed, sum.open);
+  ImGui::TextWrapped("Exercise: %d right on the first try, %d after retries, %d revealed, %d open", sum.first_try,
+                     sum.after_retries, sum.revealed, sum.open);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("Type your prediction (a number or a sum like 1/4), then Check (tolerance %s). Reveal shows "
                      "the answer and its chain-rule step.",
@@ -202,7 +202,9 @@ void exercise_panel(AppState& s) {
   ImGui::Separator();
   for (size_t q = 0; q < s.exercise.questions.size() && q < s.answers.size(); ++q) question_block(s, q);
   if (done == int(s.exercise.questions.size())) ImGui::TextWrapped("All done. Drag the inputs and see how the answers change.");
-  if (panel_visible(s, "editor") && ImGui::SmallButton("Stop the exercise (remove its '#!' lines)"))
+  // Not while it locks inputs: removing its lines would unlock them.
+  if (panel_visible(s, "editor") && s.exercise.locked.empty() &&
+      ImGui::SmallButton("Stop the exercise (remove its '#!' lines)"))
     set_program(s, strip_exercise(s.graph.program_text()), s.example);
 }
 

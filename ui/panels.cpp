@@ -139,14 +139,15 @@ void editor_marks(const AppState& s, const char* label) {
     for (float x = x0; x < x1; x += 4)  // a wavy underline
       dl->AddLine(ImVec2(x, y + line_h + 1), ImVec2(std::min(x + 2, x1), y + line_h - 1), pal.error, 1.5f);
   }
-  if (!s.error)
+  if (!s.error)  // a grey gutter bar on each locked input's line, "locked" after it where it fits
     for (int id : s.graph.input_ids()) {
       const Node& n = s.graph.node(id);
       if (!is_locked(s, n.name) || n.line <= 0) continue;
-      std::string line = line_of(s.program, n.line);
       float y = line_top(n.line);
-      float x = std::min(origin.x + ImGui::CalcTextSize(line.c_str()).x + 10, child->Pos.x + child->Size.x - 50);
-      dl->AddText(ImVec2(x, y), pal.text_dim, "locked");
+      dl->AddRectFilled(ImVec2(child->Pos.x, y), ImVec2(child->Pos.x + 3, y + line_h), pal.text_dim);
+      float x = origin.x + ImGui::CalcTextSize(line_of(s.program, n.line).c_str()).x + line_h;
+      if (x + ImGui::CalcTextSize("locked").x < child->Pos.x + child->Size.x - ImGui::GetStyle().ScrollbarSize)
+        dl->AddText(ImVec2(x, y), pal.text_dim, "locked");
     }
   dl->PopClipRect();
 }
@@ -316,7 +317,11 @@ void inspector_panel(AppState& s) {
     ImGui::PopID();
   }
   section("why");
-  ImGui::TextWrapped("%s", fill_template(g, sel, n.op->explain).c_str());
+  // The explanation quotes typical numbers ("sigmoid' is 0.25 at 0"): not while they answer a question.
+  bool inputs_hidden = false;
+  for (int k = 0; k < n.arity(); ++k) inputs_hidden |= is_hidden(s, n.inputs[k], true);
+  if (inputs_hidden) disabled_wrapped("(shown once the questions about this step's gradients are answered)");
+  else ImGui::TextWrapped("%s", fill_template(g, sel, n.op->explain).c_str());
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // The front end's actions on AppState: compile, edit inputs, randomize, train.
 #include "ui/state.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -281,7 +282,9 @@ void train_step(AppState& s) {
     int id = s.graph.find(name);
     if (id < 0 || is_locked(s, name)) continue;
     Node& n = s.graph.node(id);
-    s.training.start_values.emplace(name, n.value);  // kept from the first step on
+    auto& starts = s.training.start_values;  // kept from the first step on
+    if (std::none_of(starts.begin(), starts.end(), [&](const auto& e) { return e.first == name; }))
+      starts.emplace_back(name, n.value);
     before.emplace_back(id, n.value);
     n.value -= s.training.learning_rate * n.grad;
   }

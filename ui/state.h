@@ -3,7 +3,6 @@
 // JS API read and write this; ui/ draws it.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,7 +37,7 @@ struct Training {
   bool running = false;
   int steps_per_frame = 1;
   std::vector<float> history;   // the output after each step
-  std::map<std::string, Matrix> start_values;  // trained inputs before the first step
+  std::vector<std::pair<std::string, Matrix>> start_values;  // trained inputs before their first step
   bool log_scale = false;
   CellRect plot;                // where the loss plot was drawn this frame
 };

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/serialize.h"
 #include "ui/layout.h"
+#include "ui/app.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -72,7 +73,8 @@ extern "C" {
 // The byte count of the string the last call returned (it may hold NULs).
 EMSCRIPTEN_KEEPALIVE size_t gs_out_size() { return gs::web::g_out.size(); }
 
-// {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}
+// {"value": [[...]], "grad": [[...]], "shape": [r, c]} or {"error": "..."}; what an open
+// exercise question or the step-through hides is null, with "hidden": true.
 EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name_text, int name_bytes) {
   const std::string name = gs::web::arg(name_text, name_bytes);
   int id = state().graph.find(name);
@@ -81,7 +83,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_get(const char* name_text, int name_bytes) {
     w.begin_object().key("error").string("no node named " + gs::web::quoted(name)).end_object();
     return gs::web::out(w.take());
   }
-  return gs::web::out(gs::node_json(state().graph, id));
+  return gs::web::out(gs::ui::visible_node_json(state(), id));
 }
 
 // Sets an input from JSON ([[1, 2], [3, 4]]); returns "" or why not.
@@ -102,7 +104,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
 
 // Compiles a new program; returns the JSON list of errors ([] when it built).
 EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text, int bytes) {
-  bool ok = gs::ui::set_program(state(), gs::web::arg(text, bytes));
+  bool ok = gs::ui::edit_program(state(), gs::web::arg(text, bytes));  // the text view's path: locks hold
   if (ok) state().fit_pending = true;
   return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error));
 }
@@ -115,8 +117,8 @@ EMSCRIPTEN_KEEPALIVE int gs_load_example(const char* name, int bytes) {
   return gs::ui::load_example(state(), gs::web::arg(name, bytes)) ? 1 : 0;
 }
 
-// The whole graph as gradscope eval --json prints it.
-EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::graph_json(state().graph)); }
+// The whole graph as gradscope eval --json prints it (hidden quantities null).
+EMSCRIPTEN_KEEPALIVE const char* gs_graph_json() { return gs::web::out(gs::ui::visible_graph_json(state())); }
 
 // [x, y, w, h] of a value cell in canvas CSS pixels, or [] if it is not drawn.
 EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int name_bytes, int row, int col) {
@@ -155,8 +157,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
   if (!strings("lock", s.options.locked) || !strings("grads", s.options.grad_nodes) || !strings("hide", hide))
     return gs::web::out("lock, grads and hide must be lists of names");
   for (const auto& h : hide)
-    if (h != "editor" && h != "inputs" && h != "side" && h != "menu")
-      return gs::web::out("unknown panel '" + h + "' in hide (use editor, inputs, side, menu)");
+    if (!gs::is_panel_name(h))
+      return gs::web::out("unknown panel '" + h + "' in hide (use " + gs::panel_name_list() + ")");
   s.options.show_editor = !hide.count("editor");
   s.options.show_inputs = !hide.count("inputs");
   s.options.show_side = !hide.count("side");
@@ -181,7 +183,8 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
 // ({"W": [0, 12]}, top left when absent), so a 4096 x 4096 node costs a page, not 16M numbers.
 EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json(int page_rows, int page_cols, const char* pages, int pages_bytes) {
   auto& s = state();
-  const gs::Graph& g = s.graph;
+  if (page_rows <= 0) return gs::web::out(gs::ui::visible_graph_json(s, false));
+  const gs::Graph& g = gs::ui::shown_graph(s);  // in step-through, only what is computed so far
   auto parsed = gs::parse_json(gs::web::arg(pages, pages_bytes));
   gs::JsonWriter w;
   w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
@@ -191,27 +194,24 @@ EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json(int page_rows, int page_cols,
     bool hide_value = gs::ui::is_hidden(s, int(i), false);
     bool hide_grad = gs::ui::is_hidden(s, int(i), true) || !gs::ui::shows_gradient(s, int(i));
     w.begin_object();
-    if (page_rows <= 0) {
-      gs::write_node_members(w, g, n, !hide_value, !hide_grad);
-    } else {
-      const gs::JsonValue* at = parsed && parsed->is_object() ? parsed->find(n.name) : nullptr;
-      auto corner = [&](size_t k, Eigen::Index size, int page) -> Eigen::Index {
-        double v = at && at->is_array() && at->as_array().size() > k && at->as_array()[k].is_number()
-                       ? at->as_array()[k].as_number() : 0;
-        return std::clamp<Eigen::Index>(Eigen::Index(v), 0, std::max<Eigen::Index>(0, size - page));
-      };
-      const Eigen::Index rows = std::min<Eigen::Index>(page_rows, n.value.rows());
-      const Eigen::Index cols = std::min<Eigen::Index>(page_cols, n.value.cols());
-      const Eigen::Index r0 = corner(0, n.value.rows(), int(rows)), c0 = corner(1, n.value.cols(), int(cols));
-      w.key("name").string(n.name).key("op").string(n.kind == gs::NodeKind::Input ? "input" : n.op->name);
-      w.key("expr").string(n.expr).key("shape").begin_array().integer(n.value.rows()).integer(n.value.cols()).end_array();
-      w.key("page").begin_array().integer(r0).integer(c0).end_array().key("value");
-      if (hide_value) w.null();
-      else gs::write_matrix(w, n.value.block(r0, c0, rows, cols));
-      w.key("grad");
-      if (hide_grad || n.grad.rows() < r0 + rows || n.grad.cols() < c0 + cols) w.null();
-      else gs::write_matrix(w, n.grad.block(r0, c0, rows, cols));
-    }
+    const gs::JsonValue* at = parsed && parsed->is_object() ? parsed->find(n.name) : nullptr;
+    auto corner = [&](size_t k, Eigen::Index size, int page) -> Eigen::Index {
+      double v = at && at->is_array() && at->as_array().size() > k && at->as_array()[k].is_number()
+                     ? at->as_array()[k].as_number() : 0;
+      return std::clamp<Eigen::Index>(Eigen::Index(v), 0, std::max<Eigen::Index>(0, size - page));
+    };
+    const Eigen::Index rows = std::min<Eigen::Index>(page_rows, n.value.rows());
+    const Eigen::Index cols = std::min<Eigen::Index>(page_cols, n.value.cols());
+    const Eigen::Index r0 = corner(0, n.value.rows(), int(rows)), c0 = corner(1, n.value.cols(), int(cols));
+    w.key("name").string(n.name).key("op").string(n.kind == gs::NodeKind::Input ? "input" : n.op->name);
+    w.key("expr").string(n.expr).key("shape").begin_array().integer(n.value.rows()).integer(n.value.cols()).end_array();
+    w.key("page").begin_array().integer(r0).integer(c0).end_array().key("value");
+    if (hide_value) w.null();
+    else gs::write_matrix(w, n.value.block(r0, c0, rows, cols));
+    w.key("grad");
+    if (hide_grad || n.grad.rows() < r0 + rows || n.grad.cols() < c0 + cols) w.null();
+    else gs::write_matrix(w, n.grad.block(r0, c0, rows, cols));
+    if (hide_value || hide_grad) w.key("hidden").boolean(true);
     w.key("hidden_value").boolean(hide_value).key("hidden_grad").boolean(hide_grad);
     w.key("locked").boolean(n.kind == gs::NodeKind::Input && gs::ui::is_locked(s, n.name));
     w.end_object();
@@ -226,13 +226,12 @@ EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
   auto& s = state();
   gs::JsonWriter w;
   w.begin_object().key("questions").begin_array();
-  const std::string f = s.graph.node(s.graph.output).name;
   for (size_t i = 0; i < s.exercise.questions.size() && i < s.answers.size(); ++i) {
     const gs::Question& q = s.exercise.questions[i];
     const gs::ui::Answer& a = s.answers[i];
     int id = s.graph.find(q.node);
     const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
-    w.begin_object().key("label").string(q.gradient ? "d" + f + "/d" + q.node : q.node).key("node").string(q.node);
+    w.begin_object().key("label").string(q.gradient ? gs::ui::grad_label(s.graph, id) : q.node).key("node").string(q.node);
     w.key("gradient").boolean(q.gradient).key("shape").begin_array().integer(truth.rows()).integer(truth.cols());
     w.end_array();
     w.key("checked").boolean(a.checked).key("correct").integer(a.marked.correct).key("total").integer(a.marked.total);
@@ -294,5 +293,36 @@ EMSCRIPTEN_KEEPALIVE int gs_entry_at(float x, float y) {
 
 // Where the last frame drew the graph, the panels and every card (ui/layout.h, layout_json).
 EMSCRIPTEN_KEEPALIVE const char* gs_layout_json() { return gs::web::out(gs::ui::layout_json(state())); }
+// Every string the last frame drew with its box in canvas CSS pixels, as JSON
+// [{"text", "x", "y", "w", "h"}] (the drawnText() test hook).
+EMSCRIPTEN_KEEPALIVE const char* gs_drawn_text() {
+  gs::JsonWriter w;
+  w.begin_array();
+  for (const gs::ui::DrawnString& d : gs::ui::drawn_strings())
+    w.begin_object().key("text").string(d.text).key("x").number(d.x).key("y").number(d.y).key("w").number(d.w)
+        .key("h").number(d.h).end_object();
+  w.end_array();
+  return gs::web::out(w.take());
+}
+
+// The teaching panels' rectangles in canvas CSS pixels: {"plot": [x, y, w, h] or [],
+// "stale_banner": [...]} (the loss plot, the "last valid program" banner).
+EMSCRIPTEN_KEEPALIVE const char* gs_teach_rects() {
+  auto& s = state();
+  gs::JsonWriter w;
+  auto rect = [&](const char* key, const gs::ui::CellRect& r) {
+    w.key(key).begin_array();
+    if (r.visible) w.number(r.x).number(r.y).number(r.w).number(r.h);
+    w.end_array();
+  };
+  w.begin_object();
+  rect("plot", s.training.plot);
+  rect("stale_banner", s.stale_banner);
+  w.end_object();
+  return gs::web::out(w.take());
+}
+
+EMSCRIPTEN_KEEPALIVE int gs_undo() { return gs::ui::undo(state()) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int gs_redo() { return gs::ui::redo(state()) ? 1 : 0; }
 
 }  // extern "C"

@@ -886,6 +886,25 @@
         [l.graph, l.train].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
         return l;
       },
+      // Test hook: every string the canvas drew in the last frame; with boxes, each as
+      // {text, x, y, width, height} in viewport CSS pixels.
+      drawnText: function (boxes) {
+        var list = JSON.parse(call("gs_drawn_text", [])), b = els.canvas.getBoundingClientRect();
+        return list.map(function (d) {
+          return boxes ? { text: d.text, x: b.left + d.x, y: b.top + d.y, width: d.w, height: d.h } : d.text;
+        });
+      },
+      // The loss plot's and the stale-program banner's rectangles ({x, y, width, height} in
+      // viewport CSS pixels, or null when not drawn).
+      teachRects: function () {
+        var r = JSON.parse(call("gs_teach_rects", [])), b = els.canvas.getBoundingClientRect(), out = {};
+        Object.keys(r).forEach(function (k) {
+          out[k] = r[k].length ? { x: b.left + r[k][0], y: b.top + r[k][1], width: r[k][2], height: r[k][3] } : null;
+        });
+        return out;
+      },
+      undo: function () { return heap.number("gs_undo", []) === 1; },
+      redo: function () { return heap.number("gs_redo", []) === 1; },
       canvas: els.canvas,
       element: els.canvas.parentNode,
       showMessage: showMessage
