@@ -296,7 +296,7 @@ void frame(AppState& s, Platform& p) {
   ImGui::SetNextWindowSize(vp->WorkSize);
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
-  const bool show_menu = panel_visible(s, "menu");
+  const bool show_menu = panel_visible(s, "menu") && !compact_height();  // a short embed keeps its height for the graph
   if (show_menu) flags |= ImGuiWindowFlags_MenuBar;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 6));
   ImGui::Begin("gradscope", nullptr, flags);

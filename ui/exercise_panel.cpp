@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/exercise.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -91,16 +92,14 @@ void authoring(AppState& s) {
   std::set<std::string>& hide = s.panels.hide;
   ImGui::TextWrapped("Make this program an exercise: tick what students must predict. The choices become "
                      "'#!' lines at the top of the program, so the exercise travels in files, links and embeds.");
-  if (ImGui::BeginTable("ask", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("node");
-    ImGui::TableSetupColumn("ask value");
-    ImGui::TableSetupColumn("ask gradient");
-    ImGui::TableHeadersRow();
+  {  // three columns (ui/layout.cpp's column(): no ImGui tables in the build)
+    const char* const heads[] = {"node", "ask value", "ask gradient"};
+    for (int k = 0; k < 3; ++k) column(k, 3), ImGui::TextDisabled("%s", heads[k]);
+    ImGui::Separator();
     for (const Node& n : s.graph.nodes) {
       if (n.generated_name) continue;
       ImGui::PushID(n.name.c_str());
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
+      ImGui::AlignTextToFramePadding();
       ImGui::TextUnformatted(n.name.c_str());
       auto toggle = [](std::set<std::string>& set, const std::string& name, const char* id) {
         bool on = set.count(name) > 0;
@@ -109,13 +108,12 @@ void authoring(AppState& s) {
           else set.erase(name);
         }
       };
-      ImGui::TableNextColumn();
+      column(1, 3);
       if (n.kind != NodeKind::Input) toggle(ask_values, n.name, "##v");
-      ImGui::TableNextColumn();
+      column(2, 3);
       toggle(ask_grads, n.name, "##g");
       ImGui::PopID();
     }
-    ImGui::EndTable();
   }
   ImGui::Text("Lock:");
   for (int id : s.graph.input_ids()) {

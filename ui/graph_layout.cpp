@@ -8,6 +8,7 @@
 
 #include "ui/graph_view.h"
 #include "ui/graph_parts.h"
+#include "ui/layout.h"
 
 namespace gs::ui {
 namespace {
@@ -73,9 +74,10 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   if (node.kind == NodeKind::Constant) {
     c.value_y = c.sub_y;
   } else {
-    std::string sub = (c.value_label_in_sub ? "value  " : "") + card_subtitle(g, s, id);
+    c.subtitle = !compact_height();  // a short embed shows the expression, not the op's name and shape
+    std::string sub = (c.value_label_in_sub ? "value  " : "") + (c.subtitle ? card_subtitle(g, s, id) : "");
     header_w = std::max(header_w, ImGui::CalcTextSize(sub.c_str()).x);
-    c.value_y = c.sub_y + (c.value_label_in_sub ? label : line + label);
+    c.value_y = c.sub_y + (c.value_label_in_sub || !c.subtitle ? label : line + label);
   }
   if (!grads) {
     c.w = std::max(vw, header_w) + 2 * kPad;
@@ -104,6 +106,8 @@ CardLayout card_size(const AppState& s, int id, bool side) {
 }  // namespace
 
 float legible_zoom() { return 12.f / ImGui::GetFontSize(); }
+
+float fit_margin() { return compact_height() ? 4.f : 12.f; }
 
 GraphLayout layout_graph(const AppState& s, Arrangement a) {
   const Graph& g = s.graph;
@@ -183,13 +187,14 @@ Fit best_fit(const AppState& s, float vw, float vh) {
   // Columns left to right read most naturally: the others must win clearly.
   const Arrangement tries[] = {{false, false, 1}, {false, false, 2}, {false, false, 3}, {true, false, 1},
                                {false, true, 1},  {false, true, 2},  {true, true, 1},   {false, false, 2, 1},
-                               {false, false, 3, 1}, {false, false, 4, 1}, {true, false, 1, 1}, {true, false, 2, 1}};
-  const float preference[] = {1.f, 0.9f, 0.8f, 0.85f, 0.88f, 0.8f, 0.75f, 0.8f, 0.78f, 0.75f, 0.75f, 0.7f};
+                               {false, false, 3, 1}, {false, false, 4, 1}, {true, false, 1, 1}, {true, false, 2, 1},
+                               {false, true, 3, 1},  {false, true, 4, 1}};
+  const float preference[] = {1.f, 0.9f, 0.8f, 0.85f, 0.88f, 0.8f, 0.75f, 0.8f, 0.78f, 0.75f, 0.75f, 0.7f, 0.7f, 0.7f};
   for (size_t k = 0; k < std::size(tries); ++k) {
     if (tries[k].side && !s.show_gradients) continue;
     GraphLayout l = layout_graph(s, tries[k]);
-    float z = std::min({(vw - 2 * kFitMargin) / std::max(l.w, 1.f), (vh - 2 * kFitMargin) / std::max(l.h, 1.f),
-                        kMaxFitZoom});
+    const float m = fit_margin();
+    float z = std::min({(vw - 2 * m) / std::max(l.w, 1.f), (vh - 2 * m) / std::max(l.h, 1.f), kMaxFitZoom});
     float score = std::min(z, legible_zoom() * 1.25f) * preference[k] + z * 0.01f;
     if (score > best_score) best_score = score, best = {tries[k], z};
   }

@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "ui/state.h"
@@ -18,6 +20,14 @@ inline std::string cell_text(double v) { return format_short(v, 3); }
 constexpr float kCardPad = 6;
 inline float line_height() { return ImGui::GetFontSize() + 2; }
 inline float label_height() { return ImGui::GetFontSize() * 0.9f + 3; }
+
+// The largest finite |entry| (0 for none): what a matrix's colours are scaled by.
+inline double largest_entry(const Matrix& m) {
+  double scale = 0;
+  for (Eigen::Index i = 0; i < m.size(); ++i)
+    if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
+  return scale;
+}
 
 // "W" for inputs and constants, "Z = W @ x" for ops.
 std::string card_title(const Node& n);

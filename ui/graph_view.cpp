@@ -43,13 +43,6 @@ struct Canvas {
   float font_px() const { return ImGui::GetFontSize() * v.zoom; }
 };
 
-double largest(const Matrix& m) {
-  double scale = 0;
-  for (Eigen::Index i = 0; i < m.size(); ++i)
-    if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
-  return scale;
-}
-
 // Chooses the arrangement and zoom that show the whole graph, centred in the canvas.
 void fit(Canvas& c) {
   ViewState& v = c.v;
@@ -141,7 +134,7 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   const float cw = grad ? card.grad_cell_w : card.cell_w, ch = card.cell_h;
   const float left = card.x + (grad ? card.grad_x : card.value_x), top = card.y + (grad ? card.grad_y : card.value_y);
   double scale = grad ? c.grad_scale : c.value_scale;
-  if (scale <= 0) scale = largest(m);
+  if (scale <= 0) scale = largest_entry(m);
   if (scale == 0) scale = 1;
   const ImVec2 a0 = c.at(left, top);
   const float sw = cw * z, sh = ch * z;  // one cell on screen
@@ -216,7 +209,7 @@ void draw_card(Canvas& c, int id) {
   if (fs >= 6) {
     c.dl->AddText(font, fs, c.at(card.x + kCardPad, card.y + kCardPad * 0.6f), c.pal.text, card_title(n).c_str());
     if (n.kind != NodeKind::Constant) {
-      std::string sub = (card.value_label_in_sub ? "value  " : "") + card_subtitle(c.g, s, id);
+      std::string sub = (card.value_label_in_sub ? "value  " : "") + (card.subtitle ? card_subtitle(c.g, s, id) : "");
       c.dl->AddText(font, fs * 0.9f, c.at(card.x + kCardPad, card.y + card.sub_y), bad ? c.pal.error : c.pal.text_dim,
                     sub.c_str());
       if (!card.value_label_in_sub)
@@ -406,8 +399,8 @@ void graph_view(AppState& s) {
   if (s.fit_pending || std::abs(v.last_w - size.x) > 1 || std::abs(v.last_h - size.y) > 1) fit(c);
   else c.layout = layout_graph(s, {v.vertical, v.side, v.bands, v.stack});
   if (v.shared_scale)
-    for (const Node& n : c.g.nodes) c.value_scale = std::max(c.value_scale, largest(n.value)),
-                                     c.grad_scale = std::max(c.grad_scale, largest(n.grad));
+    for (const Node& n : c.g.nodes) c.value_scale = std::max(c.value_scale, largest_entry(n.value)),
+                                     c.grad_scale = std::max(c.grad_scale, largest_entry(n.grad));
   if (s.value_cells.size() != c.g.nodes.size()) s.value_cells.assign(c.g.nodes.size(), {});
   v.cards.assign(c.g.nodes.size(), {});
 

@@ -22,6 +22,7 @@ struct CardLayout {
   float cell_w = 0, grad_cell_w = 0, cell_h = 0;  // one cell: wide enough for its numbers
   float sub_y = 0;                 // the second header line ("value  input (2, 4)")
   bool value_label_in_sub = false; // "value" opens the second line (else it has its own)
+  bool subtitle = true;            // the second line names the op and the shape
   bool numbers = true;             // false: heatmap only (large matrices)
 };
 
@@ -51,7 +52,7 @@ struct Fit {
 Fit best_fit(const AppState& s, float vw, float vh);
 // The zoom at which cell text reaches 12 CSS px: a fit below it is not "readable".
 float legible_zoom();
-// The margin kept around a fitted graph, in pixels.
-constexpr float kFitMargin = 12;
+// The margin kept around a fitted graph, in pixels (less in a short embed).
+float fit_margin();
 
 }  // namespace gs::ui

@@ -6,7 +6,9 @@
 #include <algorithm>
 
 #include "core/json.h"
+#include "ui/graph_parts.h"
 #include "ui/graph_view.h"
+#include "ui/theme.h"
 
 namespace gs::ui {
 
@@ -214,6 +216,39 @@ std::string layout_json(const AppState& s) {
     w.null();
   }
   return w.end_object().take();
+}
+
+void column(int k, int n) {
+  if (k == 0) return;
+  const float left = ImGui::GetWindowContentRegionMin().x;
+  ImGui::SameLine(left + (ImGui::GetWindowContentRegionMax().x - left) * float(k) / float(n));
+}
+
+void colored_label(const char* text, ImU32 bg, ImU32 fg) {
+  ImVec2 p = ImGui::GetCursorScreenPos(), size = ImGui::CalcTextSize(text);
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + size.x + 8, p.y + size.y + 2), bg, 2);
+  ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + 4, p.y + 1), fg, text);
+  ImGui::Dummy(ImVec2(size.x + 8, size.y + 2));
+}
+
+void matrix_grid(const Matrix& m, bool dark) {
+  const double scale = largest_entry(m) > 0 ? largest_entry(m) : 1;
+  float w = 0;
+  for (Eigen::Index i = 0; i < m.size(); ++i) w = std::max(w, ImGui::CalcTextSize(format_short(m.data()[i], 5).c_str()).x);
+  w += 10;
+  const float h = ImGui::GetTextLineHeight() + 4;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      ImVec2 a(p.x + w * float(c), p.y + h * float(r)), b(a.x + w, a.y + h);
+      ImU32 bg = heat_color(m(r, c) / scale, dark);
+      dl->AddRectFilled(a, b, bg);
+      dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border));
+      std::string t = format_short(m(r, c), 5);
+      dl->AddText(ImVec2(a.x + 5, a.y + 2), text_on(bg), t.c_str());
+    }
+  ImGui::Dummy(ImVec2(w * float(m.cols()) + 1, h * float(m.rows()) + 1));
 }
 
 void text_after(const char* text) {

@@ -38,6 +38,13 @@ bool compact_height();
 void text_after(const char* text);
 // A bullet whose text wraps at the window's edge.
 void bullet_wrapped(const char* text);
+// Column k of n equal columns on the current line (k = 0 starts a line): a table without
+// ImGui's tables (about 20 KB of WebAssembly).
+void column(int k, int n);
+// `text` on a coloured background, like a table cell's.
+void colored_label(const char* text, ImU32 bg, ImU32 fg);
+// A matrix as a grid of heatmap cells with their numbers.
+void matrix_grid(const Matrix& m, bool dark);
 // Read-only text (exported code) in a scrolling box of the given height, wrapped at its edge.
 void wrapped_text_box(const char* id, const std::string& text, float height);
 // The program editor's frame: wide and tall enough for every line of `text`, inside a child

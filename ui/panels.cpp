@@ -52,23 +52,9 @@ void matrix_table(const char* id, const Matrix& m, bool dark) {
                       ": too large to list; hover the heatmap for exact values)").c_str());
     return;
   }
-  if (!ImGui::BeginTable(id, int(m.cols()), ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
-  double scale = 0;
-  for (Eigen::Index i = 0; i < m.size(); ++i)
-    if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
-  if (scale == 0) scale = 1;
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    ImGui::TableNextRow();
-    for (Eigen::Index c = 0; c < m.cols(); ++c) {
-      ImGui::TableSetColumnIndex(int(c));
-      ImU32 bg = heat_color(m(r, c) / scale, dark);
-      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
-      ImGui::PushStyleColor(ImGuiCol_Text, text_on(bg));
-      ImGui::Text("%s", format_short(m(r, c), 5).c_str());
-      ImGui::PopStyleColor();
-    }
-  }
-  ImGui::EndTable();
+  ImGui::PushID(id);
+  matrix_grid(m, dark);  // ui/layout.cpp: drawn cells, not ImGui's tables (smaller WebAssembly)
+  ImGui::PopID();
 }
 
 // A labelled rule between sections (ImGui 1.86 has no SeparatorText).
@@ -367,26 +353,18 @@ void check_panel(AppState& s) {
   if (checked_revision != s.revision) ImGui::TextDisabled("(out of date: press Check now)");
   if (report.sampled())
     ImGui::TextDisabled("(a sample: %lld of %lld input entries, chosen with a fixed seed)", report.checked, report.entries);
-  if (ImGui::BeginTable("check", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
-    ImGui::TableSetupColumn("input");
-    ImGui::TableSetupColumn("max rel. error");
-    ImGui::TableSetupColumn("result");
-    ImGui::TableHeadersRow();
-    const Palette& pal = palette(s.dark);
-    for (const InputCheck& c : report.inputs) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(c.name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%s", format_short(c.max_error, 3).c_str());
-      ImGui::TableNextColumn();
-      bool ok = c.max_error <= 1e-6;
-      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, ok ? pal.ok : pal.error);
-      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
-      ImGui::TextUnformatted(ok ? "ok" : "MISMATCH");
-      ImGui::PopStyleColor();
-    }
-    ImGui::EndTable();
+  // Three columns (ui/layout.cpp's column(): no ImGui tables in the build).
+  const char* const heads[] = {"input", "max rel. error", "result"};
+  for (int k = 0; k < 3; ++k) column(k, 3), ImGui::TextDisabled("%s", heads[k]);
+  ImGui::Separator();
+  const Palette& pal = palette(s.dark);
+  for (const InputCheck& c : report.inputs) {
+    ImGui::TextUnformatted(c.name.c_str());
+    column(1, 3);
+    ImGui::Text("%s", format_short(c.max_error, 3).c_str());
+    column(2, 3);
+    bool ok = c.max_error <= 1e-6;
+    colored_label(ok ? "ok" : "MISMATCH", ok ? pal.ok : pal.error, IM_COL32(255, 255, 255, 255));
   }
 }
 

@@ -1,0 +1,134 @@
+// Layout end-to-end: every built-in example in the full page at 1920x1080, 1366x768,
+// 1280x800 and on a phone (390x844, touch, DPR 3), and in embeds 300 and 460 px high.
+// Through the app's own layout() and cellRect() it asserts that every card lies inside the
+// graph viewport after load, that value cells are at least 12 px high, that the graph has
+// the phone's width, and that hovering a cell of every op tells its chain rule.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { start, frames, within } from './layout_support.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST = path.resolve(process.env.GRADSCOPE_DIST || path.join(here, '../../build/web/dist'));
+const EXAMPLES = ['seed', 'mlp', 'softmax', 'neuron', 'slip'];
+const SIZES = [
+  { name: '1920x1080', viewport: { width: 1920, height: 1080 } },
+  { name: '1366x768', viewport: { width: 1366, height: 768 } },
+  { name: '1280x800', viewport: { width: 1280, height: 800 } },
+  { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+];
+// The mlp's twelve cards cannot have 12 px cells in a 300 px embed; it is shown whole at
+// the largest zoom that allows (tests/test_layout.cpp says the same natively).
+const leastCell = (example, height) => (example === 'mlp' && height < 400 ? 9.5 : 12);
+
+let env, base, browser;
+
+// The embed page of a course: text, then one embed per example, `height` px high.
+const embedPage = (height) => `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<body style="font-family:sans-serif;max-width:760px;margin:24px auto"><p>Lecture text.</p>
+<script src="embed.js"></script>
+${EXAMPLES.map((e) => `<div class="gradscope" id="${e}" data-example="${e}" data-height="${height}"></div>`).join('\n')}
+<p style="height:900px">More text.</p></body>`;
+
+
+before(async () => {
+  env = await start(DIST, (url) => {
+    const m = url.match(/^\/embed(\d+)\.html$/);
+    return m ? embedPage(m[1]) : null;
+  });
+  ({ base, browser } = env);
+});
+
+after(async () => env && env.close());
+
+// `handle` evaluates to an instance's API in the page. Checks every card and every value cell.
+async function checkInstance(page, handle, what, least) {
+  const r = await page.evaluate((h) => {
+    const g = eval(h), layout = g.layout(), cells = [];
+    for (const n of g.graph().nodes)
+      for (let i = 0; i < n.shape[0]; i++)
+        for (let j = 0; j < n.shape[1]; j++) cells.push([n.name, i, j, g.cellRect(n.name, i, j)]);
+    return { layout, cells };
+  }, handle);
+  const { layout, cells } = r;
+  assert.ok(Object.keys(layout.cards).length > 0, `${what}: no cards in ${JSON.stringify(layout)}`);
+  for (const [name, rect] of Object.entries(layout.cards))
+    assert.ok(within(rect, layout.graph), `${what}: card ${name} ${JSON.stringify(rect)} is outside the graph ${JSON.stringify(layout.graph)}`);
+  for (const [name, i, j, rect] of cells) {
+    assert.ok(rect, `${what}: cellRect(${name}, ${i}, ${j}) is null`);
+    assert.ok(rect.height >= least, `${what}: ${name}[${i}][${j}] is ${rect.height.toFixed(1)} px high`);
+  }
+  return layout;
+}
+
+for (const size of SIZES) {
+  test(`full page at ${size.name}: every example whole, cells readable`, { timeout: 120_000 }, async () => {
+    const context = await browser.newContext(size);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    for (const example of EXAMPLES) {
+      await page.goto(`${base}index.html?${example}#example=${example}`);  // a new document each time
+      await page.waitForFunction(() => window.gradscope && window.gradscope.ready, null, { timeout: 30_000 });
+      await page.evaluate(() => window.gradscope.ready);
+      await frames(page, 4);
+      const layout = await checkInstance(page, 'window.gradscope', `${example} at ${size.name}`, 12);
+      if (size.name === 'phone') {
+        assert.ok(layout.graph.width >= 0.9 * 390, `the graph is ${layout.graph.width} px wide on a 390 px phone`);
+        assert.equal(layout.panels.left.visible, false, 'the left panel takes no width on a phone');
+      }
+      for (const p of Object.values(layout.panels))
+        if (p.visible) for (const [name, c] of Object.entries(layout.cards))
+          assert.ok(c.x >= p.x + p.width || c.x + c.width <= p.x || c.y >= p.y + p.height || c.y + c.height <= p.y,
+                    `${example}: card ${name} lies under a panel`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+for (const height of [300, 460]) {
+  test(`embeds ${height} px high: every example whole, compact below 480 px`, { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}embed${height}.html`);
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).gradscope), EXAMPLES);
+    await page.evaluate((ids) => Promise.all(ids.map((id) => document.getElementById(id).gradscope.ready)), EXAMPLES);
+    await frames(page, 4);
+    for (const example of EXAMPLES) {
+      const layout = await checkInstance(page, `document.getElementById('${example}').gradscope`,
+                                         `embed ${example} at ${height} px`, leastCell(example, height));
+      assert.equal(layout.compact, height < 480, `${example}: compact is ${layout.compact} at ${height} px`);
+    }
+    await context.close();
+  });
+}
+
+test('hovering a value cell of every op tells its chain rule with numbers', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const seen = new Set();
+  for (const example of EXAMPLES) {
+    await page.goto(`${base}index.html?${example}#example=${example}`);  // a new document each time
+    await page.waitForFunction(() => window.gradscope && window.gradscope.ready);
+    await page.evaluate(() => window.gradscope.ready);
+    await frames(page, 3);
+    const nodes = await page.evaluate(() => window.gradscope.graph().nodes.map((n) => ({ name: n.name, op: n.op })));
+    for (const n of nodes) {
+      const r = await page.evaluate((name) => window.gradscope.cellRect(name, 0, 0), n.name);
+      await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+      await frames(page, 3);
+      const hover = await page.evaluate(() => window.gradscope.layout().hover);
+      assert.ok(hover && hover.node === n.name, `${example}: hovering ${n.name}[0][0] hovers ${JSON.stringify(hover)}`);
+      assert.match(hover.text, new RegExp(`^${n.name}\\[0\\]\\[0\\]`), `${example}: the story of ${n.name}`);
+      if (n.op !== 'input' && n.op !== 'const') {
+        assert.ok(hover.text.split('\n').length >= 2, `${example}: ${n.op} tells only '${hover.text}'`);
+        seen.add(n.op);
+      }
+    }
+  }
+  for (const op of ['matmul', 'add', 'relu', 'mse', 'sigmoid', 'norm2', 'cross_entropy', 'mul', 'tanh', 'exp', 'div'])
+    assert.ok(seen.has(op), `no example hovered a ${op} cell (seen: ${[...seen].join(', ')})`);
+  await context.close();
+});
