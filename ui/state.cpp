@@ -108,7 +108,8 @@ bool is_locked(const AppState& s, const std::string& input) {
 
 bool panel_visible(const AppState& s, const char* panel) {
   const std::string p = panel;
-  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu};
+  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu,
+                        true};  // grads: no page option, only "#! hide: grads"
   bool page = true;
   for (size_t i = 0; i < std::size(kPanelNames); ++i)
     if (p == kPanelNames[i]) page = shown[i];
