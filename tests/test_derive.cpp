@@ -1,13 +1,17 @@
 // Derive mode: the backward section's language, the verdicts (right, wrong, shape,
 // coincidence), "follows from", and the typical mistakes each caught at the right claim.
 //
-// Contents: helpers | the section's language | verdicts | typical mistakes | the slip example
+// Contents: helpers | the section's language | verdicts | typical mistakes | the slip example |
+// in the app
 #include <doctest.h>
 
 #include "core/derive.h"
 #include "core/examples.h"
 #include "core/exercise.h"
 #include "helpers.h"
+#include "ui/derive_panel.h"
+#include "ui/graph_parts.h"
+#include "ui/headless.h"
 
 using namespace gs;
 using namespace gs::testing;
@@ -237,4 +241,49 @@ TEST_CASE("the slip example's worked derivation is a coincidence") {
                                    "largest error ", 0) == 0);
   CHECK(claim_message(d, claim(d, "dZ")) == "dZ follows from dy, which is wrong");
   CHECK(claim_message(d, claim(d, "dx")) == "dx follows from dy, which is wrong");
+}
+
+// --- in the app ------------------------------------------------------------------------------
+
+TEST_CASE("the app keeps the verdicts current, adds a claim row to claimed cards and hides gradients on request") {
+  ui::Headless h;
+  REQUIRE(ui::load_example(h.state, "slip"));
+  h.frame();
+  CHECK(ui::derive_tab_visible(h.state));
+  CHECK(verdicts(h.state.derivation) == "dy coincidence, dZ coincidence, dW coincidence, dx coincidence");
+  SUBCASE("a claimed card is taller by its claim row; unclaimed cards are not") {
+    std::vector<ui::CardLayout> cards = ui::layout_graph(h.state, {}).cards;
+    const int y = h.state.graph.find("y"), f = h.state.graph.find("f");
+    const float row = 4 + ui::label_height() + 3 * cards[size_t(y)].cell_h;  // a gap, a label, 3 rows of numbers
+    CHECK(ui::claim_row_height(h.state, y, cards[size_t(y)]) == doctest::Approx(row));
+    CHECK(ui::claim_row_height(h.state, f, cards[size_t(f)]) == 0);
+    REQUIRE(ui::set_program(h.state, kSeedForward));
+    std::vector<ui::CardLayout> plain = ui::layout_graph(h.state, {}).cards;
+    CHECK(cards[size_t(y)].h - plain[size_t(y)].h == doctest::Approx(row));
+    CHECK(cards[size_t(f)].h == plain[size_t(f)].h);
+    CHECK_FALSE(ui::derive_tab_visible(h.state));
+  }
+  SUBCASE("new input values are checked again") {
+    // Away from Z = 0 the slip is wrong at the current point too.
+    REQUIRE(ui::set_input_value(h.state, "x", matrix("[[1], [0.5], [-1]]")).ok());
+    CHECK(verdicts(h.state.derivation) == "dy wrong, dZ wrong, dW wrong, dx wrong");
+  }
+  SUBCASE("'#! hide: grads' hides autodiff's gradients until every claim is right") {
+    REQUIRE(ui::set_program(h.state, "#! hide: grads\n" + std::string(find_example("slip")->source)));
+    const int W = h.state.graph.find("W");
+    CHECK(ui::is_hidden(h.state, W, true));
+    CHECK_FALSE(ui::is_hidden(h.state, W, false));
+    h.frame();
+    REQUIRE(ui::set_program(h.state, "#! hide: grads\n" + kSeedForward + kSeedBackward));
+    CHECK(h.state.derivation.ok());
+    CHECK_FALSE(ui::is_hidden(h.state, W, true));
+  }
+  SUBCASE("an error in the section is shown, and the forward graph stays") {
+    REQUIRE(ui::set_program(h.state, kSeedForward + "#! backward\ndq = y\n"));
+    REQUIRE(h.state.derive_error.has_value());
+    CHECK(h.state.derive_error->line == 7);
+    CHECK(h.state.graph.find("W") >= 0);
+    CHECK(ui::derive_tab_visible(h.state));
+    h.frame();
+  }
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/derive.h"
 #include "core/json.h"
 #include "core/serialize.h"
 #include "ui/layout.h"
@@ -270,5 +271,15 @@ EMSCRIPTEN_KEEPALIVE int gs_entry_at(float x, float y) {
 
 // Where the last frame drew the graph, the panels and every card (ui/layout.h, layout_json).
 EMSCRIPTEN_KEEPALIVE const char* gs_layout_json() { return gs::web::out(gs::ui::layout_json(state())); }
+
+// The backward section's verdicts (derivation_json in core/derive.h), or
+// {"claims": [], "ok": false, "errors": [...]} when the section does not compile.
+EMSCRIPTEN_KEEPALIVE const char* gs_derivation_json() {
+  auto& s = state();
+  if (s.derive_error)
+    return gs::web::out(R"({"claims": [], "first_wrong": null, "ok": false, "errors": )" +
+                        gs::web::error_list(*s.derive_error) + "}");
+  return gs::web::out(gs::derivation_json(s.derivation));
+}
 
 }  // extern "C"

@@ -471,6 +471,8 @@
         [l.graph, l.train].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
         return l;
       },
+      // Derive mode: each claim of the program's "#! backward" section with its verdict.
+      derivation: function () { return JSON.parse(call("gs_derivation_json")); },
       canvas: canvas,
       element: container,
       showMessage: showMessage
