@@ -28,6 +28,7 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Statement {
   const Token* name;
   ExprPtr rhs;
+  const Token* accumulate = nullptr;  // the '+' of "name += ..." (backward section only)
 };
 
 // Edit distance for "did you mean"; small strings only.
@@ -58,7 +59,8 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 
 class Parser {
  public:
-  Parser(const std::string& src, const std::vector<Token>& toks) : src_(src), toks_(toks) {}
+  Parser(const std::string& src, const std::vector<Token>& toks, bool section = false)
+      : src_(src), toks_(toks), section_(section) {}
 
   Result<std::vector<Statement>> program() {
     std::vector<Statement> out;
@@ -67,6 +69,9 @@ class Parser {
       const Token& name = peek();
       if (name.kind != Tok::Name) return fail(name, "expected a statement 'name = ...', found " + describe(name));
       ++pos_;
+      const Token* plus = section_ && is_op("+") && toks_[pos_ + 1].kind == Tok::Op &&
+                                  toks_[pos_ + 1].text == "=" && toks_[pos_ + 1].begin == peek().end
+                              ? &toks_[pos_++] : nullptr;
       if (!is_op("=")) {
         return fail(peek(), "expected '=' after '" + name.text + "': every line is 'name = expression'");
       }
@@ -74,7 +79,7 @@ class Parser {
       auto rhs = expression();
       if (!rhs) return rhs.error();
       if (peek().kind != Tok::End) return fail(peek(), "unexpected " + describe(peek()) + " after the expression");
-      out.push_back({&name, std::move(rhs.value())});
+      out.push_back({&name, std::move(rhs.value()), plus});
     }
     return out;
   }
@@ -329,6 +334,7 @@ class Parser {
   const std::string& src_;
   const std::vector<Token>& toks_;
   size_t pos_ = 0;
+  bool section_ = false;  // the backward section: '+=' is allowed
   int depth_ = 0;
   // Operators and calls so far: each becomes a graph node, so a chain (a + a + ..., x.T.T...)
   // longer than the node limit is refused here, before its tree (whose destructor recurses
@@ -389,7 +395,96 @@ class Lowering {
     return true;
   }
 
+  // The backward section (compile_section): a statement may rebind a name, '+=' adds to a
+  // claim, and a name reads the newest statement's value, else the forward node's.
+  Result<bool> run_section(std::vector<Statement>& program, const Graph& forward, Section& out) {
+    forward_ = &forward;
+    for (auto& s : program) declared_.insert(s.name->text);
+    for (auto& s : program) {
+      const Token& name = *s.name;
+      current_ = nullptr;  // rebinding is allowed: "dW = dW + ..." reads the previous dW
+      SectionStatement st{name.text, "", s.accumulate != nullptr, -1, name.line, name.column, names_read(*s.rhs)};
+      if (forward_node(name.text) >= 0)
+        return fail(name, "'" + name.text + "' is a node of the forward program; give the helper another name");
+      if (find_op(name.text) && !find_op(name.text)->symbol)
+        return fail(name, "'" + name.text + "' is a function name; choose another name");
+      if (name.text.size() > 1 && name.text[0] == 'd') {
+        st.node = name.text.substr(1);
+        if (forward_node(st.node) < 0)
+          return fail(name, "there is no node " + st.node + ": a name that starts with 'd' claims the gradient df/d" +
+                                st.node + "; give a helper another name");
+      }
+      auto r = lower(*s.rhs);
+      if (!r) return r.error();
+      st.id = r.value();
+      auto prev = bound_.find(name.text);
+      if (s.accumulate && prev == bound_.end() && st.node.empty())
+        return fail(name, "'" + name.text + "' has no value to add to yet: write '" + name.text + " = ...' first");
+      if (s.accumulate && prev != bound_.end()) {  // name + (rhs), as a '+' node
+        Expr sum{Expr::Binary, s.accumulate, "+"};
+        sum.begin = name.begin;
+        sum.end = s.rhs->end;
+        int ids[2] = {prev->second, st.id};
+        auto added = apply(sum, find_op("add"), ids);
+        if (!added) return added.error();
+        st.id = added.value();
+      }
+      Node& n = g_.node(st.id);
+      if (n.kind == NodeKind::Op && n.generated_name) n.name = name.text, n.generated_name = false;
+      bound_[name.text] = st.id;
+      out.statements.push_back(std::move(st));
+    }
+    for (auto [section_id, forward_id] : forward_inputs_) out.inputs.push_back({section_id, forward_id});
+    return true;
+  }
+
  private:
+  // A named node of the forward program, or -1.
+  int forward_node(const std::string& name) const {
+    int id = forward_->find(name);
+    return id >= 0 && !forward_->node(id).generated_name ? id : -1;
+  }
+
+  // Every name an expression reads, left to right (an explicit stack: no recursion per link).
+  static std::vector<std::string> names_read(const Expr& root) {
+    std::vector<std::string> names;
+    std::vector<const Expr*> todo{&root};
+    while (!todo.empty()) {
+      const Expr* e = todo.back();
+      todo.pop_back();
+      if (e->kind == Expr::Name) names.push_back(e->text);
+      for (size_t i = e->args.size(); i-- > 0;) todo.push_back(e->args[i].get());
+    }
+    return names;
+  }
+
+  // A name in the backward section: the newest statement's value, a forward node (copied in
+  // as an input of the section's graph), or df/df = 1 when the student did not write it.
+  Result<int> section_name(const Expr& e) {
+    if (auto it = bound_.find(e.text); it != bound_.end()) return it->second;
+    if (int f = forward_node(e.text); f >= 0) {
+      for (auto [section_id, forward_id] : forward_inputs_)
+        if (forward_id == f) return section_id;
+      const Node& src = forward_->node(f);
+      int id = add_node(e.text, NodeKind::Input, nullptr, {-1, -1}, src.shape(), *e.tok, e);
+      if (id < 0) return error_;
+      g_.node(id).value = src.value;
+      forward_inputs_.push_back({id, f});
+      return id;
+    }
+    if (e.text == "d" + forward_->node(forward_->output).name) {
+      int id = constant(Matrix::Ones(1, 1), "1", *e.tok, e);
+      if (id < 0) return error_;
+      return id;
+    }
+    if (declared_.count(e.text))
+      return fail(*e.tok, "'" + e.text + "' is used before it is defined (it is defined on a later line)");
+    std::vector<std::string> known;
+    for (const auto& [name, id] : bound_) known.push_back(name);
+    for (const Node& n : forward_->nodes) if (!n.generated_name) known.push_back(n.name);
+    return fail(*e.tok, "unknown name '" + e.text + "'" + suggestion(e.text, known));
+  }
+
   int input(const Token& name, const Expr& rhs) {
     Matrix lit = rhs.kind == Expr::Number ? Matrix::Constant(1, 1, rhs.number) : rhs.literal;
     const Matrix* value = &lit;
@@ -480,6 +575,7 @@ class Lowering {
         return id;
       }
       case Expr::Name: {
+        if (forward_) return section_name(e);
         int id = g_.find(e.text);
         if (id >= 0 && !g_.node(id).generated_name) return id;
         if (current_ && e.text == current_->text)
@@ -589,6 +685,11 @@ class Lowering {
   const Token* last_stmt_ = nullptr;
   const Token* current_ = nullptr;  // the statement being lowered
   Error error_;
+  // The backward section only: the forward program, what each name is bound to now, and
+  // the forward nodes copied in as inputs.
+  const Graph* forward_ = nullptr;
+  std::map<std::string, int> bound_;
+  std::vector<std::pair<int, int>> forward_inputs_;
 };
 
 // The longest text format_number() writes for a finite double: "-2.2250738585072014e-308".
@@ -618,7 +719,7 @@ Result<Graph> compile(const std::string& source, const Overrides& overrides) {
   for (const auto& [name, value] : overrides)
     if (value.size() == 0 || !value.allFinite())
       return Error{"the value given for '" + name + "' must be a non-empty matrix of finite numbers"};
-  auto toks = tokenize(source);
+  auto toks = tokenize(source.substr(0, backward_section(source)));  // the forward program only
   if (!toks) return toks.error();
   Parser parser(source, toks.value());
   auto program = parser.program();
@@ -643,6 +744,48 @@ Result<Graph> compile(const std::string& source, const Overrides& overrides) {
     for (int k = 0; g.node(i).feeds_output && k < g.node(i).arity(); ++k) g.node(g.node(i).inputs[k]).feeds_output = true;
   g.evaluate();
   return g;
+}
+
+size_t backward_section(const std::string& source) {
+  for (size_t begin = 0; begin < source.size();) {
+    size_t end = std::min(source.find('\n', begin), source.size());
+    size_t start = source.find_first_not_of(" \t", begin);
+    if (start < end && source.compare(start, 2, "#!") == 0) {
+      size_t word = source.find_first_not_of(" \t", start + 2);
+      size_t after = word + 8;
+      if (word < end && source.compare(word, 8, "backward") == 0 &&
+          (after >= end || source.find_first_not_of(" \t\r", after) >= end))
+        return begin;
+    }
+    begin = end + 1;
+  }
+  return std::string::npos;
+}
+
+Result<Section> compile_section(const Graph& forward) {
+  Section out;
+  const std::string& source = forward.source;
+  size_t begin = backward_section(source);
+  if (begin == std::string::npos || forward.output < 0) return out;
+  // The section starts at a line start: only lines and byte offsets need shifting.
+  int lines_before = int(std::count(source.begin(), source.begin() + long(begin), '\n'));
+  auto toks = tokenize(source.substr(begin));
+  if (!toks) {
+    Error e = toks.error();
+    if (e.line > 0) e.line += lines_before;
+    return e;
+  }
+  for (Token& t : toks.value()) t.line += lines_before, t.begin += begin, t.end += begin;
+  Parser parser(source, toks.value(), /*section=*/true);
+  auto program = parser.program();
+  if (!program) return program.error();
+  out.graph.source = source;
+  Overrides none;
+  Lowering lowering(out.graph, none);
+  auto ok = lowering.run_section(program.value(), forward, out);
+  if (!ok) return ok.error();
+  out.graph.forward();
+  return out;
 }
 
 Result<Matrix> parse_matrix(const std::string& text) {

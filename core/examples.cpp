@@ -45,14 +45,21 @@ b = 6.8813735870195432
 n = x1 * w1 + x2 * w2 + b
 o = tanh(n)
 )"},
-      {"slip", "The notebook's numpy sigmoid, 1/(1 + exp(Z)): compare with seed",
-       R"(# The notebook's numpy code wrote sigmoid as 1 / (1 + exp(X)), which is sigmoid(-X).
-# At Z = 0 both give y = 0.5, but the gradients have the opposite sign: compare with 'seed'.
+      {"slip", "The notebook's derivation with its numpy sigmoid, checked in derive mode",
+       R"(# The course notebook derived df/dW by hand in numpy and checked it against PyTorch.
+# Its numpy sigmoid was 1 / (1 + exp(Z)), which is sigmoid(-Z). The check passed only
+# because Z = 0 at the notebook's point: derive mode tries other points too.
 W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
 x = [[1], [0], [-1]]
 Z = W @ x
-y = 1 / (1 + exp(Z))
+y = sigmoid(Z)
 f = norm2(y)
+#! backward
+s = 1 / (1 + exp(Z))      # the notebook's numpy sigmoid: sigmoid(-Z)
+dy = 2 * s
+dZ = dy * s * (1 - s)
+dW = dZ @ x.T
+dx = W.T @ dZ
 )"},
   };
   return list;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "compile.h"
+
 namespace gs {
 namespace {
 
@@ -65,7 +67,7 @@ Result<Exercise> parse_exercise(const std::string& source, const Graph& g) {
   std::string line;
   int line_no = 0;
   auto fail = [&](const std::string& msg, int col) { return Error{msg, line_no, col, line}; };
-  for (std::string& text_line : lines_of(source)) {
+  for (std::string& text_line : lines_of(source.substr(0, backward_section(source)))) {  // derive.h
     line = std::move(text_line);
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -282,6 +284,8 @@ std::string exercise_header(const Exercise& e) {
 
 std::string strip_exercise(const std::string& source) {
   std::string out;
+  if (size_t section = backward_section(source); section != std::string::npos)  // kept as written
+    return strip_exercise(source.substr(0, section)) + source.substr(section);
   for (const std::string& line : lines_of(source)) {
     size_t start = line.find_first_not_of(" \t");
     if (start != std::string::npos && line.compare(start, 2, "#!") == 0) continue;

@@ -4,7 +4,8 @@
 //
 //   #! ask: dZ, dW, y        questions in order: "dZ" is df/dZ, "y" is the value of y
 //   #! lock: W, x            inputs students cannot edit ("*" for all)
-//   #! hide: editor, side    panels to hide (editor, inputs, side, menu)
+//   #! hide: editor, side    panels to hide (editor, inputs, side, menu; grads: autodiff's
+//                            gradients, until every claim of a backward section is right)
 //   #! tolerance: 0.001      how close an answer must be (absolute, default 1e-3)
 //   #! params: W1, b1        the inputs gradient descent trains (default: see default_params)
 #pragma once
@@ -19,10 +20,11 @@
 
 namespace gs {
 
-// The panels an instructor may hide, in the order menus and messages list them.
-inline constexpr const char* kPanelNames[] = {"editor", "inputs", "side", "menu"};
+// The panels an instructor may hide, in the order menus and messages list them ("grads":
+// autodiff's gradients, until every claim of a backward section is right; see derive.h).
+inline constexpr const char* kPanelNames[] = {"editor", "inputs", "side", "menu", "grads"};
 bool is_panel_name(const std::string& name);
-std::string panel_name_list();  // "editor, inputs, side, menu"
+std::string panel_name_list();  // "editor, inputs, side, menu, grads"
 
 struct Question {
   std::string node;  // the node asked about

@@ -1,5 +1,6 @@
-// `gradscope eval`, `gradscope check` and `gradscope examples`: every value and gradient
-// as text or JSON, the gradient check report, and the list of built-in examples.
+// `gradscope eval`, `gradscope check`, `gradscope derive` and `gradscope examples`: every
+// value and gradient as text or JSON, the gradient check report, the verdicts on a
+// hand-written backward section, and the list of built-in examples.
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "../core/compile.h"
+#include "../core/derive.h"
 #include "../core/examples.h"
 #include "../core/export.h"
 #include "../core/gradcheck.h"
@@ -112,9 +114,10 @@ void print_graph(std::ostream& os, const Graph& g) {
 // The program from FILE, stdin or an example, with --set applied, compiled. On failure the
 // reason is printed and `failure` holds the exit code.
 std::optional<Graph> load_graph(const std::string& file, const std::string& example,
-                                const std::vector<std::string>& sets, int& failure) {
+                                const std::vector<std::string>& sets, int& failure, std::string* label = nullptr) {
   Source src;
   if (!load(file, example, src)) return failure = kOtherFailure, std::nullopt;
+  if (label) *label = src.label;
   Overrides overrides;
   if (!parse_sets(sets, overrides)) return failure = kProgramError, std::nullopt;
   auto g = compile(src.text, overrides);
@@ -186,12 +189,38 @@ int finish_output(int code) {
   return kOtherFailure;
 }
 
+// One line per claim of the backward section ("prog.gs:9:1: wrong: dW differs ..."), or
+// JSON: 0 when every claim is right, 1 when one is not, 2 on an error in the program.
+int derive_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
+                   bool json, int points) {
+  int failure = 0;
+  std::string label;
+  auto g = load_graph(file, example, sets, failure, &label);
+  if (!g) return failure;
+  auto d = derive(*g, points);
+  if (!d) {
+    std::cerr << d.error().format(label) << "\n";
+    return kProgramError;
+  }
+  if (!d->present()) {
+    std::cerr << label << ": error: the program has no backward section: write '#! backward' after the "
+              << "forward program, then claims such as 'dW = ...'\n";
+    return kProgramError;
+  }
+  if (json) std::cout << derivation_json(*d) << "\n";
+  else
+    for (const Claim& c : d->claims)
+      std::cout << label << ":" << c.line << ":" << c.column << ": " << verdict_name(c.verdict) << ": "
+                << claim_message(*d, c) << "\n";
+  return d->ok() ? 0 : kOtherFailure;
+}
+
 }  // namespace
 
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   std::string a = argv[1];
-  return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "--help" || a == "-h" || a == "--version";
+  return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "derive" || a == "--help" || a == "-h" || a == "--version";
 }
 
 // The subcommand's exit code; run_cli adds the check that its output was written.
@@ -231,6 +260,14 @@ static int run_command(int argc, char** argv) {
   exp->add_option("--to", to, "pytorch (default), numpy, or program (the text with --set values written in)")
       ->check(CLI::IsMember({"pytorch", "numpy", "program"}));
 
+  int points = 8;
+  auto* der = app.add_subcommand("derive", "check the hand-written backward section against autodiff at many points");
+  der->add_option("file", file, "program file, or - for standard input");
+  der->add_option("--example", example, "use a built-in example instead of a file");
+  der->add_option("--set", sets, "override an input: NAME=MATRIX");
+  der->add_flag("--json", json, "print one JSON object instead of text");
+  der->add_option("--points", points, "perturbed points besides the current one (default 8)")->check(CLI::Range(1, 1000));
+
   auto* list = app.add_subcommand("examples", "list the built-in examples");
 
   try {
@@ -241,6 +278,7 @@ static int run_command(int argc, char** argv) {
   if (eval->parsed()) return eval_command(file, example, sets, json);
   if (check->parsed()) return check_command(file, example, sets, json, tolerance, max_entries);
   if (exp->parsed()) return export_command(file, example, sets, to);
+  if (der->parsed()) return derive_command(file, example, sets, json, points);
   if (list->parsed()) {
     for (const Example& e : examples()) std::printf("%-10s %s\n", e.name, e.title);
     return 0;

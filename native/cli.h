@@ -1,4 +1,4 @@
-// The command line: `gradscope eval | check | examples`. Returns the process exit code:
+// The command line: `gradscope eval | check | export | derive | examples`. Returns the process exit code:
 // 0 success, 2 an error in the program or its inputs, 1 any other failure.
 #pragma once
 

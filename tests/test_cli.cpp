@@ -2,7 +2,7 @@
 // CMake) with stdout and stderr captured to files, its JSON parsed with nlohmann/json.
 //
 // Contents: helpers | eval --json | eval text | --set | program errors | failures to load |
-// standard input | examples | check
+// standard input | examples | check | derive
 #include <doctest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -174,7 +174,8 @@ TEST_CASE("gradscope eval --example seed --json: the notebook's graph and number
 }
 
 TEST_CASE("gradscope eval --json marks constants and exponents") {
-  Run r = gradscope({"eval", "--example", "slip", "--json"});
+  Run r = gradscope({"eval", "-", "--json"}, "W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0], [-1]]\n"
+                                            "Z = W @ x\ny = 1 / (1 + exp(Z))\nf = norm2(y)\n");
   REQUIRE(r.status == 0);
   json g = parsed(r.out);
   const json& one = node_named(g, "1");
@@ -462,5 +463,78 @@ TEST_CASE("gradscope check compares every gradient with finite differences") {
     Run r = gradscope({"check", "--example", "seed", "--tolerance", "0"});
     CHECK(r.status == 1);
     CHECK(lines_of(r.out).back().rfind("FAILED: max relative error ", 0) == 0);
+  }
+}
+
+// --- derive ------------------------------------------------------------------------------------
+
+TEST_CASE("gradscope derive: one line per claim and the exit code says whether all are right") {
+  const std::string seed = kSeed.substr(0, kSeed.find("f = norm2(y)")) + "f = norm2(y)\n#! backward\n";
+  const std::string right = seed + "dy = 2 * y\ndZ = dy * y * (1 - y)\ndW = dZ @ x.T\ndx = W.T @ dZ\n";
+  SUBCASE("every claim right: exit 0") {
+    std::filesystem::path p = write_program("right.gs", right);
+    Run r = gradscope({"derive", p.string()});
+    CHECK(r.status == 0);
+    std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == p.string() + ":8:1: right: dy agrees with autodiff at the current point and at 8 others");
+    CHECK(lines[3] == p.string() + ":11:1: right: dx agrees with autodiff at the current point and at 8 others");
+    Run few = gradscope({"derive", p.string(), "--points", "2"});
+    CHECK(lines_of(few.out)[0].find("and at 2 others") != std::string::npos);
+  }
+  SUBCASE("a missing transpose: exit 1, caught at dx") {
+    Run r = gradscope({"derive", "-"}, seed + "dy = 2 * y\ndZ = dy * y * (1 - y)\ndW = dZ @ x.T\ndx = W @ dZ\n");
+    CHECK(r.status == 1);
+    std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[2].rfind("<stdin>:10:1: right: dW", 0) == 0);
+    CHECK(lines[3] == "<stdin>:11:1: wrong: dx differs from autodiff: largest error 2 at entry [2][0]");
+  }
+  SUBCASE("a forgotten sum over the broadcast dimension: shape") {
+    Run r = gradscope({"derive", "-"}, std::string(find_example("softmax")->source) +
+                                           "#! backward\ndZ = (softmax(Z) - T) / 3\ndW = dZ @ X.T\ndb = dZ\n");
+    CHECK(r.status == 1);
+    CHECK(lines_of(r.out).back() == "<stdin>:11:1: shape: db must have b's shape (3, 1); yours is (3, 3)");
+  }
+  SUBCASE("the slip example: a coincidence, and the rest follows from dy") {
+    Run r = gradscope({"derive", "--example", "slip"});
+    CHECK(r.status == 1);
+    std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].rfind("<example slip>:11:1: coincidence: dy agrees with autodiff at the current point but not at "
+                         "8 of 8 other points: largest error ", 0) == 0);
+    CHECK(lines[1] == "<example slip>:12:1: coincidence: dZ follows from dy, which is wrong");
+  }
+  SUBCASE("--json") {
+    Run r = gradscope({"derive", "--example", "slip", "--json"});
+    CHECK(r.status == 1);
+    json d = parsed(r.out);
+    CHECK(d["ok"] == false);
+    CHECK(d["first_wrong"] == "dy");
+    REQUIRE(d["claims"].size() == 4);
+    const json& dy = d["claims"][0];
+    CHECK(dy["name"] == "dy");
+    CHECK(dy["node"] == "y");
+    CHECK(dy["line"] == 11);
+    CHECK(dy["verdict"] == "coincidence");
+    CHECK(dy["max_error"].get<double>() > 0.01);
+    CHECK(dy["where"].size() == 2);
+    CHECK(dy["yours"] == J("[[1], [1], [1]]"));
+    CHECK(d["claims"][1]["follows"] == "dy");
+    Run ok = gradscope({"derive", "-", "--json"}, right);
+    CHECK(ok.status == 0);
+    CHECK(parsed(ok.out)["ok"] == true);
+    CHECK(parsed(ok.out)["claims"][0]["where"].is_null());
+  }
+  SUBCASE("program errors: exit 2 with the place") {
+    Run r = gradscope({"derive", "-"}, seed + "dq = 2 * y\n");
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("<stdin>:8:1: error: there is no node q", 0) == 0);
+    Run none = gradscope({"derive", "--example", "seed"});
+    CHECK(none.status == 2);
+    CHECK(none.err.find("the program has no backward section") != std::string::npos);
+    Run forward = gradscope({"derive", "-"}, "x = [[1]]\nf = q\n#! backward\ndx = 1\n");
+    CHECK(forward.status == 2);
+    CHECK(forward.err.rfind("<stdin>:2:5: error: unknown name 'q'", 0) == 0);
   }
 }

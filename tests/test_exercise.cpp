@@ -47,7 +47,7 @@ TEST_CASE("exercise directives") {
     CHECK(parse_exercise(src, compile(src).value()).error().message == "'Z' is not an input, so it cannot be locked");
     src = std::string("#! hide: graph\n") + find_example("seed")->source;
     CHECK(parse_exercise(src, compile(src).value()).error().message ==
-          "unknown panel 'graph' (use editor, inputs, side, menu)");
+          "unknown panel 'graph' (use editor, inputs, side, menu, grads)");
     src = std::string("#! tolerance: -1\n") + find_example("seed")->source;
     CHECK(parse_exercise(src, compile(src).value()).error().message == "tolerance must be a positive number");
     src = std::string("#! show: W\n") + find_example("seed")->source;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ui/graph_view.h"
+#include "ui/derive_panel.h"
 #include "ui/graph_parts.h"
 #include "ui/layout.h"
 
@@ -100,6 +101,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.value_x = (c.w - vw) / 2;
     c.grad_x = (c.w - gw) / 2;
   }
+  c.h += claim_row_height(s, id, c);  // derive mode's third row (ui/derive_panel.cpp)
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include "core/examples.h"
 #include "core/json.h"
 #include "core/serialize.h"
+#include "ui/derive_panel.h"
 
 namespace gs::ui {
 
@@ -35,6 +36,7 @@ bool set_program(AppState& s, const std::string& text, const std::string& exampl
     same_questions = ex.value().questions[i].node == s.exercise.questions[i].node &&
                      ex.value().questions[i].gradient == s.exercise.questions[i].gradient;
   s.exercise = std::move(ex.value());
+  refresh_derivation(s);
   if (!same_questions) s.answers.assign(s.exercise.questions.size(), Answer{});
   if (s.selected >= int(s.graph.nodes.size())) s.selected = -1;
   // Start the inspector on the first op: its chain rule is the notebook's first hand
@@ -109,7 +111,8 @@ bool is_locked(const AppState& s, const std::string& input) {
 
 bool panel_visible(const AppState& s, const char* panel) {
   const std::string p = panel;
-  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu};
+  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu,
+                        true};  // grads: no page option, only "#! hide: grads"
   bool page = true;
   for (size_t i = 0; i < std::size(kPanelNames); ++i)
     if (p == kPanelNames[i]) page = shown[i];
@@ -118,6 +121,7 @@ bool panel_visible(const AppState& s, const char* panel) {
 
 bool is_hidden(const AppState& s, int node, bool gradient) {
   if (node < 0 || node >= int(s.graph.nodes.size())) return false;
+  if (gradient && derivation_hides_gradients(s)) return true;
   if (s.stepper.active() &&
       (gradient ? s.stepper.grad_state(node) == GradState::Unknown : !s.stepper.value_known(node)))
     return true;
@@ -228,6 +232,7 @@ bool shows_gradient(const AppState& s, int node) {
 
 void values_changed(AppState& s) {
   s.graph.evaluate();
+  refresh_derivation(s);
   // Keep the editor's text in step with the values, unless it holds an edit that does
   // not compile: the user's typing must never be overwritten.
   if (!s.error) s.program = s.graph.program_text();

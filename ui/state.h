@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/compile.h"
+#include "core/derive.h"
 #include "core/exercise.h"
 #include "core/gradcheck.h"
 #include "core/graph.h"
@@ -97,6 +98,8 @@ struct AppState {
   Stepper stepper;
   Exercise exercise;                 // from the program's "#!" lines; inactive if none
   std::vector<Answer> answers;       // one per exercise question
+  Derivation derivation;             // the "#! backward" claims and their verdicts (derive.h)
+  std::optional<Error> derive_error; // why the backward section does not compile, if it doesn't
   int selected = -1;                 // node shown in the inspector
   bool show_gradients = true;
   bool dark = false;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "core/derive.h"
 #include "core/json.h"
 #include "core/serialize.h"
 #include "ui/layout.h"
@@ -324,5 +325,15 @@ EMSCRIPTEN_KEEPALIVE const char* gs_teach_rects() {
 
 EMSCRIPTEN_KEEPALIVE int gs_undo() { return gs::ui::undo(state()) ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE int gs_redo() { return gs::ui::redo(state()) ? 1 : 0; }
+
+// The backward section's verdicts (derivation_json in core/derive.h), or
+// {"claims": [], "ok": false, "errors": [...]} when the section does not compile.
+EMSCRIPTEN_KEEPALIVE const char* gs_derivation_json() {
+  auto& s = state();
+  if (s.derive_error)
+    return gs::web::out(R"({"claims": [], "first_wrong": null, "ok": false, "errors": )" +
+                        gs::web::error_list(*s.derive_error) + "}");
+  return gs::web::out(gs::derivation_json(s.derivation));
+}
 
 }  // extern "C"

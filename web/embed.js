@@ -905,6 +905,8 @@
       },
       undo: function () { return heap.number("gs_undo", []) === 1; },
       redo: function () { return heap.number("gs_redo", []) === 1; },
+      // Derive mode: each claim of the program's "#! backward" section with its verdict.
+      derivation: function () { return JSON.parse(call("gs_derivation_json")); },
       canvas: els.canvas,
       element: els.canvas.parentNode,
       showMessage: showMessage

@@ -1,0 +1,247 @@
+// Derive mode: checks the claims of a program's backward section against autodiff at the
+// current point and at deterministic perturbations of the float inputs.
+#include "derive.h"
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+
+#include "serialize.h"
+
+namespace gs {
+namespace {
+
+// An entry agrees when it is within 1e-6 of autodiff's, relative to the size of the entry.
+constexpr double kTolerance = 1e-6;
+
+bool agrees(double yours, double truth) {
+  if (!std::isfinite(truth)) return std::isnan(truth) ? std::isnan(yours) : yours == truth;
+  return std::abs(yours - truth) <= kTolerance * std::max(1.0, std::abs(truth));
+}
+
+double entry_error(double yours, double truth) {
+  double e = std::abs(yours - truth);
+  if (agrees(yours, truth)) return std::isfinite(e) ? e : 0.0;  // nan against nan, inf against inf
+  return std::isfinite(e) ? e : INFINITY;
+}
+
+// A number in [-1, 1] from (point, node, entry): the same perturbation on every run.
+double jitter(uint64_t point, uint64_t node, uint64_t entry) {
+  uint64_t z = point * 0x9E3779B97F4A7C15ull ^ (node + 1) * 0xBF58476D1CE4E5B9ull ^ (entry + 7) * 0x94D049BB133111EBull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return double(z >> 11) / double(1ull << 52) - 1.0;
+}
+
+// Inputs that keep their values at perturbed points: loss targets, the second argument of
+// a two-argument function (mse, cross_entropy, bce), reached directly or through unary ops.
+// A one-hot target perturbed would no longer sum to 1, and a hand-derived softmax - T
+// relies on that.
+std::vector<char> kept_inputs(const Graph& g) {
+  std::vector<char> kept(g.nodes.size(), 0);
+  for (const Node& n : g.nodes) {
+    if (n.kind != NodeKind::Op || n.op->symbol || n.arity() != 2) continue;
+    int id = n.inputs[1];
+    while (g.node(id).kind == NodeKind::Op && g.node(id).arity() == 1) id = g.node(id).inputs[0];
+    kept[size_t(id)] = 1;
+  }
+  return kept;
+}
+
+// Moves every kept-out float input of `g` away from `base` for perturbed point `point`:
+// nonzero entries by a factor in [e^-0.3, e^0.3] (the sign stays, so log and sqrt stay
+// defined), zero entries to a value in [-0.3, 0.3].
+void perturb(Graph& g, const Graph& base, const std::vector<char>& kept, int point) {
+  for (int id : base.input_ids()) {
+    if (kept[size_t(id)]) continue;
+    const Matrix& v = base.node(id).value;  // (rows, cols)
+    Matrix& out = g.node(id).value;
+    for (Eigen::Index k = 0; k < v.size(); ++k) {
+      double u = 0.3 * jitter(uint64_t(point), uint64_t(id), uint64_t(k));
+      out.data()[k] = v.data()[k] != 0 ? v.data()[k] * std::exp(u) : u;
+    }
+  }
+}
+
+// Which claims each claim's statements read, directly or through helpers and other claims.
+std::vector<std::set<int>> claim_uses(const std::vector<SectionStatement>& statements,
+                                      const std::map<std::string, int>& index) {
+  std::vector<std::set<int>> uses(index.size());
+  std::map<std::string, std::set<int>> helper_uses;  // per helper, as of its newest statement
+  for (const SectionStatement& st : statements) {
+    std::set<int> reads;
+    for (const std::string& name : st.reads) {
+      if (auto c = index.find(name); c != index.end() && name != st.target) {
+        reads.insert(c->second);
+        reads.insert(uses[size_t(c->second)].begin(), uses[size_t(c->second)].end());
+      } else if (auto h = helper_uses.find(name); h != helper_uses.end()) {
+        reads.insert(h->second.begin(), h->second.end());
+      }
+    }
+    if (st.node.empty()) {
+      if (st.accumulate) reads.insert(helper_uses[st.target].begin(), helper_uses[st.target].end());
+      helper_uses[st.target] = std::move(reads);
+    } else {
+      int self = index.at(st.target);
+      reads.erase(self);
+      uses[size_t(self)].insert(reads.begin(), reads.end());
+    }
+  }
+  return uses;
+}
+
+std::string entry(int row, int col) { return "[" + std::to_string(row) + "][" + std::to_string(col) + "]"; }
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Right: return "right";
+    case Verdict::Wrong: return "wrong";
+    case Verdict::Shape: return "shape";
+    case Verdict::Coincidence: return "coincidence";
+  }
+  return "?";
+}
+
+Result<Derivation> derive(const Graph& g, int points) {
+  auto compiled = compile_section(g);
+  if (!compiled) return compiled.error();
+  Section& section = compiled.value();
+  Derivation d;
+  std::map<std::string, int> index;  // claim name -> position in d.claims
+  std::vector<int> final_id;         // the section node holding each claim's value
+  for (const SectionStatement& st : section.statements) {
+    if (st.node.empty()) continue;
+    auto [it, fresh] = index.emplace(st.target, int(d.claims.size()));
+    if (fresh) {
+      Claim c;
+      c.name = st.target;
+      c.node = st.node;
+      c.line = st.line;
+      c.column = st.column;
+      d.claims.push_back(std::move(c));
+      final_id.push_back(st.id);
+    }
+    final_id[size_t(it->second)] = st.id;
+  }
+  if (d.claims.empty()) return d;
+
+  Graph fwd = g;
+  const std::vector<char> kept = kept_inputs(g);
+  auto evaluate_at = [&](int point) {
+    if (point > 0) perturb(fwd, g, kept, point);
+    fwd.evaluate();
+    for (auto [section_id, forward_id] : section.inputs) section.graph.node(section_id).value = fwd.node(forward_id).value;
+    section.graph.forward();
+  };
+
+  evaluate_at(0);
+  for (size_t k = 0; k < d.claims.size(); ++k) {
+    Claim& c = d.claims[k];
+    c.yours = section.graph.node(final_id[k]).value;
+    c.truth = fwd.node(fwd.find(c.node)).grad;
+    if (shape_of(c.yours) != shape_of(c.truth)) {
+      c.verdict = Verdict::Shape;
+      continue;
+    }
+    c.error = Matrix::Zero(c.truth.rows(), c.truth.cols());
+    bool all = true;
+    for (Eigen::Index r = 0; r < c.truth.rows(); ++r)
+      for (Eigen::Index col = 0; col < c.truth.cols(); ++col) {
+        double e = entry_error(c.yours(r, col), c.truth(r, col));
+        c.error(r, col) = e;
+        if (!agrees(c.yours(r, col), c.truth(r, col))) {
+          if (all || e > c.max_error) c.max_error = e, c.row = int(r), c.col = int(col);
+          all = false;
+        }
+      }
+    if (!all) c.verdict = Verdict::Wrong;
+  }
+
+  for (int p = 1; p <= points; ++p) {
+    evaluate_at(p);
+    for (size_t k = 0; k < d.claims.size(); ++k) {
+      Claim& c = d.claims[k];
+      if (c.verdict == Verdict::Shape || c.verdict == Verdict::Wrong) continue;
+      const Matrix& truth = fwd.node(fwd.find(c.node)).grad;
+      if (!truth.allFinite()) continue;  // outside the domain of some op: no evidence either way
+      ++c.points_checked;
+      const Matrix& yours = section.graph.node(final_id[k]).value;
+      bool off = false;
+      for (Eigen::Index i = 0; i < truth.size(); ++i) {
+        if (agrees(yours.data()[i], truth.data()[i])) continue;
+        double e = entry_error(yours.data()[i], truth.data()[i]);
+        if (!off) ++c.points_off, off = true;
+        if (c.verdict != Verdict::Coincidence || e > c.max_error) {  // column-major index -> (row, col)
+          c.verdict = Verdict::Coincidence;
+          c.max_error = e, c.row = int(i % truth.rows()), c.col = int(i / truth.rows()), c.point = p;
+        }
+      }
+    }
+  }
+
+  std::vector<std::set<int>> uses = claim_uses(section.statements, index);
+  for (size_t k = 0; k < d.claims.size(); ++k) {
+    Claim& c = d.claims[k];
+    if (c.verdict == Verdict::Right) continue;
+    if (d.first_wrong < 0) d.first_wrong = int(k);
+    for (int u : uses[k])  // the earliest used claim that is not right is the cause to fix
+      if (d.claims[size_t(u)].verdict != Verdict::Right) {
+        c.follows = u;
+        break;
+      }
+  }
+  return d;
+}
+
+std::string claim_message(const Derivation& d, const Claim& c) {
+  if (c.follows >= 0) return c.name + " follows from " + d.claims[size_t(c.follows)].name + ", which is wrong";
+  switch (c.verdict) {
+    case Verdict::Right:
+      return c.name + " agrees with autodiff at the current point and at " + std::to_string(c.points_checked) +
+             (c.points_checked == 1 ? " other" : " others");
+    case Verdict::Wrong:
+      return c.name + " differs from autodiff: largest error " + format_short(c.max_error, 3) + " at entry " +
+             entry(c.row, c.col);
+    case Verdict::Shape:
+      return c.name + " must have " + c.node + "'s shape " + to_string(shape_of(c.truth)) + "; yours is " +
+             to_string(shape_of(c.yours));
+    case Verdict::Coincidence:
+      return c.name + " agrees with autodiff at the current point but not at " + std::to_string(c.points_off) +
+             " of " + std::to_string(c.points_checked) + " other points: largest error " +
+             format_short(c.max_error, 3) + " at entry " + entry(c.row, c.col) + " of point " +
+             std::to_string(c.point);
+  }
+  return c.name;
+}
+
+std::string derivation_json(const Derivation& d, int indent) {
+  JsonWriter w(indent);
+  w.begin_object().key("claims").begin_array();
+  for (const Claim& c : d.claims) {
+    w.begin_object().key("name").string(c.name).key("node").string(c.node);
+    w.key("line").integer(c.line).key("column").integer(c.column).key("verdict").string(verdict_name(c.verdict));
+    w.key("max_error").number(c.max_error).key("where");
+    if (c.row >= 0) w.begin_array().integer(c.row).integer(c.col).end_array();
+    else w.null();
+    w.key("point").integer(c.point).key("follows");
+    if (c.follows >= 0) w.string(d.claims[size_t(c.follows)].name);
+    else w.null();
+    w.key("message").string(claim_message(d, c)).key("yours");
+    write_matrix(w, c.yours);
+    w.key("error");
+    if (c.error.size()) write_matrix(w, c.error);
+    else w.null();
+    w.end_object();
+  }
+  w.end_array().key("first_wrong");
+  if (d.first_wrong >= 0) w.string(d.claims[size_t(d.first_wrong)].name);
+  else w.null();
+  w.key("ok").boolean(d.ok()).end_object();
+  return w.take();
+}
+
+}  // namespace gs

@@ -1,0 +1,27 @@
+// Derive mode in the app: the Derive tab (each claim of the program's backward section with
+// its verdict), the third row of a claimed node's card (the student's numbers over a
+// per-entry error heatmap), and the state hooks that keep the verdicts current.
+#pragma once
+
+#include <imgui.h>
+
+#include "ui/graph_view.h"
+#include "ui/state.h"
+
+namespace gs::ui {
+
+// Re-checks the backward section against the current graph (after a compile or new values).
+void refresh_derivation(AppState& s);
+// True when "#! hide: grads" asks to keep autodiff's gradients hidden and a claim is not
+// right yet: the tool must not hand out the answer it is checking.
+bool derivation_hides_gradients(const AppState& s);
+// Whether the Derive tab has something to show (a backward section, or an error in it).
+bool derive_tab_visible(const AppState& s);
+void derive_panel(AppState& s);
+
+// The card's third row, in graph units: 0 for a node without a claim.
+float claim_row_height(const AppState& s, int node, const CardLayout& c);
+// Draws it at the bottom of the card; `origin` is where graph point (0, 0) is on screen.
+void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl);
+
+}  // namespace gs::ui
