@@ -20,6 +20,7 @@ using namespace gs;
 namespace {
 
 struct Headless : ui::Headless {
+  using ui::Headless::Headless;
   ImVec2 cell_center(const std::string& name, int row, int col) {
     int id = state.graph.find(name);
     const auto& n = state.graph.node(id);
@@ -389,18 +390,28 @@ TEST_CASE("no hidden answer is drawn, in the text view, get() or an export: ever
         for (size_t i = 0; i < s.graph.nodes.size(); ++i) CHECK(leaked(secret, ui::visible_node_json(s, int(i))) == "");
         if (tab != "Inspector") continue;
         // Hover every value and gradient cell of every card.
-        std::vector<ui::CardLayout> cards = ui::layout_graph(s);
+        const ui::ViewState& v = s.view;
+        ui::GraphLayout gl = ui::layout_graph(s, {v.vertical, v.side, v.bands, v.stack});
         for (size_t i = 0; i < s.graph.nodes.size(); ++i)
           for (size_t k = 0; k < s.value_cells[i].size(); ++k)
             for (bool grad : {false, true}) {
               const ui::CellRect& c = s.value_cells[i][k];
-              if (!c.visible) continue;
-              float dy = grad ? (cards[i].grad_y - cards[i].value_y) * s.zoom : 0;
-              ImGui::GetIO().MousePos = ImVec2(c.x + c.w / 2, c.y + dy + c.h / 2);
+              if (!c.visible || (grad && s.graph.nodes[i].kind == NodeKind::Constant)) continue;
+              const ui::CardLayout& card = gl.cards[i];
+              const int cols = int(s.graph.nodes[i].value.cols()), row = int(k) / cols, col = int(k) % cols;
+              const ui::CellRect& first = s.value_cells[i][0];  // the value matrix's top left
+              ImVec2 at(c.x + c.w / 2, c.y + c.h / 2);
+              if (grad)
+                at = ImVec2(first.x + (card.grad_x - card.value_x + (float(col) + 0.5f) * card.grad_cell_w) * v.zoom,
+                            first.y + (card.grad_y - card.value_y + (float(row) + 0.5f) * card.cell_h) * v.zoom);
+              ImGui::GetIO().MousePos = at;
               h.frame();
               h.frame();
               CAPTURE(s.graph.nodes[i].name);
               CAPTURE(grad);
+              CAPTURE(k);
+              // The pointer is on the cell meant (so the check below reads its tooltip).
+              CHECK((v.hovered == ui::CellRef{int(i), grad, row, col}));
               CHECK(leaked(secret, h.drawn()) == "");
             }
         ImGui::GetIO().MousePos = ImVec2(-100, -100);
@@ -453,7 +464,8 @@ TEST_CASE("the status line and the inspector say ? before step-through computes 
 }
 
 TEST_CASE("two instances side by side share nothing") {
-  Headless a, b;
+  // Wide enough that every side tab shows without scrolling the tab bar.
+  Headless a({}, ImVec2(1920, 1080)), b({}, ImVec2(1920, 1080));
   auto io = [](Headless& h) -> ImGuiIO& {
     ImGui::SetCurrentContext(h.context);
     return ImGui::GetIO();
