@@ -529,11 +529,7 @@ class Lowering {
       if (e.kind == Expr::Call) {
         const OpDef* op = find_op(e.text);
         if (op && op->symbol)
-          return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " +
-                                  (op->arity == 2 ? std::string("a ") + op->symbol + " b"
-                                   : std::string(op->symbol) == ".T" ? std::string("a.T")
-                                   : std::string(op->symbol) == "^" ? std::string("a ^ 2")
-                                                                    : std::string(op->symbol) + "a"));
+          return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " + op->usage);
         if (!op)
           return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
         if (int(e.args.size()) != op->arity)
@@ -590,16 +586,12 @@ class Lowering {
         for (const Node& n : g_.nodes) if (!n.generated_name) known.push_back(n.name);
         return fail(*e.tok, "unknown name '" + e.text + "'" + suggestion(e.text, known));
       }
-      case Expr::Unary: return apply(e, find_op("neg"), ids);
-      case Expr::Transpose: return apply(e, find_op("transpose"), ids);
-      case Expr::Power: return apply(e, find_op("pow"), ids);
-      case Expr::Binary: {
-        static const std::pair<const char*, const char*> names[] = {
-            {"+", "add"}, {"-", "sub"}, {"*", "mul"}, {"/", "div"}, {"@", "matmul"}};
-        for (auto [sym, op] : names)
-          if (e.text == sym) return apply(e, find_op(op), ids);
+      case Expr::Unary: return apply(e, find_operator("-", 1), ids);
+      case Expr::Transpose: return apply(e, find_operator(".T", 1), ids);
+      case Expr::Power: return apply(e, find_operator("^", 1), ids);
+      case Expr::Binary:
+        if (const OpDef* op = find_operator(e.text, 2)) return apply(e, op, ids);
         return fail(*e.tok, "unknown operator '" + e.text + "'");
-      }
       case Expr::Call: return apply(e, find_op(e.text), ids);  // checked by lower()'s visit
     }
     return fail(*e.tok, "unsupported expression");
@@ -622,11 +614,11 @@ class Lowering {
       name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
     int id = add_node(name, NodeKind::Op, op, {ids[0], ids[1]}, out, *e.tok, e);
     if (id < 0) return error_;
-    // The only op whose cost grows faster than its operands: (n, k) @ (k, m) takes n k m
-    // multiply-adds, and the backward pass twice that. Every other op is linear in its
-    // entries, which kMaxTotalElements already bounds.
-    if (op == find_op("matmul")) {
-      multiply_adds_ += static_cast<long long>(in[0].rows) * in[0].cols * in[1].cols;
+    // Ops whose cost grows faster than their operands (the matrix product: (n, k) @ (k, m)
+    // takes n k m multiply-adds, and the backward pass twice that). Every other op is linear
+    // in its entries, which kMaxTotalElements already bounds.
+    if (op->multiply_adds) {
+      multiply_adds_ += op->multiply_adds(in);
       if (multiply_adds_ > kMaxMultiplyAdds)
         return fail(*e.tok, "the matrix products would take " + std::to_string(multiply_adds_) +
                                 " multiply-adds per evaluation, more than the limit of " +

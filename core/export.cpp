@@ -1,170 +1,185 @@
-// Code generation for NumPy and PyTorch. Each op maps to one expression per framework;
-// the NumPy version also writes out each VJP so a student can compare with the notebook.
+// Code generation for NumPy and PyTorch. Every op's Python text comes from its record
+// (OpDef::torch, numpy, numpy_vjp, numpy_helpers); this file only names things and orders the
+// lines. Values are 2-D float64 arrays throughout, numbers in the program included, so that
+// the generated code broadcasts exactly as gradscope does.
 #include "export.h"
 
-#include <map>
+#include <set>
 
 namespace gs {
 namespace {
 
-std::string literal(const Matrix& m) { return format_matrix(m); }
+// Names a program may use that the generated code must not rebind: Python's keywords, the
+// modules it imports, the builtins and variables it uses, and the builtins most likely to.
+// The functions of the ops' NumPy text are added from the records.
+const char* const kReservedNames[] = {
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    "np", "numpy", "torch", "math", "sys", "json", "grad", "nodes", "name", "value", "t", "print", "zip",
+    "range", "len", "list", "dict", "set", "tuple", "str", "int", "float", "bool", "type", "object",
+    "min", "max", "round", "map", "filter", "any", "all", "iter", "next", "open", "id", "input", "vars",
+    "globals", "locals", "exec", "eval", "compile", "isinstance", "super", "repr", "format", "sorted", "self"};
 
-// Python name for a node: generated names and constants become valid identifiers.
-std::string py_name(const Graph& g, int id) {
-  const Node& n = g.node(id);
-  if (n.kind == NodeKind::Constant) {
-    if (n.value.size() == 1) return "(" + format_number(n.value(0, 0)) + ")";
-    return "np.array(" + literal(n.value) + ")";
+// One Python variable per node: the program's name, with "_" appended where it is reserved or
+// taken (by a name the program also uses), and const_1, const_2 ... for numbers and literals.
+struct PythonNames {
+  std::vector<std::string> of;  // indexed by node
+  std::string renamed;          // "print -> print_, lambda -> lambda_"
+};
+
+PythonNames python_names(const Graph& g) {
+  std::set<std::string> taken(std::begin(kReservedNames), std::end(kReservedNames));
+  for (const OpDef* op : all_ops())  // the functions the NumPy text defines ("def unb(x, like):")
+    for (std::string_view h = op->numpy_helpers ? op->numpy_helpers : ""; h.find("def ") != h.npos;) {
+      h.remove_prefix(h.find("def ") + 4);
+      taken.insert(std::string(h.substr(0, h.find('('))));
+    }
+  auto reserved = [&](const std::string& s) { return taken.count(s) > 0 || s.rfind("__", 0) == 0; };
+  PythonNames names;
+  std::vector<bool> keep(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    keep[i] = n.kind != NodeKind::Constant && !reserved(n.name);
   }
-  return n.name;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (keep[i]) taken.insert(g.nodes[i].name);
+  int constants = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    std::string py = n.name;
+    if (n.kind == NodeKind::Constant) {
+      do py = "const_" + std::to_string(++constants);
+      while (taken.count(py));
+    } else if (!keep[i]) {
+      do py += "_";
+      while (taken.count(py));
+      names.renamed += (names.renamed.empty() ? "" : ", ") + n.name + " -> " + py;
+    }
+    taken.insert(py);
+    names.of.push_back(py);
+  }
+  return names;
 }
 
-std::string torch_name(const Graph& g, int id) {
-  const Node& n = g.node(id);
-  if (n.kind == NodeKind::Constant) {
-    if (n.value.size() == 1) return "(" + format_number(n.value(0, 0)) + ")";
-    return "torch.tensor(" + literal(n.value) + ", dtype=torch.float64)";
+// `lhs op= text` with the node's names written into the op's text. A missing text (a registry
+// test checks there are none) gives a line that stops the script with the reason instead.
+std::string assign(const std::string& lhs, const char* op, const char* text, const Graph& g, const Node& n,
+                   const PythonNames& names, const std::string& grad, const char* what) {
+  if (!text || !*text)
+    return "raise NotImplementedError(\"gradscope has no " + std::string(what) + " for " + n.op->name + "\")\n";
+  std::string out = lhs + " " + op + " ";
+  for (const char* p = text; *p; ++p) {
+    std::string_view rest(p);
+    auto take = [&](std::string_view key, const std::string& with) {
+      if (rest.substr(0, key.size()) != key) return false;
+      out += with;
+      p += key.size() - 1;
+      return true;
+    };
+    if (*p == '{' && (take("{0}", names.of[size_t(n.inputs[0])]) ||
+                      (n.inputs[1] >= 0 && take("{1}", names.of[size_t(n.inputs[1])])) ||
+                      take("{out}", names.of[size_t(&n - g.nodes.data())]) || take("{g}", grad) ||
+                      take("{p}", format_number(n.attr))))
+      continue;
+    out += *p;
   }
-  return n.name;
+  return out + "\n";
 }
 
-// Forward expression of an op node; `np` selects NumPy, otherwise PyTorch.
-std::string forward_expr(const Graph& g, const Node& n, bool np) {
-  auto a = [&](int k) { return np ? py_name(g, n.inputs[k]) : torch_name(g, n.inputs[k]); };
-  std::string op = n.op->name;
-  std::string lib = np ? "np" : "torch";
-  if (op == "matmul") return a(0) + " @ " + a(1);
-  if (op == "add") return a(0) + " + " + a(1);
-  if (op == "sub") return a(0) + " - " + a(1);
-  if (op == "mul") return a(0) + " * " + a(1);
-  if (op == "div") return a(0) + " / " + a(1);
-  if (op == "neg") return "-" + a(0);
-  if (op == "pow") return a(0) + " ** " + format_number(n.attr);
-  if (op == "transpose") return a(0) + ".T";
-  if (op == "sigmoid") return np ? "1 / (1 + np.exp(-" + a(0) + "))" : "torch.sigmoid(" + a(0) + ")";
-  if (op == "tanh" || op == "exp" || op == "log" || op == "sqrt" || op == "abs") return lib + "." + op + "(" + a(0) + ")";
-  if (op == "relu") return np ? "np.maximum(" + a(0) + ", 0)" : "torch.relu(" + a(0) + ")";
-  if (op == "softplus") return np ? "np.logaddexp(0, " + a(0) + ")" : "torch.nn.functional.softplus(" + a(0) + ")";
-  if (op == "sum") return (np ? "np.sum(" : "torch.sum(") + a(0) + ").reshape(1, 1)";
-  if (op == "mean") return (np ? "np.mean(" : "torch.mean(") + a(0) + ").reshape(1, 1)";
-  if (op == "norm2") return (np ? "np.sum(" : "torch.sum(") + a(0) + " ** 2).reshape(1, 1)";
-  if (op == "softmax")
-    return np ? "np.exp(" + a(0) + " - " + a(0) + ".max(0)) / np.exp(" + a(0) + " - " + a(0) + ".max(0)).sum(0)"
-              : "torch.softmax(" + a(0) + ", dim=0)";
-  if (op == "log_softmax")
-    return np ? a(0) + " - " + a(0) + ".max(0) - np.log(np.exp(" + a(0) + " - " + a(0) + ".max(0)).sum(0))"
-              : "torch.log_softmax(" + a(0) + ", dim=0)";
-  if (op == "mse") return (np ? "np.mean((" : "torch.mean((") + a(0) + " - " + a(1) + ") ** 2).reshape(1, 1)";
-  if (op == "cross_entropy")
-    return np ? "(-np.sum(" + a(1) + " * (" + a(0) + " - " + a(0) + ".max(0) - np.log(np.exp(" + a(0) + " - " + a(0) +
-                    ".max(0)).sum(0)))) / " + a(0) + ".shape[1]).reshape(1, 1)"
-              : "(-(" + a(1) + " * torch.log_softmax(" + a(0) + ", dim=0)).sum() / " + a(0) + ".shape[1]).reshape(1, 1)";
-  if (op == "bce")
-    return (np ? "np.mean(-(" : "torch.mean(-(") + a(1) + " * " + lib + ".log(" + a(0) + ") + (1 - " + a(1) + ") * " +
-           lib + ".log(1 - " + a(0) + "))).reshape(1, 1)";
-  return "None  # unknown op " + op;
+std::string array_text(const Matrix& m, bool numpy) {
+  return numpy ? "np.array(" + format_matrix(m) + ", dtype=np.float64)"
+               : "torch.tensor(" + format_matrix(m) + ", dtype=torch.float64, requires_grad=True)";
+}
+
+std::string header(const char* what, const PythonNames& names, const char* import) {
+  std::string out = std::string("# Generated by gradscope: ") + what;
+  if (!names.renamed.empty()) out += "# Renamed to be valid Python: " + names.renamed + "\n";
+  return out + import + "\n";
+}
+
+// Inputs, constants and every op's forward line; after each op line, `after(node)`.
+template <class After>
+std::string forward_lines(const Graph& g, const PythonNames& names, bool numpy, After after) {
+  std::string out;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    const std::string& py = names.of[i];
+    if (n.kind == NodeKind::Op) {
+      out += numpy ? assign(py, "=", n.op->numpy, g, n, names, "", "NumPy text")
+                   : assign(py, "=", n.op->torch, g, n, names, "", "PyTorch text");
+      out += after(py);
+    } else {
+      out += py + " = " + array_text(n.value, numpy);
+      out += n.kind == NodeKind::Constant ? "  # " + n.name + " in the program\n" : "\n";
+    }
+  }
+  return out;
+}
+
+// `nodes = [("W", W), ...]`: every node gradscope shows, by its name in the program.
+std::string node_list(const Graph& g, const PythonNames& names) {
+  std::string out = "nodes = [";
+  bool first = true;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].kind == NodeKind::Constant) continue;
+    out += (first ? "(\"" : ", (\"") + g.nodes[i].name + "\", " + names.of[i] + ")";
+    first = false;
+  }
+  return out + "]\n";
 }
 
 }  // namespace
 
-// NumPy for one input's gradient contribution: `g` is the upstream gradient, `a`, `b` the
-// inputs, `out` the node's value; `unb(x, a)` sums x back to a's shape after broadcasting.
-std::string numpy_vjp(const std::string& op, int k, double p) {
-  const bool first = k == 0;
-  if (op == "matmul") return first ? "_g @ _b.T" : "_a.T @ _g";
-  if (op == "add") return first ? "unb(_g, _a)" : "unb(_g, _b)";
-  if (op == "sub") return first ? "unb(_g, _a)" : "unb(-_g, _b)";
-  if (op == "mul") return first ? "unb(_g * _b, _a)" : "unb(_g * _a, _b)";
-  if (op == "div") return first ? "unb(_g / _b, _a)" : "unb(-_g * _a / _b ** 2, _b)";
-  if (op == "neg") return "-_g";
-  if (op == "pow") return "_g * " + format_number(p) + " * _a ** " + format_number(p - 1);
-  if (op == "transpose") return "_g.T";
-  if (op == "sigmoid") return "_g * _out * (1 - _out)";
-  if (op == "tanh") return "_g * (1 - _out ** 2)";
-  if (op == "relu") return "_g * (_a > 0)";
-  if (op == "exp") return "_g * _out";
-  if (op == "log") return "_g / _a";
-  if (op == "sqrt") return "_g / (2 * _out)";
-  if (op == "abs") return "_g * np.sign(_a)";
-  if (op == "softplus") return "_g / (1 + np.exp(-_a))";
-  if (op == "sum") return "_g * np.ones_like(_a)";
-  if (op == "mean") return "_g * np.ones_like(_a) / _a.size";
-  if (op == "norm2") return "2 * _g * _a";
-  if (op == "softmax") return "_out * (_g - (_out * _g).sum(0))";
-  if (op == "log_softmax") return "_g - np.exp(_out) * _g.sum(0)";
-  if (op == "mse") return first ? "2 * _g * (_a - _b) / _a.size" : "-2 * _g * (_a - _b) / _a.size";
-  if (op == "cross_entropy")
-    return first ? "_g * (softmax(_a) * _b.sum(0) - _b) / _a.shape[1]" : "-_g * np.log(softmax(_a)) / _a.shape[1]";
-  if (op == "bce") return first ? "_g * (_a - _b) / (_a * (1 - _a)) / _a.size" : "_g * (np.log(1 - _a) - np.log(_a)) / _a.size";
-  return "0  # unknown op " + op;
-}
-
 std::string export_numpy(const Graph& g) {
-  std::string out =
-      "# Generated by gradscope: the forward pass and the backward pass in NumPy (float64),\n"
-      "# one vector-Jacobian product per node, as the course notebook does by hand.\n"
-      "import numpy as np\n\n"
-      "def softmax(z):\n"
-      "    e = np.exp(z - z.max(0))\n"
-      "    return e / e.sum(0)\n\n"
-      "def unb(x, like):  # sum a broadcast gradient back to the shape of `like`\n"
-      "    if x.shape[0] != like.shape[0]: x = x.sum(0, keepdims=True)\n"
-      "    if x.shape[1] != like.shape[1]: x = x.sum(1, keepdims=True)\n"
-      "    return x\n\n"
-      "# forward\n";
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const Node& n = g.nodes[i];
-    if (n.kind == NodeKind::Constant) continue;
-    if (n.kind == NodeKind::Input) out += n.name + " = np.array(" + literal(n.value) + ", dtype=np.float64)\n";
-    else out += n.name + " = " + forward_expr(g, n, true) + "\n";
-  }
-  if (g.output < 0) return out;
-  out += "\n# backward: _d[name] is the gradient of " + g.node(g.output).name + " with respect to name\n";
-  out += "_d = {}\n";
-  std::string names;
+  const PythonNames names = python_names(g);
+  std::string out = header(
+      "the forward pass and the backward pass in NumPy (float64),\n"
+      "# one vector-Jacobian product per node, as the course notebook does by hand.\n",
+      names, "import numpy as np\n");
+  std::set<std::string> helpers;
   for (const Node& n : g.nodes)
-    if (n.kind != NodeKind::Constant) {
-      out += "_d[\"" + n.name + "\"] = np.zeros_like(" + n.name + ")\n";
-      names += (names.empty() ? "" : ", ") + ("\"" + n.name + "\"");
-    }
-  out += "_d[\"" + g.node(g.output).name + "\"] = np.ones((1, 1))\n";
+    if (n.kind == NodeKind::Op && n.op->numpy_helpers && *n.op->numpy_helpers &&
+        helpers.insert(n.op->numpy_helpers).second)
+      out += std::string(n.op->numpy_helpers) + "\n";
+  out += "# forward\n" + forward_lines(g, names, true, [](const std::string&) { return std::string(); });
+  if (g.output < 0) return out;
+  const std::string& f = g.node(g.output).name;
+  out += "\n# backward: grad[name] is the gradient of " + f + " with respect to name\ngrad = {}\n";
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].kind != NodeKind::Constant)
+      out += "grad[\"" + g.nodes[i].name + "\"] = np.zeros_like(" + names.of[i] + ")\n";
+  out += "grad[\"" + f + "\"] = np.ones((1, 1))\n";
   for (size_t i = g.nodes.size(); i-- > 0;) {
     const Node& n = g.nodes[i];
-    if (n.kind != NodeKind::Op) continue;
-    out += "_g, _out = _d[\"" + n.name + "\"], " + n.name + "\n";
-    out += "_a = " + py_name(g, n.inputs[0]) + (n.arity() == 2 ? "; _b = " + py_name(g, n.inputs[1]) : "") + "\n";
+    if (n.kind != NodeKind::Op || !n.feeds_output) continue;  // gradscope sends nothing from these either
     for (int k = 0; k < n.arity(); ++k) {
       const Node& src = g.node(n.inputs[k]);
       if (src.kind == NodeKind::Constant) continue;
-      out += "_d[\"" + src.name + "\"] = _d[\"" + src.name + "\"] + " + numpy_vjp(n.op->name, k, n.attr) + "\n";
+      out += assign("grad[\"" + src.name + "\"]", "+=", n.op->numpy_vjp[k], g, n, names,
+                    "grad[\"" + n.name + "\"]", "NumPy VJP");
     }
   }
-  out += "\nfor name in [" + names + "]:\n";
-  out += "    print(name, \"value:\\n\", globals()[name], \"\\ngrad:\\n\", _d[name], \"\\n\")\n";
+  out += "\n" + node_list(g, names);
+  out += "for name, value in nodes:\n";
+  out += "    print(name, \"value:\\n\", value, \"\\ngrad:\\n\", grad[name], \"\\n\")\n";
   return out;
 }
 
 std::string export_pytorch(const Graph& g) {
-  std::string out =
-      "# Generated by gradscope: the same computation in PyTorch, with the gradient of\n"
-      "# the output kept for every node (retain_grad), as gradscope shows them.\n"
-      "import torch\n\n";
-  std::string retained;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const Node& n = g.nodes[i];
-    if (n.kind == NodeKind::Constant) continue;
-    if (n.kind == NodeKind::Input) {
-      out += n.name + " = torch.tensor(" + literal(n.value) + ", dtype=torch.float64, requires_grad=True)\n";
-    } else {
-      out += n.name + " = " + forward_expr(g, n, false) + "\n";
-      out += n.name + ".retain_grad()\n";
-    }
-    retained += (retained.empty() ? "" : ", ") + n.name;
-  }
+  const PythonNames names = python_names(g);
+  std::string out = header(
+      "the same computation in PyTorch, with the gradient of\n"
+      "# the output kept for every node (retain_grad), as gradscope shows them. Numbers in the\n"
+      "# program are tensors that require grad too, so that nodes computed from them alone also\n"
+      "# get gradients, as in gradscope.\n",
+      names, "import torch\n");
+  out += forward_lines(g, names, false, [](const std::string& py) { return py + ".retain_grad()\n"; });
   if (g.output < 0) return out;
-  out += "\n" + g.node(g.output).name + ".backward()\n\n";
-  out += "for name, t in zip(\"" + retained + "\".split(\", \"), [" + retained + "]):\n";
-  out += "    print(name, \"value:\\n\", t.detach().numpy(), \"\\ngrad:\\n\", t.grad.numpy(), \"\\n\")\n";
+  out += "\n" + names.of[size_t(g.output)] + ".backward()\n\n" + node_list(g, names);
+  out += "for name, t in nodes:\n";
+  out += "    grad = t.grad if t.grad is not None else torch.zeros_like(t)  # None: the output does not read it\n";
+  out += "    print(name, \"value:\\n\", t.detach().numpy(), \"\\ngrad:\\n\", grad.numpy(), \"\\n\")\n";
   return out;
 }
 

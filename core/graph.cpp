@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "grad.h"
+
 namespace gs {
 
 int Graph::find(std::string_view name) const {
@@ -33,26 +35,19 @@ void Graph::send_gradients(int i, std::vector<char>* fresh) {
   char adds[2] = {0, 0};  // without `fresh`: every contribution adds
   Grad grads[2];
   Grad* gin[2] = {nullptr, nullptr};
-  Matrix* plain[2] = {nullptr, nullptr};
   for (int k = 0; k < n.arity(); ++k) {
     int id = n.inputs[k];
     Node& src = nodes[size_t(id)];
     in[k] = &src.value;
     if (src.kind == NodeKind::Constant) continue;
-    char& first = fresh ? (*fresh)[size_t(id)] : adds[k];
-    if (!n.op->vjp.grad_form) {  // an op written on plain matrices: zero before its first +=
-      if (first) src.grad.setZero();
-      first = 0;
-      plain[k] = &src.grad;
-    } else if (k == 1 && id == n.inputs[0] && gin[0]) {
+    if (k == 1 && id == n.inputs[0] && gin[0]) {
       gin[1] = gin[0];  // x * x: one gradient receives both contributions
     } else {
-      grads[k] = Grad(src.grad, first);
+      grads[k] = Grad(src.grad, fresh ? (*fresh)[size_t(id)] : adds[k]);
       gin[k] = &grads[k];
     }
   }
-  if (n.op->vjp.grad_form) n.op->vjp.grad_form(in, n.attr, n.value, n.grad, gin);
-  else n.op->vjp.plain_form(in, n.attr, n.value, n.grad, plain);
+  n.op->vjp(in, n.attr, n.value, n.grad, gin);
 }
 
 void Graph::backward_node(int i) { send_gradients(i, nullptr); }
@@ -61,7 +56,7 @@ void Graph::forward() {
   for (size_t i = 0; i < nodes.size(); ++i) forward_node(int(i));
 }
 
-// No gradient is zeroed up front: each one's first contribution is assigned (see Grad), and
+// No gradient is zeroed up front: each one's first contribution is assigned (core/grad.h), and
 // only those that received none are set to 0 at the end. Allocates nothing after the first call.
 void Graph::backward() {
   fresh_.assign(nodes.size(), 1);

@@ -1,6 +1,8 @@
 // The registry that collects every op file's table, and the shared shape rules.
 #include "ops.h"
 
+#include "grad.h"
+
 namespace gs {
 
 const std::vector<const OpDef*>& all_ops() {
@@ -26,9 +28,14 @@ std::vector<std::string> function_names() {
   return names;
 }
 
-void Vjp::operator()(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
-                     Matrix* const* gin) const {
-  if (plain_form) return plain_form(in, attr, out, gout, gin);
+const OpDef* find_operator(std::string_view symbol, int arity) {
+  for (const OpDef* op : all_ops())
+    if (op->symbol && symbol == op->symbol && op->arity == arity) return op;
+  return nullptr;
+}
+
+void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
+             Matrix* const* gin) {
   char fresh[2] = {0, 0};  // adds, never assigns: the caller's matrices hold what they hold
   Grad grads[2];
   Grad* g[2] = {nullptr, nullptr};
@@ -37,7 +44,7 @@ void Vjp::operator()(const Matrix* const* in, double attr, const Matrix& out, co
     if (k == 1 && gin[1] == gin[0]) g[1] = g[0];  // one matrix, both contributions
     else g[k] = &(grads[k] = Grad(*gin[k], fresh[k]));
   }
-  grad_form(in, attr, out, gout, g);
+  op.vjp(in, attr, out, gout, g);
 }
 
 std::string same_shape(const Shape* in, double, Shape& out) {

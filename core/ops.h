@@ -1,23 +1,21 @@
-// The op registry: one OpDef per operation, with its shape rule, forward and
-// vector-Jacobian product side by side, plus the text the inspector shows.
+// The op registry: one OpDef per operation holds everything the project knows about it:
+// its names, shape rule, forward and vector-Jacobian product side by side, the text the
+// inspector shows, its PyTorch and NumPy text, and its line in the language reference.
+// Nothing outside the op files compares op names.
 //
-// Contents: Grad (where a VJP adds its contribution), Vjp, OpDef (the record),
-// find_op / all_ops (lookup), helpers shared by op files.
+// Contents: the function types | the VJP contract | OpDef (the record) | find_op /
+// find_operator / all_ops (lookup) | helpers shared by op files.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "matrix.h"
 
-#if defined(__SSE2__) && !defined(__EMSCRIPTEN__)
-#include <emmintrin.h>
-#endif
-
 namespace gs {
+
+class Grad;  // core/grad.h: the gradient a VJP adds to
 
 // Returns "" when the input shapes are acceptable and sets `out`; otherwise a reason
 // ("the left side has 3 columns but the right side has 2 rows").
@@ -25,135 +23,15 @@ using ShapeFn = std::string (*)(const Shape* in, double attr, Shape& out);
 // out = op(in[0], in[1]); `out` is already sized by the shape rule.
 using ForwardFn = void (*)(const Matrix* const* in, double attr, Matrix& out);
 
-// A gradient that VJPs add their contributions to: `*gin[0] += e`, `-= e`,
-// `gin[0]->array() += e`, `gin[0]->noalias() += product`. Within one Graph::backward() sweep
-// the first contribution a gradient receives is written as 0 + e instead of being added to a
-// zeroed matrix: the same numbers bit for bit (0 + -0 is +0 either way), without zeroing
-// the gradient only to read it back. For the seed with W at 4096 x 4096 that is two fewer
-// passes over 128 MiB, out of five. A contribution never reads the gradient it goes to (it
-// reads values and the output's gradient), so every write is `noalias`.
-class Grad {
- public:
-  Grad() = default;
-  // `fresh` is set while nothing has been added in this sweep; the first write clears it.
-  Grad(Matrix& m, char& fresh) : m_(&m), fresh_(&fresh) {}
-
-  Grad& noalias() { return *this; }
-  template <class E> Grad& operator+=(const E& e) {
-    if constexpr (is_outer_product<E>::value) add_outer(e.lhs(), e.rhs());
-    else if (!*fresh_) m_->noalias() += e;
-    else if constexpr (is_matrix_product<E>::value) zero_then(e, 1.0);
-    else m_->array() = e.array() + 0.0;
-    *fresh_ = 0;
-    return *this;
-  }
-  template <class E> Grad& operator-=(const E& e) {
-    if (!*fresh_) m_->noalias() -= e;
-    else if constexpr (is_matrix_product<E>::value) zero_then(e, -1.0);
-    else m_->array() = 0.0 - e.array();
-    *fresh_ = 0;
-    return *this;
-  }
-  // Elementwise contributions: `gin[0]->array() += g.array() * y.array()`, or a number.
-  struct ArrayView {
-    Grad& g;
-    template <class E> void operator+=(const E& e) {
-      if constexpr (std::is_arithmetic_v<E>) *g.fresh_ ? void(g.m_->setConstant(0.0 + e)) : void(g.m_->array() += e);
-      else *g.fresh_ ? void(g.m_->array() = e + 0.0) : void(g.m_->array() += e);
-      *g.fresh_ = 0;
-    }
-  };
-  ArrayView array() { return {*this}; }
-  // For contributions added piece by piece (a column at a time): the gradient itself,
-  // zeroed first if nothing has been added to it yet.
-  Matrix& accumulator() {
-    if (*fresh_) m_->setZero();
-    *fresh_ = 0;
-    return *m_;
-  }
-  Eigen::Index rows() const { return m_->rows(); }
-  Eigen::Index cols() const { return m_->cols(); }
-
- private:
-  // A matrix product (not a lazyProduct) is summed into its destination by Eigen's product
-  // kernels, which zero a destination they assign to anyway: zeroing here costs nothing more.
-  template <class E> struct is_matrix_product : std::false_type {};
-  template <class L, class R>
-  struct is_matrix_product<Eigen::Product<L, R, Eigen::DefaultProduct>> : std::true_type {};
-  template <class E> void zero_then(const E& e, double sign) {
-    m_->setZero();
-    if (sign > 0) m_->noalias() += e;
-    else m_->noalias() -= e;
-  }
-  // A column times a row (dW += dZ x^T in W @ x): one pass over the gradient, a column at a
-  // time, instead of Eigen's general product, which would zero the gradient first.
-  template <class E> struct is_outer_product : std::false_type {};
-  template <class L, class R>
-  struct is_outer_product<Eigen::Product<L, R, Eigen::DefaultProduct>>
-      : std::bool_constant<L::ColsAtCompileTime == 1 && R::RowsAtCompileTime == 1> {};
-  template <class U, class V> void add_outer(const U& u, const V& v) {  // += u v^T, u (n,1), v^T (1,k)
-    Matrix& m = *m_;
-    const bool assign = *fresh_;  // read once: a char could alias the entries written below
-    if (assign && stream_outer(u, v)) return;
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      if (assign) m.col(j).array() = u.array() * v(0, j) + 0.0;
-      else m.col(j).noalias() += v(0, j) * u;
-    }
-  }
-
-  // A fresh gradient too large for the caches (dW at 4096 x 4096 is 128 MiB) is written with
-  // non-temporal stores: they skip reading each cache line before overwriting it, a third of
-  // the memory traffic of a plain store. x86-64 only; elsewhere the loop above does it.
-  template <class U, class V> bool stream_outer(const U& u, const V& v) {
-#if defined(__SSE2__) && !defined(__EMSCRIPTEN__)
-    Matrix& m = *m_;
-    constexpr Eigen::Index kStreamBytes = Eigen::Index(16) << 20;
-    const Eigen::Index n = m.rows();
-    if (m.size() * Eigen::Index(sizeof(double)) < kStreamBytes || n % 2 != 0 ||
-        reinterpret_cast<std::uintptr_t>(m.data()) % 16 != 0)
-      return false;
-    const Eigen::Ref<const Eigen::VectorXd> col(u);  // a column of the output's gradient: no copy
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      const __m128d vj = _mm_set1_pd(v(0, j));
-      const __m128d zero = _mm_setzero_pd();
-      double* out = m.data() + j * n;
-      for (Eigen::Index i = 0; i < n; i += 2)
-        _mm_stream_pd(out + i, _mm_add_pd(_mm_mul_pd(_mm_loadu_pd(col.data() + i), vj), zero));
-    }
-    _mm_sfence();
-    return true;
-#else
-    (void)u, (void)v;
-    return false;
-#endif
-  }
-
-  Matrix* m_ = nullptr;
-  char* fresh_ = nullptr;
-};
-
-// gin[i] += (d out / d in[i])^T applied to gout; a null gin[i] needs no gradient.
-using GradVjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out,
-                           const Matrix& gout, Grad* const* gin);
-// The same on plain matrices: an op may be written this way too (the graph then zeroes a
-// gradient before its first contribution, as before).
-using VjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out,
-                       const Matrix& gout, Matrix* const* gin);
-
-// An op's VJP in either form. Called directly it adds to plain matrices, as the inspector
-// does to show one node's contribution on its own.
-struct Vjp {
-  GradVjpFn grad_form = nullptr;
-  VjpFn plain_form = nullptr;
-  Vjp() = default;
-  template <class F>
-  Vjp(F f) {  // NOLINT: implicit, so an OpDef says `.vjp = [](...) {...}`
-    if constexpr (std::is_convertible_v<F, GradVjpFn>) grad_form = f;
-    else plain_form = f;
-  }
-  void operator()(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
-                  Matrix* const* gin) const;
-};
+// The VJP contract: for every input k whose gin[k] is not null, add that input's share of the
+// output gradient `gout`:
+//
+//     *gin[k] += contribution;            // or gin[k]->array() += ..., *gin[k] -= ...
+//
+// A contribution reads the inputs, the output and gout, never gin[k] itself. That is all an
+// op needs to know; Grad (core/grad.h) behaves like the input's gradient matrix.
+using VjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
+                       Grad* const* gin);
 
 struct OpDef {
   const char* name;      // "matmul", "sigmoid": the op name in JSON and the UI
@@ -161,19 +39,39 @@ struct OpDef {
   int arity;             // 1 or 2 matrix inputs
   ShapeFn shape;
   ForwardFn forward;
-  Vjp vjp;
+  VjpFn vjp;
+  // What the inspector shows, with {0} {1} for the inputs' names, {out} for the node's, {p}
+  // for the exponent.
   const char* formula;   // the forward in words: "{out} = sigmoid({0})"
   const char* local;     // the local derivative: "d{out}/d{0} = {out} * (1 - {out})  (elementwise)"
   const char* chain[2];  // the chain rule per input: "d{0} += d{out} @ {1}^T"
   const char* explain;   // one paragraph for a first course
+  // Export text (core/export.cpp): Python with {0} {1} for the inputs, {out} for the node's
+  // value, {g} for its gradient and {p} for the exponent; each stands for a plain name.
+  const char* torch;          // the forward in PyTorch: "torch.sigmoid({0})"
+  const char* numpy;          // the forward in NumPy, in the engine's stable form: "sigmoid({0})"
+  const char* numpy_vjp[2];   // each input's contribution, summed to its shape: "{g} * {out} * (1 - {out})"
+  const char* numpy_helpers;  // the Python functions the NumPy text calls ("" for none)
+  // The language reference (README): how a program writes it, and what it does.
+  const char* usage;          // "a @ b", "sigmoid(a)"
+  const char* doc;            // "matrix product"
+  const char* attr_name = nullptr;  // the JSON key of the number the op takes ("exponent"), if any
+  // Multiply-adds of one forward pass, for ops whose work grows faster than their operands
+  // (compile() bounds the total); nullptr for ops linear in their entries.
+  long long (*multiply_adds)(const Shape* in) = nullptr;
 };
 
 // The op called `name` in programs and JSON, or nullptr.
 const OpDef* find_op(std::string_view name);
+// The op written with `symbol` ("@", "-", ".T") taking `arity` inputs, or nullptr.
+const OpDef* find_operator(std::string_view symbol, int arity);
 // Every registered op, in registry order.
 const std::vector<const OpDef*>& all_ops();
 // The function names a program may call (for "did you mean" and the docs).
 std::vector<std::string> function_names();
+// Runs op.vjp adding into plain matrices, as the inspector does to show one contribution.
+void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
+             Matrix* const* gin);
 
 // Registered by the op files (ops_matrix.cpp, ops_broadcast.cpp, ops_elementwise.cpp, ops_reduce.cpp).
 extern const std::vector<OpDef> kBroadcastOps;

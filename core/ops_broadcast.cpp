@@ -1,5 +1,6 @@
 // The elementwise arithmetic + - * / with 2-D broadcasting: a side with one row, one column
 // or one entry repeats to the other's shape, and its gradient sums over the copies.
+#include "grad.h"
 #include "ops.h"
 
 namespace gs {
@@ -43,6 +44,13 @@ auto expanded(const Matrix& m, const Matrix& out) {
   return m.replicate(out.rows() / m.rows(), out.cols() / m.cols()).array();
 }
 
+// The NumPy export's counterpart of accumulate_reduced.
+const char* const kUnbroadcast =
+    "def unb(x, like):  # sums a broadcast gradient back to the shape of `like`\n"
+    "    if x.shape[0] != like.shape[0]: x = x.sum(0, keepdims=True)\n"
+    "    if x.shape[1] != like.shape[1]: x = x.sum(1, keepdims=True)\n"
+    "    return x\n";
+
 }  // namespace
 
 const std::vector<OpDef> kBroadcastOps = {
@@ -63,6 +71,11 @@ const std::vector<OpDef> kBroadcastOps = {
             "Addition passes the gradient through unchanged to both sides. When one side was "
             "repeated to fit (a bias column added to every column, or a single number), each "
             "copy contributed, so its gradient is the sum of the gradients of all its copies.",
+        .torch = "{0} + {1}",
+        .numpy = "{0} + {1}",
+        .numpy_vjp = {"unb({g}, {0})", "unb({g}, {1})"},
+        .numpy_helpers = kUnbroadcast,
+        .usage = "a + b", .doc = "elementwise sum, broadcasting like NumPy in 2-D",
     },
     {
         .name = "sub", .symbol = "-", .arity = 2, .shape = broadcast_shape,
@@ -79,6 +92,11 @@ const std::vector<OpDef> kBroadcastOps = {
         .explain =
             "Subtraction passes the gradient to the left side unchanged and to the right side "
             "with its sign flipped: raising {1} lowers {out} by the same amount.",
+        .torch = "{0} - {1}",
+        .numpy = "{0} - {1}",
+        .numpy_vjp = {"unb({g}, {0})", "unb(-{g}, {1})"},
+        .numpy_helpers = kUnbroadcast,
+        .usage = "a - b", .doc = "elementwise difference, broadcasting",
     },
     {
         .name = "mul", .symbol = "*", .arity = 2, .shape = broadcast_shape,
@@ -96,6 +114,11 @@ const std::vector<OpDef> kBroadcastOps = {
             "Elementwise product: each entry of {out} is the product of the matching entries. "
             "Nudging one factor changes the product by the other factor, so each side's "
             "gradient is d{out} times the other side, entry by entry.",
+        .torch = "{0} * {1}",
+        .numpy = "{0} * {1}",
+        .numpy_vjp = {"unb({g} * {1}, {0})", "unb({g} * {0}, {1})"},
+        .numpy_helpers = kUnbroadcast,
+        .usage = "a * b", .doc = "elementwise product, broadcasting",
     },
     {
         .name = "div", .symbol = "/", .arity = 2, .shape = broadcast_shape,
@@ -114,6 +137,11 @@ const std::vector<OpDef> kBroadcastOps = {
             "Elementwise division. The numerator's gradient is d{out} divided by the "
             "denominator; the denominator's is negative, -{0}/{1}^2 = -{out}/{1}, because a "
             "larger denominator makes the quotient smaller.",
+        .torch = "{0} / {1}",
+        .numpy = "{0} / {1}",
+        .numpy_vjp = {"unb({g} / {1}, {0})", "unb(-{g} * {out} / {1}, {1})"},
+        .numpy_helpers = kUnbroadcast,
+        .usage = "a / b", .doc = "elementwise quotient, broadcasting",
     },
 };
 

@@ -1,6 +1,7 @@
 // Elementwise ops of one input: activations, exp/log and friends, negation, powers.
 #include <cmath>
 
+#include "grad.h"
 #include "ops.h"
 
 namespace gs {
@@ -15,6 +16,15 @@ double stable_sigmoid(double z) {
 
 double sign(double x) { return (x > 0) - (x < 0); }
 
+// The NumPy export's forms of stable_sigmoid and of pow's slope.
+const char* const kSigmoid =
+    "def sigmoid(z):  # 1 / (1 + exp(-z)) without overflow for large |z|\n"
+    "    e = np.exp(-np.abs(z))\n"
+    "    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n";
+const char* const kPowerSlope =
+    "def power_slope(a, p):  # p a^(p - 1); x^0 = 1 has slope 0 everywhere, even at 0\n"
+    "    return 2 * a if p == 2 else p * a ** (p - 1) if p != 0 else np.zeros_like(a)\n";
+
 }  // namespace
 
 const std::vector<OpDef> kElementwiseOps = {
@@ -28,6 +38,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = -1",
         .chain = {"d{0} += -d{out}", nullptr},
         .explain = "Negation flips the sign of every entry, so it flips the sign of the gradient.",
+        .torch = "-{0}",
+        .numpy = "-{0}",
+        .numpy_vjp = {"-{g}", nullptr},
+        .numpy_helpers = "",
+        .usage = "-a", .doc = "negation",
     },
     {
         .name = "pow", .symbol = "^", .arity = 1, .shape = same_shape,
@@ -46,6 +61,12 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The power rule, entry by entry: the slope of x^p is p x^(p-1). For a square, "
             "that is 2x, which is why squared errors push harder the further off they are.",
+        .torch = "{0} ** {p}",
+        .numpy = "{0} ** {p}",
+        .numpy_vjp = {"{g} * power_slope({0}, {p})", nullptr},
+        .numpy_helpers = kPowerSlope,
+        .usage = "a ^ 2", .doc = "elementwise power; the exponent is a number",
+        .attr_name = "exponent",
     },
     {
         .name = "sigmoid", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -63,6 +84,11 @@ const std::vector<OpDef> kElementwiseOps = {
             "output: s'(z) = s(z)(1 - s(z)), largest (0.25) at z = 0 and nearly 0 when the "
             "input is far from 0, which is why saturated sigmoids learn slowly. Note the minus "
             "sign in exp(-z): writing 1/(1 + exp(z)) computes sigmoid(-z) instead.",
+        .torch = "torch.sigmoid({0})",
+        .numpy = "sigmoid({0})",
+        .numpy_vjp = {"{g} * {out} * (1 - {out})", nullptr},
+        .numpy_helpers = kSigmoid,
+        .usage = "sigmoid(a)", .doc = "1 / (1 + exp(-a)), elementwise",
     },
     {
         .name = "tanh", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -76,6 +102,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "tanh squashes into (-1, 1) and is centred on 0. Its slope is 1 - tanh(z)^2: 1 at "
             "z = 0, vanishing as the output nears -1 or 1.",
+        .torch = "torch.tanh({0})",
+        .numpy = "np.tanh({0})",
+        .numpy_vjp = {"{g} * (1 - {out} ** 2)", nullptr},
+        .numpy_helpers = "",
+        .usage = "tanh(a)", .doc = "hyperbolic tangent, elementwise",
     },
     {
         .name = "relu", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -91,6 +122,11 @@ const std::vector<OpDef> kElementwiseOps = {
             "through where the input was positive and is blocked where it was not (at exactly "
             "0 we use 0, as PyTorch does). A unit whose input is always negative gets no "
             "gradient at all: a 'dead' relu.",
+        .torch = "torch.relu({0})",
+        .numpy = "np.maximum({0}, 0)",
+        .numpy_vjp = {"np.where({0} > 0, {g}, 0)", nullptr},
+        .numpy_helpers = "",
+        .usage = "relu(a)", .doc = "max(a, 0), elementwise",
     },
     {
         .name = "exp", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -102,6 +138,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = exp({0}) = {out}  (elementwise)",
         .chain = {"d{0} += d{out} * {out}", nullptr},
         .explain = "The exponential is its own derivative, so the local slope is the output itself.",
+        .torch = "torch.exp({0})",
+        .numpy = "np.exp({0})",
+        .numpy_vjp = {"{g} * {out}", nullptr},
+        .numpy_helpers = "",
+        .usage = "exp(a)", .doc = "exponential, elementwise",
     },
     {
         .name = "log", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -115,6 +156,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The natural logarithm's slope is 1/x: steep near 0, flat for large x. log of 0 is "
             "-inf and of a negative number is nan; gradscope shows both and flags them.",
+        .torch = "torch.log({0})",
+        .numpy = "np.log({0})",
+        .numpy_vjp = {"{g} / {0}", nullptr},
+        .numpy_helpers = "",
+        .usage = "log(a)", .doc = "natural logarithm, elementwise",
     },
     {
         .name = "sqrt", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -126,6 +172,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = 1 / (2 {out})  (elementwise)",
         .chain = {"d{0} += d{out} / (2 * {out})", nullptr},
         .explain = "The square root's slope is 1/(2 sqrt(x)), infinite at 0.",
+        .torch = "torch.sqrt({0})",
+        .numpy = "np.sqrt({0})",
+        .numpy_vjp = {"{g} / (2 * {out})", nullptr},
+        .numpy_helpers = "",
+        .usage = "sqrt(a)", .doc = "square root, elementwise",
     },
     {
         .name = "abs", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -139,6 +190,11 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The absolute value has slope +1 for positive inputs and -1 for negative ones; at 0 "
             "it has a corner, where we use 0 as PyTorch does.",
+        .torch = "torch.abs({0})",
+        .numpy = "np.abs({0})",
+        .numpy_vjp = {"{g} * np.sign({0})", nullptr},
+        .numpy_helpers = "",
+        .usage = "abs(a)", .doc = "absolute value, elementwise",
     },
     {
         .name = "softplus", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -155,6 +211,13 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "softplus is a smooth relu. Its slope is exactly the sigmoid of its input: near 0 "
             "for very negative inputs, near 1 for large ones.",
+        // Not F.softplus: above its threshold of 20 it is the identity (slope exactly 1), where the
+        // true slope sigmoid(z) differs from 1 by about 2e-9.
+        .torch = "torch.logaddexp({0}, torch.zeros_like({0}))",
+        .numpy = "np.logaddexp(0, {0})",
+        .numpy_vjp = {"{g} * sigmoid({0})", nullptr},
+        .numpy_helpers = kSigmoid,
+        .usage = "softplus(a)", .doc = "log(1 + exp(a)), a smooth relu, elementwise",
     },
 };
 

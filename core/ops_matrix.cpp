@@ -1,4 +1,5 @@
 // Ops with matrix structure: the product and the transpose.
+#include "grad.h"
 #include "ops.h"
 
 namespace gs {
@@ -32,6 +33,12 @@ const std::vector<OpDef> kMatrixOps = {
             "gradient of {0} gathers d{out} times {1} transposed. Likewise each column of {1} "
             "feeds one column of {out} through {0}, so d{1} is {0} transposed times d{out}. "
             "The shapes always line up: a gradient has the shape of the thing it is for.",
+        .torch = "{0} @ {1}",
+        .numpy = "{0} @ {1}",
+        .numpy_vjp = {"{g} @ {1}.T", "{0}.T @ {g}"},
+        .numpy_helpers = "",
+        .usage = "a @ b", .doc = "matrix product: (n, k) @ (k, m) is (n, m)",
+        .multiply_adds = [](const Shape* in) { return static_cast<long long>(in[0].rows) * in[0].cols * in[1].cols; },
     },
     {
         .name = "transpose", .symbol = ".T", .arity = 1,
@@ -49,6 +56,11 @@ const std::vector<OpDef> kMatrixOps = {
         .explain =
             "Transposing only moves entries: {out}[i][j] is {0}[j][i]. So the gradient flows "
             "back to where each entry came from, which is the transpose of d{out}.",
+        .torch = "{0}.T",
+        .numpy = "{0}.T",
+        .numpy_vjp = {"{g}.T", nullptr},
+        .numpy_helpers = "",
+        .usage = "a.T", .doc = "transpose",
     },
 };
 

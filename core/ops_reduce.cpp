@@ -1,6 +1,7 @@
 // Reductions, per-column softmax and the losses: ops whose output mixes many entries.
 #include <cmath>
 
+#include "grad.h"
 #include "ops.h"
 
 namespace gs {
@@ -12,6 +13,15 @@ double log_sum_exp(const Eigen::Ref<const Eigen::VectorXd>& col) {
   if (!std::isfinite(m)) return m;
   return m + std::log((col.array() - m).exp().sum());
 }
+
+// The NumPy export's per-column softmax and log_softmax, from each column's maximum.
+const char* const kColumnSoftmax =
+    "def log_softmax(z):  # per column, from its maximum so that large logits cannot overflow\n"
+    "    m = z.max(0)\n"
+    "    return z - m - np.log(np.exp(z - m).sum(0))\n\n"
+    "def softmax(z):\n"
+    "    e = np.exp(z - z.max(0))\n"
+    "    return e / e.sum(0)\n";
 
 }  // namespace
 
@@ -26,6 +36,11 @@ const std::vector<OpDef> kReduceOps = {
         .local = "d{out}/d{0} = 1 for every entry",
         .chain = {"d{0} += d{out}  (copied to every entry)", nullptr},
         .explain = "Every entry adds to the sum with weight 1, so each receives the whole gradient.",
+        .torch = "{0}.sum().reshape(1, 1)",
+        .numpy = "{0}.sum().reshape(1, 1)",
+        .numpy_vjp = {"{g} * np.ones_like({0})", nullptr},
+        .numpy_helpers = "",
+        .usage = "sum(a)", .doc = "sum of all entries, (1, 1)",
     },
     {
         .name = "mean", .symbol = nullptr, .arity = 1, .shape = to_scalar,
@@ -37,6 +52,11 @@ const std::vector<OpDef> kReduceOps = {
         .local = "d{out}/d{0} = 1/N for every entry (N entries)",
         .chain = {"d{0} += d{out} / N", nullptr},
         .explain = "The mean is the sum divided by the count N, so every entry gets 1/N of the gradient.",
+        .torch = "{0}.mean().reshape(1, 1)",
+        .numpy = "{0}.mean().reshape(1, 1)",
+        .numpy_vjp = {"{g} * np.ones_like({0}) / {0}.size", nullptr},
+        .numpy_helpers = "",
+        .usage = "mean(a)", .doc = "mean of all entries, (1, 1)",
     },
     {
         .name = "norm2", .symbol = nullptr, .arity = 1, .shape = to_scalar,
@@ -50,6 +70,11 @@ const std::vector<OpDef> kReduceOps = {
         .explain =
             "The squared length adds up the square of every entry; each square y^2 has slope "
             "2y, so the gradient is twice the vector itself, pointing away from the origin.",
+        .torch = "({0} ** 2).sum().reshape(1, 1)",
+        .numpy = "({0} ** 2).sum().reshape(1, 1)",
+        .numpy_vjp = {"2 * {g} * {0}", nullptr},
+        .numpy_helpers = "",
+        .usage = "norm2(a)", .doc = "sum of squares ||a||^2, (1, 1)",
     },
     {
         .name = "softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -76,6 +101,11 @@ const std::vector<OpDef> kReduceOps = {
             "probability and lowers all the others, because they must still sum to 1. So the "
             "gradient of a logit is its probability times how much its own upstream gradient "
             "exceeds the probability-weighted average of the column's upstream gradients.",
+        .torch = "torch.softmax({0}, dim=0)",
+        .numpy = "softmax({0})",
+        .numpy_vjp = {"{out} * ({g} - ({out} * {g}).sum(0))", nullptr},
+        .numpy_helpers = kColumnSoftmax,
+        .usage = "softmax(a)", .doc = "exp / sum(exp) per column",
     },
     {
         .name = "log_softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -95,6 +125,11 @@ const std::vector<OpDef> kReduceOps = {
         .explain =
             "log_softmax is z minus the log of the column's sum of exponentials. It is the "
             "numerically safe way to get log-probabilities: no probability underflows to 0 first.",
+        .torch = "torch.log_softmax({0}, dim=0)",
+        .numpy = "log_softmax({0})",
+        .numpy_vjp = {"{g} - np.exp({out}) * {g}.sum(0)", nullptr},
+        .numpy_helpers = kColumnSoftmax,
+        .usage = "log_softmax(a)", .doc = "log(softmax(a)) per column, computed stably",
     },
     {
         .name = "mse", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
@@ -113,6 +148,11 @@ const std::vector<OpDef> kReduceOps = {
             "Mean squared error averages the squared differences over all N entries. Each "
             "prediction is pulled toward its target with a force proportional to how far off "
             "it is: 2(prediction - target)/N.",
+        .torch = "(({0} - {1}) ** 2).mean().reshape(1, 1)",
+        .numpy = "(({0} - {1}) ** 2).mean().reshape(1, 1)",
+        .numpy_vjp = {"2 * {g} * ({0} - {1}) / {0}.size", "-2 * {g} * ({0} - {1}) / {0}.size"},
+        .numpy_helpers = "",
+        .usage = "mse(a, b)", .doc = "mean squared error, same shapes, (1, 1)",
     },
     {
         .name = "cross_entropy", .symbol = nullptr, .arity = 2,
@@ -155,6 +195,13 @@ const std::vector<OpDef> kReduceOps = {
             "right class. Its gradient with respect to the logits is remarkably simple: the "
             "predicted probabilities minus the one-hot target, averaged over the n examples. "
             "Wrong classes are pushed down by their probability, the right one up by 1 - p.",
+        .torch = "(-({1} * torch.log_softmax({0}, dim=0)).sum() / {0}.shape[1]).reshape(1, 1)",
+        .numpy = "(-({1} * log_softmax({0})).sum() / {0}.shape[1]).reshape(1, 1)",
+        .numpy_vjp = {"{g} * (softmax({0}) * {1}.sum(0) - {1}) / {0}.shape[1]",
+                      "-{g} * log_softmax({0}) / {0}.shape[1]"},
+        .numpy_helpers = kColumnSoftmax,
+        .usage = "cross_entropy(logits, target)",
+        .doc = "columns are examples; the target is one-hot or probabilities, same shape; mean over columns",
     },
     {
         .name = "bce", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
@@ -179,6 +226,16 @@ const std::vector<OpDef> kReduceOps = {
             "Binary cross-entropy compares probabilities {0} in (0, 1) with 0/1 targets. After a "
             "sigmoid, the two derivatives cancel neatly: the gradient reaching the sigmoid's "
             "input is just (p - t)/N.",
+        // Spelled out: F.binary_cross_entropy has no derivative for the target.
+        .torch = "(-({1} * torch.log({0}) + (1 - {1}) * torch.log(1 - {0}))).mean().reshape(1, 1)",
+        // As the forward above: a term whose factor is 0 is dropped, so 0 log 0 = 0.
+        .numpy = "(-(np.where({1} == 0, 0, {1} * np.log({0})) + "
+                 "np.where({1} == 1, 0, (1 - {1}) * np.log(1 - {0})))).mean().reshape(1, 1)",
+        .numpy_vjp = {"{g} * (np.where({1} == 0, 0, -{1} / {0}) + "
+                      "np.where({1} == 1, 0, (1 - {1}) / (1 - {0}))) / {0}.size",
+                      "{g} * (np.log(1 - {0}) - np.log({0})) / {0}.size"},
+        .numpy_helpers = "",
+        .usage = "bce(p, t)", .doc = "binary cross-entropy of probabilities p and targets t, (1, 1)",
     },
 };
 

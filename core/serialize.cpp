@@ -38,7 +38,7 @@ void write_node_members(JsonWriter& w, const Graph& g, const Node& n, bool show_
   if (show_grad) write_matrix(w, n.grad);
   else w.null();
   w.key("expr").string(n.expr).key("line").integer(n.line);
-  if (n.kind == NodeKind::Op && std::string(n.op->name) == "pow") w.key("exponent").number(n.attr);
+  if (n.kind == NodeKind::Op && n.op->attr_name) w.key(n.op->attr_name).number(n.attr);
 }
 
 std::string graph_json(const Graph& g, int indent) {
@@ -78,6 +78,25 @@ std::string check_json(const GradCheck& c, double tolerance, int indent) {
     w.end_object();
   }
   w.end_array().end_object();
+  return w.take();
+}
+
+std::string ops_json(int indent) {
+  JsonWriter w(indent);
+  auto text = [&](const char* s) -> JsonWriter& { return s ? w.string(s) : w.null(); };
+  w.begin_array();
+  for (const OpDef* op : all_ops()) {
+    w.begin_object().key("name").string(op->name).key("symbol");
+    text(op->symbol).key("arity").integer(op->arity).key("usage");
+    text(op->usage).key("doc");
+    text(op->doc).key("torch");
+    text(op->torch).key("numpy");
+    text(op->numpy).key("numpy_vjp").begin_array();
+    for (int k = 0; k < op->arity; ++k) text(op->numpy_vjp[k]);
+    w.end_array().key("attr");
+    text(op->attr_name).end_object();
+  }
+  w.end_array();
   return w.take();
 }
 

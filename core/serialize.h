@@ -26,6 +26,10 @@ Result<Matrix> matrix_from_json(const std::string& text);
 // One node's {"value", "grad", "shape"} (the JS API's get()).
 std::string node_json(const Graph& g, int id);
 
+// Every registered op's record as [{"name", "symbol", "arity", "usage", "doc", "torch", "numpy",
+// "numpy_vjp": [...], "attr"}] (`gradscope ops --json`: the tests read the op list from it).
+std::string ops_json(int indent = -1);
+
 // The pieces of the views above, for the JS API's own views: a matrix as its list of rows,
 // and one node's members in graph_json's order (into an open object; a value or gradient
 // not shown is written as null).

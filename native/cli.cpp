@@ -220,7 +220,8 @@ int derive_command(const std::string& file, const std::string& example, const st
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   std::string a = argv[1];
-  return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "derive" || a == "--help" || a == "-h" || a == "--version";
+  return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "derive" || a == "ops" || a == "--help" ||
+         a == "-h" || a == "--version";
 }
 
 // The subcommand's exit code; run_cli adds the check that its output was written.
@@ -269,6 +270,8 @@ static int run_command(int argc, char** argv) {
   der->add_option("--points", points, "perturbed points besides the current one (default 8)")->check(CLI::Range(1, 1000));
 
   auto* list = app.add_subcommand("examples", "list the built-in examples");
+  auto* ops = app.add_subcommand("ops", "list the operations of the language: usage, meaning, export text");
+  ops->add_flag("--json", json, "print one JSON array of the op records");
 
   try {
     app.parse(argc, argv);
@@ -279,6 +282,11 @@ static int run_command(int argc, char** argv) {
   if (check->parsed()) return check_command(file, example, sets, json, tolerance, max_entries);
   if (exp->parsed()) return export_command(file, example, sets, to);
   if (der->parsed()) return derive_command(file, example, sets, json, points);
+  if (ops->parsed()) {
+    if (json) std::cout << ops_json(2) << "\n";
+    else for (const OpDef* op : all_ops()) std::printf("%-30s %s\n", op->usage, op->doc);
+    return 0;
+  }
   if (list->parsed()) {
     for (const Example& e : examples()) std::printf("%-10s %s\n", e.name, e.title);
     return 0;

@@ -14,6 +14,7 @@
 
 #include "core/compile.h"
 #include "core/examples.h"
+#include "core/grad.h"
 #include "core/gradcheck.h"
 
 using namespace gs;
@@ -328,7 +329,7 @@ TEST_CASE("forward_node and backward_node step through to evaluate()'s numbers")
 }
 
 // backward() writes each gradient's first contribution instead of zeroing every gradient and
-// adding (see Grad in core/ops.h): it must give the very same bits, signed zeros included
+// adding (see core/grad.h): it must give the very same bits, signed zeros included
 // (0 + -0 is +0), whatever the gradients held before, and leave unreached gradients at 0.
 TEST_CASE("backward() gives the bits of zeroing every gradient and then adding") {
   std::vector<std::string> programs = {
@@ -369,7 +370,7 @@ TEST_CASE("backward() gives the bits of zeroing every gradient and then adding")
 }
 
 TEST_CASE("a gradient too large for the caches gets the same bits from the streaming stores") {
-  // dW of W @ x at (2048, 1024) is 16 MiB: written with non-temporal stores on x86-64 (core/ops.h,
+  // dW of W @ x at (2048, 1024) is 16 MiB: written with non-temporal stores on x86-64 (core/grad.h,
   // Grad::stream_outer). The sweep's fresh write must equal zeroing and adding, bit for bit.
   // W is itself an outer product, so the inputs stay small enough to save.
   Matrix a = Matrix::Random(2048, 1);
@@ -428,7 +429,7 @@ TEST_CASE("gradient_check catches a wrong vector-Jacobian product") {
   static const OpDef twice_wrong = {
       .name = "twice_wrong", .symbol = nullptr, .arity = 1, .shape = same_shape,
       .forward = [](const Matrix* const* in, double, Matrix& out) { out = 2 * *in[0]; },
-      .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Matrix* const* gin) {
+      .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
         if (gin[0]) *gin[0] += g;  // should be 2 g
       },
       .formula = "", .local = "", .chain = {nullptr, nullptr}, .explain = "",

@@ -1,20 +1,24 @@
 // Every op in the registry: a finite-difference gradient check on random inputs, hand-checked
 // values and gradients, broadcasting, and numerical stability at extreme inputs.
 //
-// Contents: helpers | registry coverage | gradient check on random inputs | hand-checked
-// values | broadcasting | numerical stability
+// Contents: helpers | registry coverage | the record's export text and docs | gradient check
+// on random inputs | hand-checked values | broadcasting | numerical stability
 #include <doctest.h>
 
 #include "tests/helpers.h"
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/compile.h"
+#include "core/export.h"
 #include "core/gradcheck.h"
 #include "core/ops.h"
 
@@ -148,6 +152,108 @@ TEST_CASE("every registered op has a test program") {
       CHECK(op->explain != nullptr);
     }
   }
+}
+
+// --- the record's export text and docs -------------------------------------------------
+
+namespace {
+
+// The README's table of operators and functions, as the op records say it.
+std::string reference_table() {
+  std::string t = "| write | meaning |\n| --- | --- |\n";
+  for (const OpDef* op : all_ops()) t += std::string("| `") + op->usage + "` | " + op->doc + " |\n";
+  return t;
+}
+
+std::string repository_file(const std::string& path) {
+  std::string here = __FILE__;  // .../tests/test_ops.cpp
+  std::ifstream in(here.substr(0, here.rfind("tests/")) + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("every op's record is complete: export text, VJP text and its line in the reference") {
+  for (const OpDef* op : all_ops()) {
+    std::string name = op->name;
+    CAPTURE(name);
+    std::vector<std::pair<std::string, const char*>> texts = {
+        {"formula", op->formula}, {"local", op->local}, {"explain", op->explain}, {"torch", op->torch},
+        {"numpy", op->numpy},     {"usage", op->usage}, {"doc", op->doc}};
+    for (int k = 0; k < op->arity; ++k) {
+      texts.push_back({"chain[" + std::to_string(k) + "]", op->chain[k]});
+      texts.push_back({"numpy_vjp[" + std::to_string(k) + "]", op->numpy_vjp[k]});
+    }
+    for (const auto& [field, text] : texts) {
+      CAPTURE(field);
+      REQUIRE(text != nullptr);
+      CHECK(std::string(text) != "");
+    }
+    CHECK(op->numpy_helpers != nullptr);  // "" when the NumPy text needs no function of its own
+    // Export text names only what the exporter fills in, and each VJP scales the upstream gradient.
+    std::regex placeholder("\\{([^}]*)\\}");
+    std::set<std::string> allowed = {"0", "out", "g", "p"};
+    if (op->arity == 2) allowed.insert("1");
+    for (const char* text : {op->torch, op->numpy, op->numpy_vjp[0], op->numpy_vjp[1]}) {
+      if (!text) continue;
+      std::string s = text;
+      CAPTURE(s);
+      for (auto it = std::sregex_iterator(s.begin(), s.end(), placeholder); it != std::sregex_iterator(); ++it)
+        CHECK(allowed.count((*it)[1].str()) == 1);
+    }
+    for (int k = 0; k < op->arity; ++k) CHECK(std::string(op->numpy_vjp[k]).find("{g}") != std::string::npos);
+    // Its usage is how a program writes it: usage as a program compiles to this op.
+    std::string usage = op->usage;
+    CHECK((op->symbol ? usage.find(op->symbol) != std::string::npos : usage.rfind(name + "(", 0) == 0));
+  }
+}
+
+TEST_CASE("the exports of a program using every op carry each op's text, and nothing is missing") {
+  std::string source = "a = [[0.3, 0.7], [0.55, 0.2]]\nb = [[0.6, 0.25], [0.4, 0.8]]\nf = mean(b)";
+  for (const OpDef* op : all_ops()) {
+    std::string call = op->symbol ? op->usage : op->name + std::string(op->arity == 2 ? "(a, b)" : "(a)");
+    source += " + sum(" + call + ")";
+  }
+  CAPTURE(source);
+  Graph g = compiled(source + "\n");
+  std::string numpy = export_numpy(g), torch = export_pytorch(g);
+  CHECK(numpy.find("NotImplementedError") == std::string::npos);
+  CHECK(torch.find("NotImplementedError") == std::string::npos);
+  std::set<std::string> seen;
+  for (const Node& n : g.nodes) {
+    if (n.kind != NodeKind::Op) continue;
+    seen.insert(n.op->name);
+    auto filled = [&](std::string text) {  // the op's text with this node's names written in
+      for (auto [key, name] : {std::pair<std::string, std::string>{"{0}", g.node(n.inputs[0]).name},
+                               {"{1}", n.inputs[1] >= 0 ? g.node(n.inputs[1]).name : ""}, {"{p}", "2"}})
+        for (size_t at; (at = text.find(key)) != std::string::npos;) text.replace(at, key.size(), name);
+      return n.name + " = " + text + "\n";
+    };
+    std::string op = n.op->name;
+    CAPTURE(op);
+    CHECK(numpy.find(filled(n.op->numpy)) != std::string::npos);
+    CHECK(torch.find(filled(n.op->torch)) != std::string::npos);
+  }
+  CHECK(seen.size() == all_ops().size());
+  // A missing text stops the generated script with the reason, never a silent None.
+  OpDef mute = *find_op("tanh");
+  mute.numpy_vjp[0] = nullptr;
+  mute.torch = "";
+  for (Node& n : g.nodes)
+    if (n.op == find_op("tanh")) n.op = &mute;
+  CHECK(export_numpy(g).find("raise NotImplementedError(\"gradscope has no NumPy VJP for tanh\")") != std::string::npos);
+  CHECK(export_pytorch(g).find("raise NotImplementedError(\"gradscope has no PyTorch text for tanh\")") !=
+        std::string::npos);
+}
+
+TEST_CASE("the README's list of operators and functions is the records' own") {
+  std::string readme = repository_file("README.md");
+  REQUIRE(!readme.empty());
+  std::string table = reference_table();
+  CAPTURE(table);  // on failure: the table to paste into the README
+  CHECK(readme.find(table) != std::string::npos);
 }
 
 // --- gradient check on random inputs --------------------------------------------------

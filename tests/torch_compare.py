@@ -23,7 +23,6 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
@@ -38,10 +37,17 @@ MAX_MAGNITUDE = 1e4
 KINK_EPS = 1e-6
 BCE_EPS = 1e-3
 
-ALL_OPS = ["matmul", "transpose", "add", "sub", "mul", "div", "neg", "pow", "sigmoid", "tanh",
-           "relu", "exp", "log", "sqrt", "abs", "softplus", "sum", "mean", "norm2", "softmax",
-           "log_softmax", "mse", "cross_entropy", "bce"]
-BINARY_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@"}
+# The op records, from `gradscope ops --json` (load_ops): name -> {"symbol", "arity", "torch", ...}.
+OPS = {}
+ALL_OPS = []
+BINARY_SYMBOL = {}   # "add" -> "+"
+
+
+def load_ops(binary):
+    ops = json.loads(subprocess.run([binary, "ops", "--json"], capture_output=True, text=True, check=True).stdout)
+    OPS.update((op["name"], op) for op in ops)
+    ALL_OPS[:] = [op["name"] for op in ops]
+    BINARY_SYMBOL.update((op["name"], op["symbol"]) for op in ops if op["symbol"] and op["arity"] == 2)
 
 # Domains: what an expression's entries are guaranteed to be: any number, positive (for log,
 # sqrt, fractional powers, denominators) or strictly between 0 and 1 (for bce). PROB is
@@ -524,37 +530,11 @@ def program_text(statements, rng, header):
 
 
 def torch_op(op, a, p):
-    if op == "add": return a[0] + a[1]
-    if op == "sub": return a[0] - a[1]
-    if op == "mul": return a[0] * a[1]
-    if op == "div": return a[0] / a[1]
-    if op == "matmul": return a[0] @ a[1]
-    if op == "transpose": return a[0].t()
-    if op == "neg": return -a[0]
-    if op == "pow": return torch.pow(a[0], p)
-    if op == "sigmoid": return torch.sigmoid(a[0])
-    if op == "tanh": return torch.tanh(a[0])
-    if op == "relu": return torch.relu(a[0])
-    if op == "exp": return torch.exp(a[0])
-    if op == "log": return torch.log(a[0])
-    if op == "sqrt": return torch.sqrt(a[0])
-    if op == "abs": return torch.abs(a[0])
-    # softplus = log(e^0 + e^z). F.softplus switches to the identity (gradient exactly 1)
-    # above its threshold of 20, where the true slope sigmoid(z) differs from 1 by ~2e-9.
-    if op == "softplus": return torch.logaddexp(a[0], torch.zeros_like(a[0]))
-    if op == "sum": return a[0].sum().reshape(1, 1)
-    if op == "mean": return a[0].mean().reshape(1, 1)
-    if op == "norm2": return a[0].pow(2).sum().reshape(1, 1)
-    if op == "softmax": return torch.softmax(a[0], dim=0)            # per column
-    if op == "log_softmax": return torch.log_softmax(a[0], dim=0)
-    if op == "mse": return F.mse_loss(a[0], a[1]).reshape(1, 1)
-    # columns are examples: PyTorch wants (examples, classes); probability targets allowed
-    if op == "cross_entropy": return F.cross_entropy(a[0].t(), a[1].t()).reshape(1, 1)
-    # F.binary_cross_entropy has no derivative for the target in PyTorch, so spell it out
-    if op == "bce":
-        pr, t = a
-        return (-(t * torch.log(pr) + (1 - t) * torch.log(1 - pr))).mean().reshape(1, 1)
-    raise ValueError(op)
+    """The op's PyTorch text from its record, evaluated on the argument tensors."""
+    text = OPS[op]["torch"].replace("{0}", "_0").replace("{1}", "_1")
+    if p is not None:
+        text = text.replace("{p}", repr(float(p)))
+    return eval(text, {"torch": torch}, {"_0": a[0], "_1": a[1] if len(a) > 1 else None})
 
 
 def run_torch(statements):
@@ -771,6 +751,7 @@ def main():
         print("usage: torch_compare.py PATH/TO/gradscope", file=sys.stderr)
         return 2
     binary = sys.argv[1]
+    load_ops(binary)
     start = time.monotonic()
     rng = random.Random(SEED)
     passed = failed = redrawn = 0

@@ -297,7 +297,7 @@ void inspector_panel(AppState& s) {
       const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
       Matrix* gin[2] = {nullptr, nullptr};
       gin[k] = &contribution;
-      n.op->vjp(in, n.attr, n.value, n.grad, gin);
+      add_vjp(*n.op, in, n.attr, n.value, n.grad, gin);
       matrix_table("contribution", contribution, s.dark);
     }
     ImGui::PopID();
