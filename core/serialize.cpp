@@ -94,7 +94,9 @@ std::string ops_json(int indent) {
     text(op->numpy).key("numpy_vjp").begin_array();
     for (int k = 0; k < op->arity; ++k) text(op->numpy_vjp[k]);
     w.end_array().key("attr");
-    text(op->attr_name).end_object();
+    text(op->attr_name).key("shape");
+    w.string(op->shape == same_shape ? "same" : op->shape == to_scalar || op->shape == equal_shapes ? "scalar" : "other");
+    w.end_object();
   }
   w.end_array();
   return w.take();

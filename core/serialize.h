@@ -27,7 +27,8 @@ Result<Matrix> matrix_from_json(const std::string& text);
 std::string node_json(const Graph& g, int id);
 
 // Every registered op's record as [{"name", "symbol", "arity", "usage", "doc", "torch", "numpy",
-// "numpy_vjp": [...], "attr"}] (`gradscope ops --json`: the tests read the op list from it).
+// "numpy_vjp": [...], "attr", "shape"}] (`gradscope ops --json`: the tests read the op list
+// from it). "shape" is "same" (the input's), "scalar" (1, 1) or "other".
 std::string ops_json(int indent = -1);
 
 // The pieces of the views above, for the JS API's own views: a matrix as its list of rows,
