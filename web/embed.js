@@ -635,11 +635,11 @@
       status.style.display = text ? "block" : "none";
       status.style.background = isError ? "#fdecea" : "#fff8e1";
       status.style.color = isError ? "#8a1c1c" : "#5d4037";
-      (actions || []).forEach(function (a) {
+      (actions || []).forEach(function (a, k) {
         var b = element("button", "gradscope-status-action", HOST_STYLE.button, a.label);
         b.type = "button";
         b.onclick = a.run;
-        status.appendChild(document.createElement("br"));
+        if (k === 0) status.appendChild(document.createElement("br"));
         status.appendChild(b);
       });
     };
