@@ -185,6 +185,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
 EMSCRIPTEN_KEEPALIVE const char* gs_text_view_json(int page_rows, int page_cols, const char* pages, int pages_bytes) {
   auto& s = state();
   if (page_rows <= 0) return gs::web::out(gs::ui::visible_graph_json(s, false));
+  page_cols = std::max(page_cols, 1);  // a page is at least one column wide (0 or less made a negative block)
   const gs::Graph& g = gs::ui::shown_graph(s);  // in step-through, only what is computed so far
   auto parsed = gs::parse_json(gs::web::arg(pages, pages_bytes));
   gs::JsonWriter w;
