@@ -274,7 +274,7 @@ void side_tabs(AppState& s) {
   // With an exercise the questions come first; without one the tab is for making one.
   const bool exercise = s.exercise.active();
   if (exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
-  if (derive_tab_visible(s) && ImGui::BeginTabItem("Derive")) derive_panel(s), ImGui::EndTabItem();
+  if (derive_tab(s)) derive_panel(s), ImGui::EndTabItem();
   if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
   if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
   if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();

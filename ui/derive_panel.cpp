@@ -42,6 +42,7 @@ ImU32 error_color(const Palette& pal, double error, double largest) {
 }  // namespace
 
 void refresh_derivation(AppState& s) {
+  const bool had = derive_tab_visible(s);
   auto d = derive(s.graph);
   if (d) {
     s.derivation = std::move(d.value());
@@ -50,6 +51,14 @@ void refresh_derivation(AppState& s) {
     s.derivation = Derivation{};
     s.derive_error = d.error();
   }
+  if (!had && derive_tab_visible(s)) s.derive_tab_opens = true;
+}
+
+bool derive_tab(AppState& s) {
+  if (!derive_tab_visible(s)) return false;
+  const ImGuiTabItemFlags flags = s.derive_tab_opens ? ImGuiTabItemFlags_SetSelected : 0;
+  s.derive_tab_opens = false;
+  return ImGui::BeginTabItem("Derive", nullptr, flags);
 }
 
 bool derivation_hides_gradients(const AppState& s) {

@@ -17,6 +17,8 @@ void refresh_derivation(AppState& s);
 bool derivation_hides_gradients(const AppState& s);
 // Whether the Derive tab has something to show (a backward section, or an error in it).
 bool derive_tab_visible(const AppState& s);
+// BeginTabItem("Derive") when visible, selected the first time a section appears.
+bool derive_tab(AppState& s);
 void derive_panel(AppState& s);
 
 // The card's third row, in graph units: 0 for a node without a claim.

@@ -100,6 +100,7 @@ struct AppState {
   std::vector<Answer> answers;       // one per exercise question
   Derivation derivation;             // the "#! backward" claims and their verdicts (derive.h)
   std::optional<Error> derive_error; // why the backward section does not compile, if it doesn't
+  bool derive_tab_opens = false;     // a backward section just appeared: bring its tab forward
   int selected = -1;                 // node shown in the inspector
   bool show_gradients = true;
   bool dark = false;
