@@ -187,3 +187,23 @@ TEST_CASE("short embeds: every example whole, cells at least 12 px high") {
     }
   }
 }
+
+TEST_CASE("the Inspector tells the selected node's cell story, as the graph's tooltip does") {
+  ui::Headless h(browser_font());
+  REQUIRE(ui::load_example(h.state, "seed"));
+  h.state.selected = h.state.graph.find("Z");
+  for (int i = 0; i < 3; ++i) h.frame();
+  CHECK(h.drawn().find("Z[0][0] = row 0 of W . column 0 of x") != std::string::npos);
+  h.state.view.story_cell = {h.state.graph.find("Z"), true, 2, 0};  // as if dZ[2][0] had been hovered
+  h.frame();
+  CHECK(h.drawn().find("df/dZ[2][0] = 0.25") != std::string::npos);
+}
+
+TEST_CASE("panels a page hides take no room") {
+  ui::Headless h(browser_font());
+  h.state.options.show_editor = h.state.options.show_inputs = false;
+  for (int i = 0; i < 3; ++i) h.frame();
+  CHECK_FALSE(ui::panel_visible(h.state, "editor"));
+  CHECK(h.state.view.panels[ui::kPanelLeft].w == 0);
+  CHECK(h.state.view.graph.x < 20);
+}

@@ -4,6 +4,8 @@
 // engine's own (values, or the VJP applied to a unit seed), never recomputed here.
 #include "ui/cell_story.h"
 
+#include <imgui.h>
+
 #include <algorithm>
 
 #include "ui/panels.h"
@@ -204,6 +206,19 @@ std::string grad_story(const Graph& g, int id, long r, long c, std::vector<CellR
 }
 
 }  // namespace
+
+void cell_story_section(const AppState& s, const Graph& g) {
+  const CellRef& last = s.view.story_cell;
+  const Node& n = g.node(s.selected);
+  const bool fits = last.node == s.selected && last.row < n.value.rows() && last.col < n.value.cols();
+  const CellRef cell = fits ? last : CellRef{s.selected, false, 0, 0};
+  std::vector<CellRef> reads;
+  std::string text = cell_story(s, g, cell, reads);
+  ImGui::Spacing();
+  ImGui::TextDisabled("one cell (hover another in the graph)");
+  ImGui::Separator();
+  ImGui::TextWrapped("%s", text.c_str());
+}
 
 Matrix contribution(const Graph& g, int user, int k) { return vjp_of(g, user, k, g.node(user).grad); }
 

@@ -16,6 +16,10 @@ namespace gs::ui {
 // view while stepping).
 std::string cell_story(const AppState& s, const Graph& g, const CellRef& cell, std::vector<CellRef>& reads);
 
+// The Inspector's section with the same story for the selected node's last hovered cell
+// (its [0][0] until one is hovered).
+void cell_story_section(const AppState& s, const Graph& g);
+
 // Input k's share of the gradient from node `user`, on its own (the VJP applied to the
 // user's gradient).
 Matrix contribution(const Graph& g, int user, int k);

@@ -55,7 +55,7 @@ void fit(Canvas& c) {
   v.bands = f.arrangement.bands;
   v.stack = f.arrangement.stack;
   c.layout = layout_graph(c.s, f.arrangement);
-  v.zoom = f.zoom;
+  v.zoom = std::clamp(f.zoom, 0.05f, 4.f);  // a canvas with no room still gets a sane zoom
   v.pan_x = (c.size.x - c.layout.w * v.zoom) / 2;
   v.pan_y = (fh - c.layout.h * v.zoom) / 2;
   v.last_w = c.size.x;
@@ -140,6 +140,7 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   if (scale == 0) scale = 1;
   const ImVec2 a0 = c.at(left, top);
   const float sw = cw * z, sh = ch * z;  // one cell on screen
+  if (!(sw > 0 && sh > 0) || m.size() == 0) return;
   const long rows = long(m.rows()), cols = long(m.cols());
   // Only the cells inside the canvas are drawn: a 2048 x 2048 matrix costs what fits on screen.
   auto first = [](float from, float lo, float step) { return long(std::max(0.f, std::floor((lo - from) / step))); };
@@ -288,6 +289,7 @@ void hover_story(Canvas& c) {
   v.hover_text.clear();
   if (v.hovered.node < 0 || v.drag.node >= 0) return;
   v.hover_text = cell_story(c.s, c.g, v.hovered, v.highlight);
+  v.story_cell = v.hovered;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
   ImGui::TextUnformatted(v.hover_text.c_str());

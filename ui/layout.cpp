@@ -12,7 +12,7 @@
 
 namespace gs::ui {
 
-const char* const kPanelNames[kPanelCount] = {"left", "side", "sheet"};
+const char* const kLayoutPanelNames[kPanelCount] = {"left", "side", "sheet"};
 
 namespace {
 
@@ -143,6 +143,7 @@ int push_touch_style() {
 void body(AppState& s, const BodyParts& p, float below) {
   ViewState& v = s.view;
   for (int i = 0; i < kPanelCount; ++i) v.panels[i] = {}, v.panel_visible[i] = false;
+  s.training.plot.visible = false;  // until the Train tab draws it this frame
   v.compact = compact_height();
   const float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetContentRegionAvail().y - below;
   const bool has[2] = {panel_visible(s, "editor") || panel_visible(s, "inputs"), panel_visible(s, "side")};
@@ -204,8 +205,11 @@ std::string layout_json(const AppState& s) {
   w.begin_object().key("graph");
   rect(v.graph, true);
   w.key("panels").begin_object();
-  for (int i = 0; i < kPanelCount; ++i) w.key(kPanelNames[i]), rect(v.panels[i], v.panel_visible[i]);
-  w.end_object().key("cards").begin_object();
+  for (int i = 0; i < kPanelCount; ++i) w.key(kLayoutPanelNames[i]), rect(v.panels[i], v.panel_visible[i]);
+  w.end_object().key("train");
+  const CellRect& plot = s.training.plot;
+  rect({plot.x, plot.y, plot.w, plot.h}, plot.visible);
+  w.key("cards").begin_object();
   for (size_t i = 0; i < v.cards.size() && i < s.graph.nodes.size(); ++i) w.key(s.graph.nodes[i].name), rect(v.cards[i], true);
   w.end_object().key("zoom").number(v.zoom).key("arrangement").string(v.vertical ? "rows" : v.bands > 1 ? "wrapped" : "columns");
   w.key("compact").boolean(v.compact).key("hover");

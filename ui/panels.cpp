@@ -12,6 +12,7 @@
 #include "core/export.h"
 #include "core/gradcheck.h"
 #include "core/serialize.h"
+#include "ui/cell_story.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 
@@ -262,6 +263,7 @@ void inspector_panel(AppState& s) {
   if (n.kind == NodeKind::Input) ImGui::TextDisabled("an input: drag its entries, or type them in the Inputs panel");
   else if (n.kind == NodeKind::Constant) ImGui::TextDisabled("a constant from the program text");
   else ImGui::TextWrapped("%s", fill_template(g, sel, n.op->formula).c_str());
+  cell_story_section(s, g);  // ui/cell_story.cpp: the graph's hover text for one of its cells
   section("value");
   if (value_hidden) hidden_note(s, sel, false);
   else matrix_table("value", n.value, s.dark);

@@ -25,7 +25,7 @@ struct CellRef {
 
 // The side panels' names, in the layout API's order.
 enum Panel { kPanelLeft, kPanelSide, kPanelSheet, kPanelCount };
-extern const char* const kPanelNames[kPanelCount];
+extern const char* const kLayoutPanelNames[kPanelCount];  // (gs::kPanelNames names the panels a page may hide)
 
 // A side panel is open or collapsed by the user's choice, or (Auto) by whether the graph
 // still reads well beside it.
@@ -47,6 +47,7 @@ struct ViewState {
   CellRef edit;
   char edit_text[64] = "";
   CellRef hovered;                    // node -1: no cell under the pointer
+  CellRef story_cell;                 // the last cell hovered: the Inspector tells its story too
   std::string hover_text;             // the hovered cell's story, as the tooltip shows it
   std::vector<CellRef> highlight;     // the cells the hovered cell's story reads
 
