@@ -20,7 +20,7 @@
 namespace gs {
 
 // The panels an instructor may hide, in the order menus and messages list them.
-inline constexpr const char* kPanelNames[] = {"editor", "inputs", "side", "menu"};
+inline constexpr const char* kHideablePanels[] = {"editor", "inputs", "side", "menu"};
 bool is_panel_name(const std::string& name);
 std::string panel_name_list();  // "editor, inputs, side, menu"
 

@@ -111,8 +111,8 @@ bool panel_visible(const AppState& s, const char* panel) {
   const std::string p = panel;
   const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu};
   bool page = true;
-  for (size_t i = 0; i < std::size(kPanelNames); ++i)
-    if (p == kPanelNames[i]) page = shown[i];
+  for (size_t i = 0; i < std::size(kHideablePanels); ++i)
+    if (p == kHideablePanels[i]) page = shown[i];
   return page && s.exercise.hidden_panels.count(p) == 0;
 }
 
