@@ -72,7 +72,7 @@ Error error_at(const std::string& text, size_t offset, const std::string& messag
 
 bool all_locked(const AppState& s) { return s.options.locked.count("*") > 0 || s.exercise.locked.count("*") > 0; }
 
-bool edit_program(AppState& s, const std::string& text) {
+bool edit_program(AppState& s, const std::string& text, const std::string& example) {
   auto next = compile(text);
   if (next) {
     for (int id : s.graph.input_ids()) {
@@ -92,7 +92,7 @@ bool edit_program(AppState& s, const std::string& text) {
       return false;
     }
   }
-  return set_program(s, text, s.example);
+  return set_program(s, text, example);
 }
 
 bool load_example(AppState& s, const std::string& name) {
