@@ -49,14 +49,14 @@ std::vector<std::string> lines_of(const std::string& text) {
 }  // namespace
 
 bool is_panel_name(const std::string& name) {
-  for (const char* p : kPanelNames)
+  for (const char* p : kHideablePanels)
     if (name == p) return true;
   return false;
 }
 
 std::string panel_name_list() {
   std::string out;
-  for (const char* p : kPanelNames) out += (out.empty() ? "" : ", ") + std::string(p);
+  for (const char* p : kHideablePanels) out += (out.empty() ? "" : ", ") + std::string(p);
   return out;
 }
 

@@ -22,7 +22,7 @@ namespace gs {
 
 // The panels an instructor may hide, in the order menus and messages list them ("grads":
 // autodiff's gradients, until every claim of a backward section is right; see derive.h).
-inline constexpr const char* kPanelNames[] = {"editor", "inputs", "side", "menu", "grads"};
+inline constexpr const char* kHideablePanels[] = {"editor", "inputs", "side", "menu", "grads"};
 bool is_panel_name(const std::string& name);
 std::string panel_name_list();  // "editor, inputs, side, menu, grads"
 

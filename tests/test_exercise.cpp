@@ -272,7 +272,7 @@ TEST_CASE("locks hold against edits of the program text") {
   const std::string before = s.program;
   std::string edited = before;
   edited.replace(edited.find("[[2, 1, 2]"), 10, "[[9, 1, 2]");
-  CHECK_FALSE(ui::edit_program(s, edited));
+  CHECK_FALSE(ui::edit_program(s, edited, s.example));
   REQUIRE(s.error);
   CHECK(s.error->message == "'W' is locked: its value cannot be changed");
   CHECK(s.error->line == 4);
@@ -282,7 +282,7 @@ TEST_CASE("locks hold against edits of the program text") {
   // Unlocked x may change through the text.
   std::string x_edit = before;
   x_edit.replace(x_edit.find("x = [[1]"), 8, "x = [[3]");
-  CHECK(ui::edit_program(s, x_edit));
+  CHECK(ui::edit_program(s, x_edit, s.example));
   CHECK(s.graph.node(s.graph.find("x")).value(0, 0) == 3);
   CHECK(s.graph.node(s.graph.find("Z")).value(0, 0) == 2 * 3 - 2);
   // set() (the JS API) and the side panel's path return the reason.
@@ -295,7 +295,7 @@ TEST_CASE("locks hold against edits of the program text") {
     CHECK(ui::all_locked(s));
     std::string t = s.program;
     t.replace(t.find("x = [[1]"), 8, "x = [[5]");
-    CHECK_FALSE(ui::edit_program(s, t));
+    CHECK_FALSE(ui::edit_program(s, t, s.example));
     CHECK(s.error->message == "'x' is locked: its value cannot be changed");
   }
 }
@@ -310,7 +310,7 @@ TEST_CASE("undo and redo over every kind of change") {
   const std::string dragged = s.program;
   REQUIRE(ui::set_input_value(s, "x", Matrix::Ones(3, 1)));  // another value
   ui::record_history(s);
-  REQUIRE(ui::edit_program(s, s.program + "g = 2 * f\n"));  // typed text
+  REQUIRE(ui::edit_program(s, s.program + "g = 2 * f\n", s.example));  // typed text
   ui::record_history(s);
   REQUIRE(ui::load_example(s, "mlp"));  // an example switch
   ui::record_history(s);
@@ -348,7 +348,7 @@ TEST_CASE("undo and redo over every kind of change") {
     CHECK(s.graph.node(s.graph.find("x")).value(0, 0) == 30.0);
   }
   SUBCASE("a text that does not compile is restored as typed") {
-    ui::edit_program(s, "W = [[1, 2]\n");
+    ui::edit_program(s, "W = [[1, 2]\n", s.example);
     ui::record_history(s);
     REQUIRE(ui::load_example(s, "neuron"));
     ui::record_history(s);
@@ -356,4 +356,23 @@ TEST_CASE("undo and redo over every kind of change") {
     CHECK(s.program == "W = [[1, 2]\n");
     CHECK(s.error);
   }
+}
+
+TEST_CASE("panels hide by the page's options and the exercise's lines, each by its own name") {
+  ui::AppState s;
+  REQUIRE(ui::load_example(s, "seed"));
+  for (const char* p : kHideablePanels) CHECK(ui::panel_visible(s, p));
+  s.options.show_side = false;
+  CHECK_FALSE(ui::panel_visible(s, "side"));
+  CHECK(ui::panel_visible(s, "inputs"));
+  s.options.show_side = true;
+  s.options.show_editor = false;
+  CHECK_FALSE(ui::panel_visible(s, "editor"));
+  CHECK(ui::panel_visible(s, "menu"));
+  s.options.show_editor = true;
+  REQUIRE(ui::set_program(s, "#! hide: menu, inputs\n" + std::string(find_example("seed")->source)));
+  CHECK_FALSE(ui::panel_visible(s, "menu"));
+  CHECK_FALSE(ui::panel_visible(s, "inputs"));
+  CHECK(ui::panel_visible(s, "editor"));
+  CHECK(panel_name_list() == "editor, inputs, side, menu");
 }

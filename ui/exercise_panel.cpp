@@ -125,7 +125,7 @@ void authoring(AppState& s) {
     }
   }
   ImGui::Text("Hide:");
-  for (const char* panel : kPanelNames) {
+  for (const char* panel : kHideablePanels) {
     if (std::string(panel) == "side") continue;  // the side panel holds the exercise itself
     ImGui::SameLine();
     bool on = hide.count(panel) > 0;

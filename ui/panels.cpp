@@ -165,7 +165,7 @@ void program_panel(AppState& s) {
   bool edited = input_text_multiline("##program", text, begin_editor_box(s.program, h), read_only);
   editor_marks(s, "##program");
   ImGui::EndChild();
-  if (edited && text != s.program) edit_program(s, text);
+  if (edited && text != s.program) edit_program(s, text, s.example);
   if (read_only) ImGui::TextDisabled("Read-only: every input is locked.");
   if (s.error) {
     const Error& e = *s.error;

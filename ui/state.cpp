@@ -74,7 +74,7 @@ Error error_at(const std::string& text, size_t offset, const std::string& messag
 
 bool all_locked(const AppState& s) { return s.options.locked.count("*") > 0 || s.exercise.locked.count("*") > 0; }
 
-bool edit_program(AppState& s, const std::string& text) {
+bool edit_program(AppState& s, const std::string& text, const std::string& example) {
   auto next = compile(text);
   if (next) {
     for (int id : s.graph.input_ids()) {
@@ -94,7 +94,7 @@ bool edit_program(AppState& s, const std::string& text) {
       return false;
     }
   }
-  return set_program(s, text, s.example);
+  return set_program(s, text, example);
 }
 
 bool load_example(AppState& s, const std::string& name) {
@@ -114,8 +114,8 @@ bool panel_visible(const AppState& s, const char* panel) {
   const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu,
                         true};  // grads: no page option, only "#! hide: grads"
   bool page = true;
-  for (size_t i = 0; i < std::size(kPanelNames); ++i)
-    if (p == kPanelNames[i]) page = shown[i];
+  for (size_t i = 0; i < std::size(kHideablePanels); ++i)
+    if (p == kHideablePanels[i]) page = shown[i];
   return page && s.exercise.hidden_panels.count(p) == 0;
 }
 

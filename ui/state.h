@@ -132,7 +132,8 @@ bool is_locked(const AppState& s, const std::string& input);
 bool all_locked(const AppState& s);  // "*": the program editor is read-only
 // An edit of the program text from a person (editor, text view, paste): like set_program,
 // but a change to a locked input's literal is refused with an error at that literal.
-bool edit_program(AppState& s, const std::string& text);
+// `example`: the example the text still counts as (the editor keeps it; a new text drops it).
+bool edit_program(AppState& s, const std::string& text, const std::string& example);
 // Whether a panel is shown: the page's options and the exercise's "#! hide" both apply.
 bool panel_visible(const AppState& s, const char* panel);
 // The one hiding rule every surface asks: true while an open exercise question hides this

@@ -105,7 +105,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_program_with_values() {
 
 // Compiles a new program; returns the JSON list of errors ([] when it built).
 EMSCRIPTEN_KEEPALIVE const char* gs_set_program(const char* text, int bytes) {
-  bool ok = gs::ui::edit_program(state(), gs::web::arg(text, bytes));  // the text view's path: locks hold
+  bool ok = gs::ui::edit_program(state(), gs::web::arg(text, bytes), "");  // the text view's path: locks hold
   if (ok) state().fit_pending = true;
   return gs::web::out(ok ? "[]" : gs::web::error_list(*state().error));
 }
