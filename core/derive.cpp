@@ -4,8 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
-#include <map>
-#include <set>
+#include <algorithm>
 
 #include "serialize.h"
 
@@ -65,28 +64,44 @@ void perturb(Graph& g, const Graph& base, const std::vector<char>& kept, int poi
   }
 }
 
-// Which claims each claim's statements read, directly or through helpers and other claims.
-std::vector<std::set<int>> claim_uses(const std::vector<SectionStatement>& statements,
-                                      const std::map<std::string, int>& index) {
-  std::vector<std::set<int>> uses(index.size());
-  std::map<std::string, std::set<int>> helper_uses;  // per helper, as of its newest statement
-  for (const SectionStatement& st : statements) {
-    std::set<int> reads;
+// Which claims each claim's statements read, directly or through helpers and other claims:
+// uses[k][u] is set when claim k uses claim u. `claim_of[i]` is statement i's claim or -1.
+// Plain vectors, not sets and maps: they keep the browser build small.
+std::vector<std::vector<char>> claim_uses(const std::vector<SectionStatement>& statements,
+                                          const std::vector<int>& claim_of, size_t claims) {
+  std::vector<std::vector<char>> uses(claims, std::vector<char>(claims, 0));
+  std::vector<std::pair<std::string, std::vector<char>>> helpers;  // per helper, as of its newest statement
+  auto helper = [&](const std::string& name) -> std::vector<char>* {
+    for (auto& [h, u] : helpers)
+      if (h == name) return &u;
+    return nullptr;
+  };
+  auto add = [](std::vector<char>& to, const std::vector<char>& from) {
+    for (size_t k = 0; k < to.size(); ++k) to[k] |= from[k];
+  };
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const SectionStatement& st = statements[i];
+    std::vector<char> reads(claims, 0);
     for (const std::string& name : st.reads) {
-      if (auto c = index.find(name); c != index.end() && name != st.target) {
-        reads.insert(c->second);
-        reads.insert(uses[size_t(c->second)].begin(), uses[size_t(c->second)].end());
-      } else if (auto h = helper_uses.find(name); h != helper_uses.end()) {
-        reads.insert(h->second.begin(), h->second.end());
+      int c = -1;
+      for (size_t j = 0; j < i && c < 0; ++j)
+        if (claim_of[j] >= 0 && statements[j].target == name) c = claim_of[j];
+      if (c >= 0 && name != st.target) {
+        reads[size_t(c)] = 1;
+        add(reads, uses[size_t(c)]);
+      } else if (std::vector<char>* h = helper(name)) {
+        add(reads, *h);
       }
     }
-    if (st.node.empty()) {
-      if (st.accumulate) reads.insert(helper_uses[st.target].begin(), helper_uses[st.target].end());
-      helper_uses[st.target] = std::move(reads);
+    if (claim_of[i] < 0) {
+      std::vector<char>* h = helper(st.target);
+      if (!h) h = &helpers.emplace_back(st.target, std::vector<char>(claims, 0)).second;
+      else if (!st.accumulate) std::fill(h->begin(), h->end(), 0);
+      add(*h, reads);
     } else {
-      int self = index.at(st.target);
-      reads.erase(self);
-      uses[size_t(self)].insert(reads.begin(), reads.end());
+      size_t self = size_t(claim_of[i]);
+      reads[self] = 0;
+      add(uses[self], reads);
     }
   }
   return uses;
@@ -111,12 +126,14 @@ Result<Derivation> derive(const Graph& g, int points) {
   if (!compiled) return compiled.error();
   Section& section = compiled.value();
   Derivation d;
-  std::map<std::string, int> index;  // claim name -> position in d.claims
-  std::vector<int> final_id;         // the section node holding each claim's value
+  std::vector<int> final_id;  // the section node holding each claim's value
+  std::vector<int> claim_of;  // per statement: its claim, or -1 for a helper
   for (const SectionStatement& st : section.statements) {
-    if (st.node.empty()) continue;
-    auto [it, fresh] = index.emplace(st.target, int(d.claims.size()));
-    if (fresh) {
+    int k = -1;
+    for (size_t j = 0; j < d.claims.size() && k < 0; ++j)
+      if (d.claims[j].name == st.target) k = int(j);
+    if (!st.node.empty() && k < 0) {
+      k = int(d.claims.size());
       Claim c;
       c.name = st.target;
       c.node = st.node;
@@ -125,7 +142,8 @@ Result<Derivation> derive(const Graph& g, int points) {
       d.claims.push_back(std::move(c));
       final_id.push_back(st.id);
     }
-    final_id[size_t(it->second)] = st.id;
+    if (!st.node.empty()) final_id[size_t(k)] = st.id;
+    claim_of.push_back(st.node.empty() ? -1 : k);
   }
   if (d.claims.empty()) return d;
 
@@ -183,14 +201,14 @@ Result<Derivation> derive(const Graph& g, int points) {
     }
   }
 
-  std::vector<std::set<int>> uses = claim_uses(section.statements, index);
+  std::vector<std::vector<char>> uses = claim_uses(section.statements, claim_of, d.claims.size());
   for (size_t k = 0; k < d.claims.size(); ++k) {
     Claim& c = d.claims[k];
     if (c.verdict == Verdict::Right) continue;
     if (d.first_wrong < 0) d.first_wrong = int(k);
-    for (int u : uses[k])  // the earliest used claim that is not right is the cause to fix
-      if (d.claims[size_t(u)].verdict != Verdict::Right) {
-        c.follows = u;
+    for (size_t u = 0; u < d.claims.size(); ++u)  // the earliest used claim that is not right is the cause
+      if (u != k && uses[k][u] && d.claims[u].verdict != Verdict::Right) {
+        c.follows = int(u);
         break;
       }
   }
