@@ -374,5 +374,5 @@ TEST_CASE("panels hide by the page's options and the exercise's lines, each by i
   CHECK_FALSE(ui::panel_visible(s, "menu"));
   CHECK_FALSE(ui::panel_visible(s, "inputs"));
   CHECK(ui::panel_visible(s, "editor"));
-  CHECK(panel_name_list() == "editor, inputs, side, menu");
+  CHECK(panel_name_list() == "editor, inputs, side, menu, grads");
 }
