@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ui/graph_parts.h"
+#include "ui/layout.h"
 #include "ui/theme.h"
 
 namespace gs::ui {
@@ -85,30 +86,21 @@ void derive_panel(AppState& s) {
     ImGui::TextWrapped("Fix %s first (line %d): the claims after it that use it follow from it.", first.name.c_str(),
                        first.line);
   }
-  if (!ImGui::BeginTable("claims", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) return;
-  ImGui::TableSetupColumn("claim", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("why");
-  ImGui::TableHeadersRow();
+  // Three columns (ui/layout.cpp's column(): ImGui's tables would add about 20 KB of WebAssembly).
+  const char* const heads[] = {"claim", "verdict", "why"};
+  for (int k = 0; k < 3; ++k) column(k, 3), ImGui::TextDisabled("%s", heads[k]);
+  ImGui::Separator();
   for (size_t k = 0; k < d.claims.size(); ++k) {
     const Claim& c = d.claims[k];
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
     int node = s.graph.find(c.node);
     // Selecting a claim selects its node: the card and the inspector show it.
-    if (ImGui::Selectable((c.name + "##claim" + std::to_string(k)).c_str(), s.selected == node,
-                          ImGuiSelectableFlags_SpanAllColumns))
-      s.selected = node;
-    ImGui::TableNextColumn();
-    ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, verdict_color(pal, c.verdict));
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
-    ImGui::TextUnformatted(verdict_name(c.verdict));
-    ImGui::PopStyleColor();
-    ImGui::TableNextColumn();
+    if (ImGui::Selectable((c.name + "##claim" + std::to_string(k)).c_str(), s.selected == node)) s.selected = node;
+    column(1, 3);
+    colored_label(verdict_name(c.verdict), verdict_color(pal, c.verdict), IM_COL32(255, 255, 255, 255));
+    column(2, 3);
     std::string why = claim_message(d, c);
     ImGui::TextWrapped("line %d: %s", c.line, why.substr(std::min(why.size(), c.name.size() + 1)).c_str());
   }
-  ImGui::EndTable();
   if (derivation_hides_gradients(s))
     ImGui::TextDisabled("Autodiff's gradients stay hidden until every claim is right.");
 }

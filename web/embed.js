@@ -26,9 +26,11 @@
         if (!r.ok) throw new Error("could not load gradscope.wasm (HTTP " + r.status + ")");
         return r.arrayBuffer();
       }).then(function (bytes) { return WebAssembly.compile(bytes); });
+      // The app has no built-in font (CMakeLists.txt): without this file it cannot start.
       fontPromise = fetch(base + "gradscope-font.ttf").then(function (r) {
-        return r.ok ? r.arrayBuffer() : null;
-      }).catch(function () { return null; });
+        if (!r.ok) throw new Error("could not load gradscope-font.ttf (HTTP " + r.status + ")");
+        return r.arrayBuffer();
+      });
     }
     return Promise.all([modulePromise, wasmPromise, fontPromise]);
   }
@@ -778,12 +780,8 @@
 
   // gs_start with the font, the container's size and the pixel ratio; then follows resizes.
   function startApp(module, font, container, embedded) {
-    var fontPtr = 0, fontLen = 0;
-    if (font) {
-      fontLen = font.byteLength;
-      fontPtr = module._malloc(fontLen);
-      module.HEAPU8.set(new Uint8Array(font), fontPtr);
-    }
+    var fontLen = font.byteLength, fontPtr = module._malloc(fontLen);
+    module.HEAPU8.set(new Uint8Array(font), fontPtr);
     var rect = container.getBoundingClientRect();
     var w = Math.max(200, Math.round(rect.width)), h = Math.max(150, Math.round(rect.height));
     if (!module._gs_start(fontPtr, fontLen, window.devicePixelRatio || 1, w, h, 0, isMac() ? 1 : 0))

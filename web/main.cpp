@@ -116,10 +116,11 @@ extern "C" {
 // Follows the container's size in CSS pixels and the page's devicePixelRatio.
 EMSCRIPTEN_KEEPALIVE void gs_resize(int width, int height, float ratio) { apply_size(width, height, ratio); }
 
-// Starts the app: `font` (a TTF, may be null) must stay alive; `ratio` is devicePixelRatio;
-// `mac` makes Cmd the shortcut key (Cmd+C, Cmd+Z ...) as on a Mac.
+// Starts the app: `font` (a TTF; the browser build has no built-in font) must stay alive;
+// `ratio` is devicePixelRatio; `mac` makes Cmd the shortcut key (Cmd+C, Cmd+Z ...) as on a Mac.
 EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, int width, int height, int dark,
                                   int mac) {
+  if (!font || font_size <= 0) return 0;
   // Emscripten resolves "#canvas" through specialHTMLTargets before querySelector: map it
   // to this instance's own canvas (several instances share one page).
   EM_ASM({ specialHTMLTargets["#canvas"] = Module.canvas; });
