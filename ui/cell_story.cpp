@@ -40,7 +40,7 @@ Matrix vjp_of(const Graph& g, int user, int k, const Matrix& gout) {
   const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
   Matrix* gin[2] = {nullptr, nullptr};
   gin[k] = &out;
-  n.op->vjp(in, n.attr, n.value, gout, gin);
+  add_vjp(*n.op, in, n.attr, n.value, gout, gin);
   return out;
 }
 
