@@ -425,7 +425,7 @@ class Lowering {
         sum.begin = name.begin;
         sum.end = s.rhs->end;
         int ids[2] = {prev->second, st.id};
-        auto added = apply(sum, find_op("add"), ids);
+        auto added = apply(sum, find_operator("+", 2), ids);
         if (!added) return added.error();
         st.id = added.value();
       }
