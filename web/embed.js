@@ -482,6 +482,10 @@
     var key = storageKey(config);
     var readKey = key;
     var known = 0;          // the save time of what this tab loaded or last wrote
+    // Saves older than this page are earlier visits, not another tab's concurrent work: a page
+    // opened from a link (or after leaving a page that saved on pagehide) must not announce them.
+    var opened = Date.now();
+    function newer(theirs) { return theirs.tab !== tabId && (theirs.saved || 0) > Math.max(known, opened); }
     var baseline = null;    // the revision when the page had loaded: nothing to save before a change
     var savedRevision = null;
     var blocked = false;    // unreadable data that could not be copied aside: never written over unasked
@@ -521,7 +525,7 @@
       if (config.useStorage) {
         var now = storageGet(key), theirs = null;
         try { theirs = now && parseRecord(now); } catch (e) {}
-        if (theirs && theirs.tab !== tabId && (theirs.saved || 0) > known) { announce(theirs); return; }
+        if (theirs && newer(theirs)) { announce(theirs); return; }
         var record = { version: 1, program: text, saved: Math.max(Date.now(), known + 1), tab: tabId,
                        link: location.hash };  // the link this state replaces (see linkIsStale)
         try {
@@ -554,7 +558,7 @@
         if (e.key !== key || !e.newValue) return;
         try {
           var theirs = parseRecord(e.newValue);
-          if (theirs.tab !== tabId && (theirs.saved || 0) > known) announce(theirs);
+          if (newer(theirs)) announce(theirs);
         } catch (err) {}
       });
     }
