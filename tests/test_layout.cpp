@@ -207,3 +207,24 @@ TEST_CASE("panels a page hides take no room") {
   CHECK(h.state.view.panels[ui::kPanelLeft].w == 0);
   CHECK(h.state.view.graph.x < 20);
 }
+
+TEST_CASE("cards that grow with their numbers (training) fit again, until the user pans or zooms") {
+  ui::Headless h(browser_font(), ImVec2(1280, 800));
+  REQUIRE(ui::load_example(h.state, "mlp"));
+  for (int i = 0; i < 4; ++i) h.frame();
+  const ui::ViewState& v = h.state.view;
+  const float opened_w = ui::layout_graph(h.state, {v.vertical, v.side, v.bands, v.stack}).w;
+  for (int i = 0; i < 50; ++i) ui::train_step(h.state);  // the parameters get long decimals
+  for (int i = 0; i < 3; ++i) h.frame();
+  REQUIRE(ui::layout_graph(h.state, {v.vertical, v.side, v.bands, v.stack}).w > opened_w + 1);  // cards grew
+  for (size_t i = 0; i < v.cards.size(); ++i) {
+    CAPTURE(h.state.graph.nodes[i].name);
+    CHECK(inside(v.cards[i], v.graph));
+  }
+  // Once the user has moved the view, it stays where they put it.
+  h.state.view.pan_x += 40;
+  const float pan = h.state.view.pan_x;
+  for (int i = 0; i < 50; ++i) ui::train_step(h.state);
+  h.frame();
+  CHECK(h.state.view.pan_x == pan);
+}

@@ -60,7 +60,19 @@ void fit(Canvas& c) {
   v.pan_y = (fh - c.layout.h * v.zoom) / 2;
   v.last_w = c.size.x;
   v.last_h = c.size.y;
+  v.fit_w = c.layout.w;
+  v.fit_h = c.layout.h;
+  v.fit_zoom = v.zoom;
+  v.fit_pan_x = v.pan_x;
+  v.fit_pan_y = v.pan_y;
   c.s.fit_pending = false;
+}
+
+// The view is still where the last fit put it, and the cards have grown past what it fitted.
+bool outgrew_fit(const Canvas& c) {
+  const ViewState& v = c.v;
+  const bool untouched = v.zoom == v.fit_zoom && v.pan_x == v.fit_pan_x && v.pan_y == v.fit_pan_y;
+  return untouched && v.drag.node < 0 && (c.layout.w > v.fit_w + 1 || c.layout.h > v.fit_h + 1);
 }
 
 // Gradient magnitude along each edge (the input's share of the gradient from that user),
@@ -402,7 +414,7 @@ void graph_view(AppState& s) {
   ViewState& v = s.view;
   v.graph = {origin.x, origin.y, size.x, size.y};
   if (s.fit_pending || std::abs(v.last_w - size.x) > 1 || std::abs(v.last_h - size.y) > 1) fit(c);
-  else c.layout = layout_graph(s, {v.vertical, v.side, v.bands, v.stack});
+  else if (c.layout = layout_graph(s, {v.vertical, v.side, v.bands, v.stack}); outgrew_fit(c)) fit(c);
   if (v.shared_scale)
     for (const Node& n : c.g.nodes) c.value_scale = std::max(c.value_scale, largest_entry(n.value)),
                                      c.grad_scale = std::max(c.grad_scale, largest_entry(n.grad));

@@ -59,6 +59,9 @@ struct ViewState {
   bool sheet_open = false;
   bool compact = false;               // a short embed: legend outside the graph, panels as toggles
   float last_w = 0, last_h = 0;       // the display size of the last fit: a new size fits again
+  // What the last fit chose: while the user has not panned or zoomed since, cards that grow
+  // past that extent (longer numbers after training or a drag) fit again.
+  float fit_w = 0, fit_h = 0, fit_zoom = 0, fit_pan_x = 0, fit_pan_y = 0;
 
   // Where the last frame drew things, in CSS pixels from the canvas's top left.
   Rect graph;                         // the graph canvas
