@@ -31,7 +31,7 @@ void question_block(AppState& s, size_t qi) {
   ImGui::PushID(int(qi));
   ImGui::TextWrapped("%d. What is %s?  %s", int(qi) + 1, question_text(s, q).c_str(), to_string(shape_of(truth)).c_str());
   if (s.stepper.active() && !a.done() && s.stepper.step() == s.stepper.computing_step(id, q.gradient))
-    ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.35f, 1), "This step computes it: predict before you step on.");
+    ImGui::PushTextWrapPos(0), ImGui::TextColored(ImVec4(0.0f, 0.55f, 0.35f, 1), "This step computes it: predict before you step on."), ImGui::PopTextWrapPos();
   if (truth.rows() > 8 || truth.cols() > 8) {
     ImGui::TextDisabled("(too large to type entry by entry: use Reveal)");
   } else {

@@ -25,8 +25,19 @@ void record(ViewState& v, Panel p) {
   v.panel_visible[p] = true;
 }
 
+// Wide enough for the side panel's usual tab labels, so that none is scrolled out of sight.
+float side_tabs_width() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  // The panel's padding and scroll bar, the fold button, and a little room to spare.
+  float w = 2 * st.WindowPadding.x + st.ScrollbarSize + ImGui::GetFrameHeight() + st.ItemSpacing.x + 12;
+  for (const char* t : {"Inspector", "Check", "Train", "Export", "Exercise"})
+    w += ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
+  return w;
+}
+
 float default_width(int side, float total) {
-  return side == 0 ? std::clamp(total * 0.24f, 230.f, 420.f) : std::clamp(total * 0.25f, 250.f, 440.f);
+  return side == 0 ? std::clamp(total * 0.24f, 230.f, 420.f)
+                   : std::clamp(std::max(total * 0.25f, side_tabs_width()), 250.f, 440.f);
 }
 
 // The graph canvas left for a given pair of panel widths: the step bar and the legend

@@ -173,7 +173,7 @@ void program_panel(AppState& s) {
     ImGui::TextWrapped("line %d, column %d: %s", e.line, e.column, e.message.c_str());
     ImGui::PopStyleColor();
     if (!e.source_line.empty()) ImGui::TextUnformatted(e.excerpt("  ").c_str());  // control characters escaped
-    ImGui::TextDisabled("The graph shows the last program that worked.");
+    disabled_wrapped("The graph shows the last program that worked.");
   } else {
     const int out = s.graph.output;
     ImGui::TextDisabled("%d nodes; output %s = %s", int(s.graph.nodes.size()), s.graph.node(out).name.c_str(),
@@ -260,7 +260,7 @@ void inspector_panel(AppState& s) {
   ImGui::Text("%s  %s", n.name.c_str(), to_string(n.shape()).c_str());
   const bool value_hidden = is_hidden(s, sel, false);
   const bool grad_hidden = is_hidden(s, sel, true) || !shows_gradient(s, sel);
-  if (n.kind == NodeKind::Input) ImGui::TextDisabled("an input: drag its entries, or type them in the Inputs panel");
+  if (n.kind == NodeKind::Input) disabled_wrapped("an input: drag its entries, or type them in the Inputs panel");
   else if (n.kind == NodeKind::Constant) ImGui::TextDisabled("a constant from the program text");
   else ImGui::TextWrapped("%s", fill_template(g, sel, n.op->formula).c_str());
   cell_story_section(s, g);  // ui/cell_story.cpp: the graph's hover text for one of its cells
