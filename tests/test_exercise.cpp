@@ -290,6 +290,22 @@ TEST_CASE("locks hold against edits of the program text") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message == "'W' is locked");
   CHECK_FALSE(ui::set_input_entry(s, s.graph.find("W"), 0, 0, 5.0));
+  SUBCASE("the exercise's own '#!' lines cannot be edited away, not even over two edits") {
+    const std::string good = s.graph.source;
+    std::string no_lock = good;
+    const size_t at = no_lock.find("#! lock:");
+    REQUIRE(at != std::string::npos);
+    no_lock.erase(at, no_lock.find('\n', at) + 1 - at);
+    CHECK_FALSE(ui::edit_program(s, no_lock, s.example));
+    REQUIRE(s.error);
+    CHECK(s.error->message == "the exercise's '#!' lines are locked: they say what is asked and what is locked");
+    CHECK(s.program == no_lock);  // kept in the editor, not applied
+    std::string then_w = no_lock;
+    then_w.replace(then_w.find("[[2, 1, 2]"), 10, "[[9, 1, 2]");
+    CHECK_FALSE(ui::edit_program(s, then_w, s.example));
+    CHECK(s.graph.node(s.graph.find("W")).value(0, 0) == 2);
+    CHECK(ui::is_locked(s, "W"));
+  }
   SUBCASE("with '*' nothing changes") {
     REQUIRE(ui::set_program(s, "#! lock: *\n" + std::string(find_example("seed")->source)));
     CHECK(ui::all_locked(s));

@@ -186,7 +186,9 @@ TEST_CASE("every op's record is complete: export text, VJP text and its line in 
       texts.push_back({"chain[" + std::to_string(k) + "]", op->chain[k]});
       texts.push_back({"numpy_vjp[" + std::to_string(k) + "]", op->numpy_vjp[k]});
     }
-    for (const auto& [field, text] : texts) {
+    for (const auto& entry : texts) {  // (no structured binding: clang 14 cannot capture one in CAPTURE)
+      const std::string& field = entry.first;
+      const char* text = entry.second;
       CAPTURE(field);
       REQUIRE(text != nullptr);
       CHECK(std::string(text) != "");
