@@ -509,3 +509,20 @@ TEST_CASE("two instances side by side share nothing") {
   REQUIRE(ui::undo(a.state));
   CHECK(a.state.example == "seed");
 }
+
+TEST_CASE("the step-through legend names the two roles, true forward and backward") {
+  Headless h;
+  REQUIRE(ui::load_example(h.state, "seed"));
+  h.frame();
+  ui::Stepper& st = h.state.stepper;
+  for (int step : {1, st.last_step()}) {  // Forward 1/3 (Z from W and x); the last backward step (Z sends dW, dx)
+    st.start(h.state.graph);
+    ui::step_to(h.state, step);
+    h.frame();
+    h.frame();
+    CAPTURE(step);
+    CHECK(h.drawn().find("this step's node") != std::string::npos);
+    CHECK(h.drawn().find("its inputs") != std::string::npos);
+    CHECK(h.drawn().find("computed now") == std::string::npos);  // untrue backward, where the node sends
+  }
+}

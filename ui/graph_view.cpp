@@ -366,8 +366,10 @@ void draw_legend(Canvas& c) {
   c.dl->AddText(at, c.pal.text_dim, "+max");
   at.x += ImGui::CalcTextSize("+max").x + 14;
   if (c.stepping) {
-    swatch(c, at, c.pal.current, "computed now");
-    swatch(c, at, c.pal.reads, "read by this step");
+    // Forward, this step computes its node from the node's inputs; backward, the node sends
+    // its gradient to them: the same two roles, so one wording serves both directions.
+    swatch(c, at, c.pal.current, "this step's node");
+    swatch(c, at, c.pal.reads, "its inputs");
     swatch(c, at, c.pal.partial, "partial sum");
   } else {
     const char* what = c.v.shared_scale ? "one colour scale for all values, one for all gradients"

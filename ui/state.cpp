@@ -74,44 +74,20 @@ Error error_at(const std::string& text, size_t offset, const std::string& messag
 
 bool all_locked(const AppState& s) { return s.options.locked.count("*") > 0 || s.exercise.locked.count("*") > 0; }
 
-namespace {
-
-// The exercise's "#!" lines of `text` (up to a "#! backward" section, which is the student's),
-// each with its byte offset.
-std::vector<std::pair<std::string, size_t>> directive_lines(const std::string& text) {
-  std::vector<std::pair<std::string, size_t>> out;
-  for (size_t at = 0; at < text.size();) {
-    size_t end = std::min(text.find('\n', at), text.size());
-    std::string line = text.substr(at, end - at);
-    size_t first = line.find_first_not_of(" \t");
-    if (first != std::string::npos && line.compare(first, 2, "#!") == 0) {
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-      if (line.find("backward") != std::string::npos && line.find(':') == std::string::npos) break;
-      out.emplace_back(line, at);
-    }
-    at = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 bool edit_program(AppState& s, const std::string& text, const std::string& example) {
+  auto next = compile(text);
   // While the exercise locks inputs, its "#!" lines are locked too: removing "#! lock: W" in one
   // edit would otherwise unlock W for the next.
-  if (!s.exercise.locked.empty()) {
-    auto before = directive_lines(s.graph.source), after = directive_lines(text);  // the last good program's
-    size_t k = 0;
-    while (k < before.size() && k < after.size() && before[k].first == after[k].first) ++k;
-    if (k < before.size() || k < after.size()) {
+  if (next && !s.exercise.locked.empty()) {
+    auto ex = parse_exercise(text, *next);
+    if (!ex || exercise_header(*ex) != exercise_header(s.exercise)) {
       s.program = text;
-      s.error = error_at(text, k < after.size() ? after[k].second : text.size(),
+      s.error = error_at(text, std::min(text.find("#!"), text.size()),
                          "the exercise's '#!' lines are locked: they say what is asked and what is locked");
       ++s.revision;
       return false;
     }
   }
-  auto next = compile(text);
   if (next) {
     for (int id : s.graph.input_ids()) {
       const Node& old = s.graph.node(id);
