@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "cell_story.h"
 #include "compile.h"
 
 namespace gs {
@@ -163,7 +164,7 @@ std::set<std::string> default_params(const Graph& g) {
     bool target = n.shape() == Shape{1, 1} && a.shape() == b.shape() && !(a.shape() == Shape{1, 1});
     if (target) {
       ++data_uses[size_t(n.inputs[1])];
-    } else if (n.op->symbol && std::string(n.op->symbol) == "@") {
+    } else if (n.op->story == &kProductStory) {  // a matrix product
       // x @ W (rows are examples) or W @ x (columns are): the data is the one named x, else the right one
       int data = starts_with_x(n.inputs[0]) ? n.inputs[0] : n.inputs[1];
       ++data_uses[size_t(data)];

@@ -15,7 +15,9 @@
 
 namespace gs {
 
-class Grad;  // core/grad.h: the gradient a VJP adds to
+class Grad;      // core/grad.h: the gradient a VJP adds to
+class Graph;     // core/graph.h
+struct CellRef;  // core/cell_story.h: one matrix entry of a node (value or gradient)
 
 // Returns "" when the input shapes are acceptable and sets `out`; otherwise a reason
 // ("the left side has 3 columns but the right side has 2 rows").
@@ -33,6 +35,17 @@ using ForwardFn = void (*)(const Matrix* const* in, double attr, Matrix& out);
 using VjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
                        Grad* const* gin);
 
+// How the hover tells one cell's chain rule, in words and the engine's own numbers. The
+// families (entrywise, transposed, product, whole) live in core/cell_story.cpp; each op's
+// record names its family.
+struct CellStory {
+  // How entry (r, c) of node `id` is made from its inputs' entries ("Z[2][0] = row 2 of W ...
+  // = 7*1 + ..."), without the final value; the entries it reads are appended to `reads`.
+  std::string (*value)(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads);
+  // How node `user` sends input k its share of d(input)[r][c], without the final number.
+  std::string (*share)(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads);
+};
+
 struct OpDef {
   const char* name;      // "matmul", "sigmoid": the op name in JSON and the UI
   const char* symbol;    // "@", "+": infix or postfix spelling, or nullptr for functions
@@ -46,6 +59,11 @@ struct OpDef {
   const char* local;     // the local derivative: "d{out}/d{0} = {out} * (1 - {out})  (elementwise)"
   const char* chain[2];  // the chain rule per input: "d{0} += d{out} @ {1}^T"
   const char* explain;   // one paragraph for a first course
+  // The hover's cell-level story: its family (core/cell_story.h) and, for the entrywise and
+  // transposed families, one entry's formula with {0} {1} for the input entries and {p} for
+  // the exponent: "sigmoid({0})", "{0} + {1}".
+  const CellStory* story;
+  const char* cell;
   // Export text (core/export.cpp): Python with {0} {1} for the inputs, {out} for the node's
   // value, {g} for its gradient and {p} for the exponent; each stands for a plain name.
   const char* torch;          // the forward in PyTorch: "torch.sigmoid({0})"

@@ -1,5 +1,6 @@
 // The elementwise arithmetic + - * / with 2-D broadcasting: a side with one row, one column
 // or one entry repeats to the other's shape, and its gradient sums over the copies.
+#include "cell_story.h"
 #include "grad.h"
 #include "ops.h"
 
@@ -71,6 +72,7 @@ const std::vector<OpDef> kBroadcastOps = {
             "Addition passes the gradient through unchanged to both sides. When one side was "
             "repeated to fit (a bias column added to every column, or a single number), each "
             "copy contributed, so its gradient is the sum of the gradients of all its copies.",
+        .story = &kEntrywiseStory, .cell = "{0} + {1}",
         .torch = "{0} + {1}",
         .numpy = "{0} + {1}",
         .numpy_vjp = {"unb({g}, {0})", "unb({g}, {1})"},
@@ -92,6 +94,7 @@ const std::vector<OpDef> kBroadcastOps = {
         .explain =
             "Subtraction passes the gradient to the left side unchanged and to the right side "
             "with its sign flipped: raising {1} lowers {out} by the same amount.",
+        .story = &kEntrywiseStory, .cell = "{0} - {1}",
         .torch = "{0} - {1}",
         .numpy = "{0} - {1}",
         .numpy_vjp = {"unb({g}, {0})", "unb(-{g}, {1})"},
@@ -114,6 +117,7 @@ const std::vector<OpDef> kBroadcastOps = {
             "Elementwise product: each entry of {out} is the product of the matching entries. "
             "Nudging one factor changes the product by the other factor, so each side's "
             "gradient is d{out} times the other side, entry by entry.",
+        .story = &kEntrywiseStory, .cell = "{0} * {1}",
         .torch = "{0} * {1}",
         .numpy = "{0} * {1}",
         .numpy_vjp = {"unb({g} * {1}, {0})", "unb({g} * {0}, {1})"},
@@ -137,6 +141,7 @@ const std::vector<OpDef> kBroadcastOps = {
             "Elementwise division. The numerator's gradient is d{out} divided by the "
             "denominator; the denominator's is negative, -{0}/{1}^2 = -{out}/{1}, because a "
             "larger denominator makes the quotient smaller.",
+        .story = &kEntrywiseStory, .cell = "{0} / {1}",
         .torch = "{0} / {1}",
         .numpy = "{0} / {1}",
         .numpy_vjp = {"unb({g} / {1}, {0})", "unb(-{g} * {out} / {1}, {1})"},

@@ -1,6 +1,7 @@
 // Elementwise ops of one input: activations, exp/log and friends, negation, powers.
 #include <cmath>
 
+#include "cell_story.h"
 #include "grad.h"
 #include "ops.h"
 
@@ -38,6 +39,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = -1",
         .chain = {"d{0} += -d{out}", nullptr},
         .explain = "Negation flips the sign of every entry, so it flips the sign of the gradient.",
+        .story = &kEntrywiseStory, .cell = "-({0})",
         .torch = "-{0}",
         .numpy = "-{0}",
         .numpy_vjp = {"-{g}", nullptr},
@@ -61,6 +63,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The power rule, entry by entry: the slope of x^p is p x^(p-1). For a square, "
             "that is 2x, which is why squared errors push harder the further off they are.",
+        .story = &kEntrywiseStory, .cell = "{0} ^ {p}",
         .torch = "{0} ** {p}",
         .numpy = "{0} ** {p}",
         .numpy_vjp = {"{g} * power_slope({0}, {p})", nullptr},
@@ -84,6 +87,7 @@ const std::vector<OpDef> kElementwiseOps = {
             "output: s'(z) = s(z)(1 - s(z)), largest (0.25) at z = 0 and nearly 0 when the "
             "input is far from 0, which is why saturated sigmoids learn slowly. Note the minus "
             "sign in exp(-z): writing 1/(1 + exp(z)) computes sigmoid(-z) instead.",
+        .story = &kEntrywiseStory, .cell = "sigmoid({0})",
         .torch = "torch.sigmoid({0})",
         .numpy = "sigmoid({0})",
         .numpy_vjp = {"{g} * {out} * (1 - {out})", nullptr},
@@ -102,6 +106,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "tanh squashes into (-1, 1) and is centred on 0. Its slope is 1 - tanh(z)^2: 1 at "
             "z = 0, vanishing as the output nears -1 or 1.",
+        .story = &kEntrywiseStory, .cell = "tanh({0})",
         .torch = "torch.tanh({0})",
         .numpy = "np.tanh({0})",
         .numpy_vjp = {"{g} * (1 - {out} ** 2)", nullptr},
@@ -122,6 +127,7 @@ const std::vector<OpDef> kElementwiseOps = {
             "through where the input was positive and is blocked where it was not (at exactly "
             "0 we use 0, as PyTorch does). A unit whose input is always negative gets no "
             "gradient at all: a 'dead' relu.",
+        .story = &kEntrywiseStory, .cell = "relu({0})",
         .torch = "torch.relu({0})",
         .numpy = "np.maximum({0}, 0)",
         .numpy_vjp = {"np.where({0} > 0, {g}, 0)", nullptr},
@@ -138,6 +144,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = exp({0}) = {out}  (elementwise)",
         .chain = {"d{0} += d{out} * {out}", nullptr},
         .explain = "The exponential is its own derivative, so the local slope is the output itself.",
+        .story = &kEntrywiseStory, .cell = "exp({0})",
         .torch = "torch.exp({0})",
         .numpy = "np.exp({0})",
         .numpy_vjp = {"{g} * {out}", nullptr},
@@ -156,6 +163,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The natural logarithm's slope is 1/x: steep near 0, flat for large x. log of 0 is "
             "-inf and of a negative number is nan; gradscope shows both and flags them.",
+        .story = &kEntrywiseStory, .cell = "log({0})",
         .torch = "torch.log({0})",
         .numpy = "np.log({0})",
         .numpy_vjp = {"{g} / {0}", nullptr},
@@ -172,6 +180,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .local = "d{out}/d{0} = 1 / (2 {out})  (elementwise)",
         .chain = {"d{0} += d{out} / (2 * {out})", nullptr},
         .explain = "The square root's slope is 1/(2 sqrt(x)), infinite at 0.",
+        .story = &kEntrywiseStory, .cell = "sqrt({0})",
         .torch = "torch.sqrt({0})",
         .numpy = "np.sqrt({0})",
         .numpy_vjp = {"{g} / (2 * {out})", nullptr},
@@ -190,6 +199,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "The absolute value has slope +1 for positive inputs and -1 for negative ones; at 0 "
             "it has a corner, where we use 0 as PyTorch does.",
+        .story = &kEntrywiseStory, .cell = "abs({0})",
         .torch = "torch.abs({0})",
         .numpy = "np.abs({0})",
         .numpy_vjp = {"{g} * np.sign({0})", nullptr},
@@ -211,6 +221,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .explain =
             "softplus is a smooth relu. Its slope is exactly the sigmoid of its input: near 0 "
             "for very negative inputs, near 1 for large ones.",
+        .story = &kEntrywiseStory, .cell = "softplus({0})",
         // Not F.softplus: above its threshold of 20 it is the identity (slope exactly 1), where the
         // true slope sigmoid(z) differs from 1 by about 2e-9.
         .torch = "torch.logaddexp({0}, torch.zeros_like({0}))",

@@ -1,4 +1,5 @@
 // Ops with matrix structure: the product and the transpose.
+#include "cell_story.h"
 #include "grad.h"
 #include "ops.h"
 
@@ -33,6 +34,7 @@ const std::vector<OpDef> kMatrixOps = {
             "gradient of {0} gathers d{out} times {1} transposed. Likewise each column of {1} "
             "feeds one column of {out} through {0}, so d{1} is {0} transposed times d{out}. "
             "The shapes always line up: a gradient has the shape of the thing it is for.",
+        .story = &kProductStory, .cell = nullptr,
         .torch = "{0} @ {1}",
         .numpy = "{0} @ {1}",
         .numpy_vjp = {"{g} @ {1}.T", "{0}.T @ {g}"},
@@ -56,6 +58,7 @@ const std::vector<OpDef> kMatrixOps = {
         .explain =
             "Transposing only moves entries: {out}[i][j] is {0}[j][i]. So the gradient flows "
             "back to where each entry came from, which is the transpose of d{out}.",
+        .story = &kTransposedStory, .cell = "{0}",
         .torch = "{0}.T",
         .numpy = "{0}.T",
         .numpy_vjp = {"{g}.T", nullptr},

@@ -1,6 +1,7 @@
 // Reductions, per-column softmax and the losses: ops whose output mixes many entries.
 #include <cmath>
 
+#include "cell_story.h"
 #include "grad.h"
 #include "ops.h"
 
@@ -36,6 +37,7 @@ const std::vector<OpDef> kReduceOps = {
         .local = "d{out}/d{0} = 1 for every entry",
         .chain = {"d{0} += d{out}  (copied to every entry)", nullptr},
         .explain = "Every entry adds to the sum with weight 1, so each receives the whole gradient.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "{0}.sum().reshape(1, 1)",
         .numpy = "{0}.sum().reshape(1, 1)",
         .numpy_vjp = {"{g} * np.ones_like({0})", nullptr},
@@ -52,6 +54,7 @@ const std::vector<OpDef> kReduceOps = {
         .local = "d{out}/d{0} = 1/N for every entry (N entries)",
         .chain = {"d{0} += d{out} / N", nullptr},
         .explain = "The mean is the sum divided by the count N, so every entry gets 1/N of the gradient.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "{0}.mean().reshape(1, 1)",
         .numpy = "{0}.mean().reshape(1, 1)",
         .numpy_vjp = {"{g} * np.ones_like({0}) / {0}.size", nullptr},
@@ -70,6 +73,7 @@ const std::vector<OpDef> kReduceOps = {
         .explain =
             "The squared length adds up the square of every entry; each square y^2 has slope "
             "2y, so the gradient is twice the vector itself, pointing away from the origin.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "({0} ** 2).sum().reshape(1, 1)",
         .numpy = "({0} ** 2).sum().reshape(1, 1)",
         .numpy_vjp = {"2 * {g} * {0}", nullptr},
@@ -101,6 +105,7 @@ const std::vector<OpDef> kReduceOps = {
             "probability and lowers all the others, because they must still sum to 1. So the "
             "gradient of a logit is its probability times how much its own upstream gradient "
             "exceeds the probability-weighted average of the column's upstream gradients.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "torch.softmax({0}, dim=0)",
         .numpy = "softmax({0})",
         .numpy_vjp = {"{out} * ({g} - ({out} * {g}).sum(0))", nullptr},
@@ -125,6 +130,7 @@ const std::vector<OpDef> kReduceOps = {
         .explain =
             "log_softmax is z minus the log of the column's sum of exponentials. It is the "
             "numerically safe way to get log-probabilities: no probability underflows to 0 first.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "torch.log_softmax({0}, dim=0)",
         .numpy = "log_softmax({0})",
         .numpy_vjp = {"{g} - np.exp({out}) * {g}.sum(0)", nullptr},
@@ -148,6 +154,7 @@ const std::vector<OpDef> kReduceOps = {
             "Mean squared error averages the squared differences over all N entries. Each "
             "prediction is pulled toward its target with a force proportional to how far off "
             "it is: 2(prediction - target)/N.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "(({0} - {1}) ** 2).mean().reshape(1, 1)",
         .numpy = "(({0} - {1}) ** 2).mean().reshape(1, 1)",
         .numpy_vjp = {"2 * {g} * ({0} - {1}) / {0}.size", "-2 * {g} * ({0} - {1}) / {0}.size"},
@@ -195,6 +202,7 @@ const std::vector<OpDef> kReduceOps = {
             "right class. Its gradient with respect to the logits is remarkably simple: the "
             "predicted probabilities minus the one-hot target, averaged over the n examples. "
             "Wrong classes are pushed down by their probability, the right one up by 1 - p.",
+        .story = &kWholeStory, .cell = nullptr,
         .torch = "(-({1} * torch.log_softmax({0}, dim=0)).sum() / {0}.shape[1]).reshape(1, 1)",
         .numpy = "(-({1} * log_softmax({0})).sum() / {0}.shape[1]).reshape(1, 1)",
         .numpy_vjp = {"{g} * (softmax({0}) * {1}.sum(0) - {1}) / {0}.shape[1]",
@@ -226,6 +234,7 @@ const std::vector<OpDef> kReduceOps = {
             "Binary cross-entropy compares probabilities {0} in (0, 1) with 0/1 targets. After a "
             "sigmoid, the two derivatives cancel neatly: the gradient reaching the sigmoid's "
             "input is just (p - t)/N.",
+        .story = &kWholeStory, .cell = nullptr,
         // Spelled out: F.binary_cross_entropy has no derivative for the target.
         .torch = "(-({1} * torch.log({0}) + (1 - {1}) * torch.log(1 - {0}))).mean().reshape(1, 1)",
         // As the forward above: a term whose factor is 0 is dropped, so 0 log 0 = 0.

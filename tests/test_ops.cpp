@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cell_story.h"
 #include "core/compile.h"
 #include "core/export.h"
 #include "core/gradcheck.h"
@@ -557,5 +558,66 @@ TEST_CASE("ops stay finite and exact at extreme inputs") {
     Graph g = compiled("x = [[800], [-800]]\nf = sum(tanh(x))");
     check_matrix(node(g, "tanh_1").value, "[[1], [-1]]", 0);
     check_matrix(node(g, "x").grad, "[[0], [0]]", 0);
+  }
+}
+
+// --- the cell-level story -------------------------------------------------------------
+
+TEST_CASE("every op tells the story of one cell: its family, its entry formula, the engine's numbers") {
+  const std::vector<const CellStory*> families = {&kEntrywiseStory, &kTransposedStory, &kProductStory, &kWholeStory};
+  std::regex placeholder("\\{([^}]*)\\}");
+  for (const OpDef* op : all_ops()) {
+    std::string name = op->name;
+    CAPTURE(name);
+    REQUIRE(op->story != nullptr);
+    CHECK(std::find(families.begin(), families.end(), op->story) != families.end());
+    // The families that read one entry per input say which function of those entries it is.
+    const bool per_entry = op->story == &kEntrywiseStory || op->story == &kTransposedStory;
+    CHECK((op->cell != nullptr) == per_entry);
+    if (!op->cell) continue;
+    std::string cell = op->cell;
+    CAPTURE(cell);
+    CHECK(cell.find("{0}") != std::string::npos);
+    std::set<std::string> allowed = {"0", "p"};
+    if (op->arity == 2) allowed.insert("1");
+    for (auto it = std::sregex_iterator(cell.begin(), cell.end(), placeholder); it != std::sregex_iterator(); ++it)
+      CHECK(allowed.count((*it)[1].str()) == 1);
+  }
+  std::mt19937 rng(14);
+  for (const OpProgram& p : kOpPrograms) {
+    const ShapePair& s = p.shapes.back();
+    Matrix a = random_matrix(rng, s.a, p.a);
+    Matrix b = p.inputs == 2 ? random_matrix(rng, s.b, p.b) : Matrix();
+    Graph g = compiled(program(p, a, b, nullptr));
+    const int y = g.find("y");
+    std::string expr = p.expr;
+    CAPTURE(expr);
+    const Node& n = g.node(y);
+    const long r = n.value.rows() - 1, c = n.value.cols() - 1;
+    std::vector<CellRef> reads;
+    std::string value = value_story(g, y, r, c, reads);
+    CAPTURE(value);
+    // "y[r][c] = <words>\n  = <numbers>\n  = <the value>", reading only y's inputs' cells.
+    CHECK(value.rfind("y[" + std::to_string(r) + "][" + std::to_string(c) + "]", 0) == 0);
+    const std::string last = "\n  = " + format_short(n.value(r, c), 4);
+    CHECK(value.size() > last.size());
+    CHECK(value.compare(value.size() - last.size(), last.size(), last) == 0);
+    CHECK(!reads.empty());
+    for (const CellRef& read : reads) {
+      CHECK((read.node == n.inputs[0] || read.node == n.inputs[1]));
+      CHECK_FALSE(read.grad);
+      CHECK(read.row < g.node(read.node).value.rows());
+      CHECK(read.col < g.node(read.node).value.cols());
+    }
+    // a's gradient arrives from y alone: the story's share is the gradient itself.
+    const int in = g.find("a");
+    const Matrix& da = g.node(in).grad;
+    reads.clear();
+    std::string grad = grad_story(g, in, da.rows() - 1, da.cols() - 1, reads);
+    CAPTURE(grad);
+    CHECK(grad.find("from y:\n") != std::string::npos);
+    const std::string share = "\n  = " + format_short(da(da.rows() - 1, da.cols() - 1), 4);
+    CHECK(grad.compare(grad.size() - share.size(), share.size(), share) == 0);
+    for (const CellRef& read : reads) CHECK(((read.node == y && read.grad) || (!read.grad && read.node != in)));
   }
 }

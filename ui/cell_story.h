@@ -1,6 +1,5 @@
 // The chain rule of one matrix cell, in words and numbers: what the graph shows when a
-// cell is hovered. Each op's story is chosen by its record (OpDef pointer) in one place,
-// cell_story.cpp, so it can move into the record itself.
+// cell is hovered. Each op's record tells its story (core/cell_story.h); this shows it.
 #pragma once
 
 #include <string>

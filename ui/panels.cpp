@@ -67,37 +67,6 @@ void section(const std::string& label) {
 
 }  // namespace
 
-std::string fill_template(const Graph& g, int node, const char* text, bool shapes) {
-  if (!text) return "";
-  const Node& n = g.node(node);
-  std::string result;
-  for (const char* p = text; *p;) {
-    if (*p == '{') {
-      const char* close = std::strchr(p, '}');
-      if (!close) break;
-      std::string key(p + 1, close);
-      bool is_grad = !result.empty() && result.back() == 'd' &&
-                     (result.size() == 1 || !std::isalnum(static_cast<unsigned char>(result[result.size() - 2])));
-      const Node* target = key == "out" ? &n : key == "0" ? &g.node(n.inputs[0])
-                                         : key == "1" && n.inputs[1] >= 0 ? &g.node(n.inputs[1]) : nullptr;
-      if (key == "p") {
-        result += format_number(n.attr);
-      } else if (target) {
-        if (shapes) {
-          if (is_grad) result.pop_back();
-          result += to_string(target->shape());
-        } else {
-          result += target->name;
-        }
-      }
-      p = close + 1;
-    } else {
-      result += *p++;
-    }
-  }
-  return result;
-}
-
 namespace {
 
 // Marks drawn over the program editor: the error's line (a gutter bar and an underline from

@@ -18,8 +18,6 @@ std::vector<std::string> reveal_lines(const AppState& s, const Question& q);
 // True while some exercise question is unanswered (answers must not leak through exports).
 bool exercise_pending(const AppState& s);
 
-// "d{0} += d{out} @ {1}^T" with the node's names filled in ("dW += dZ @ x^T"), or with
-// each operand replaced by its shape when `shapes` is true.
-std::string fill_template(const Graph& g, int node, const char* text, bool shapes = false);
+using gs::fill_template;  // an op's text with the node's names or shapes (core/cell_story.h)
 
 }  // namespace gs::ui

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/cell_story.h"
+
 namespace gs::ui {
 
 struct Rect {
@@ -13,15 +15,7 @@ struct Rect {
   bool contains(float px, float py) const { return px >= x && py >= y && px < x + w && py < y + h; }
 };
 
-// A matrix cell on the graph: node, which matrix (value or gradient), row and column.
-struct CellRef {
-  int node = -1;
-  bool grad = false;
-  int row = 0, col = 0;
-  bool operator==(const CellRef& o) const {
-    return node == o.node && grad == o.grad && row == o.row && col == o.col;
-  }
-};
+using gs::CellRef;  // a matrix cell on the graph (core/cell_story.h)
 
 // The side panels' names, in the layout API's order.
 enum Panel { kPanelLeft, kPanelSide, kPanelSheet, kPanelCount };
