@@ -89,7 +89,7 @@ std::string entry_share(const Graph& g, int user, int k, long r, long c, std::ve
       numbers += (n ? " + " : "") + num(u.grad(i, j)) + (l == 1 ? "" : "*" + num(l));
     }
   // A function of one input says its local slope; the others how the gradient is routed.
-  const char* rule = u.arity() == 1 && !t ? u.op->local : u.op->chain[k];
+  const char* rule = u.arity() == 1 && !t ? u.op->local : u.op->chain_for(k);
   return s + dx + " += " + words + "\n  = " + numbers + "\n  (" + fill_template(g, user, rule) + ")";
 }
 
@@ -169,7 +169,7 @@ std::string whole_share(const Graph& g, int user, int k, long r, long c, std::ve
       if (n++ < kMaxTerms) terms += (terms.empty() ? "" : " + ") + num(u.grad(i, j)) + "*" + num(l);
     }
   return "d" + x.name + at("", r, c) + " += d" + u.name + " * d" + u.name + "/d" + x.name + "   (" +
-         fill_template(g, user, u.op->chain[k]) + ")\n  = " + (terms.empty() ? "0" : terms);
+         fill_template(g, user, u.op->chain_for(k)) + ")\n  = " + (terms.empty() ? "0" : terms);
 }
 
 }  // namespace
@@ -183,10 +183,11 @@ Matrix vjp_share(const Graph& g, int user, int k, const Matrix& gout) {
   const Node& n = g.node(user);
   const Node& src = g.node(n.inputs[k]);
   Matrix out = Matrix::Zero(src.value.rows(), src.value.cols());  // (rows, cols) of input k
-  const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
-  Matrix* gin[2] = {nullptr, nullptr};
-  gin[k] = &out;
-  add_vjp(*n.op, in, n.attr, n.value, gout, gin);
+  std::vector<const Matrix*> in;
+  for (int id : n.inputs) in.push_back(&g.node(id).value);
+  std::vector<Matrix*> gin(n.inputs.size(), nullptr);
+  gin[size_t(k)] = &out;
+  add_vjp(*n.op, in.data(), n.attr, n.value, gout, gin.data());
   return out;
 }
 
@@ -223,8 +224,9 @@ std::string fill_template(const Graph& g, int node, const char* text, bool shape
   return expand(text, [&](const std::string& key, std::string& result) {
     bool is_grad = !result.empty() && result.back() == 'd' &&
                    (result.size() == 1 || !std::isalnum(static_cast<unsigned char>(result[result.size() - 2])));
-    const Node* target = key == "out" ? &n : key == "0" ? &g.node(n.inputs[0])
-                                       : key == "1" && n.inputs[1] >= 0 ? &g.node(n.inputs[1]) : nullptr;
+    const bool index = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos &&
+                       std::stoul(key) < n.inputs.size();
+    const Node* target = key == "out" ? &n : index ? &g.node(n.inputs[std::stoul(key)]) : nullptr;
     if (key == "p") {
       result += format_number(n.attr);
     } else if (target && shapes) {

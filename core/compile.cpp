@@ -3,7 +3,6 @@
 #include "compile.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <memory>
 #include <set>
@@ -424,8 +423,7 @@ class Lowering {
         Expr sum{Expr::Binary, s.accumulate, "+"};
         sum.begin = name.begin;
         sum.end = s.rhs->end;
-        int ids[2] = {prev->second, st.id};
-        auto added = apply(sum, find_operator("+", 2), ids);
+        auto added = apply(sum, find_operator("+", 2), {prev->second, st.id});
         if (!added) return added.error();
         st.id = added.value();
       }
@@ -466,7 +464,7 @@ class Lowering {
       for (auto [section_id, forward_id] : forward_inputs_)
         if (forward_id == f) return section_id;
       const Node& src = forward_->node(f);
-      int id = add_node(e.text, NodeKind::Input, nullptr, {-1, -1}, src.shape(), *e.tok, e);
+      int id = add_node(e.text, NodeKind::Input, nullptr, {}, src.shape(), *e.tok, e);
       if (id < 0) return error_;
       g_.node(id).value = src.value;
       forward_inputs_.push_back({id, f});
@@ -492,7 +490,7 @@ class Lowering {
       value = &it->second;
       used_overrides_.insert(name.text);
     }
-    int id = add_node(name.text, NodeKind::Input, nullptr, {-1, -1}, shape_of(*value), name, rhs);
+    int id = add_node(name.text, NodeKind::Input, nullptr, {}, shape_of(*value), name, rhs);
     if (id < 0) return id;
     Node& n = g_.node(id);
     n.value = *value;
@@ -505,7 +503,7 @@ class Lowering {
   // A number or matrix written inside an expression: one shared node per distinct value.
   int constant(const Matrix& value, const std::string& name, const Token& at, const Expr& e) {
     if (int existing = g_.find(name); existing >= 0) return existing;
-    int id = add_node(name, NodeKind::Constant, nullptr, {-1, -1}, shape_of(value), at, e);
+    int id = add_node(name, NodeKind::Constant, nullptr, {}, shape_of(value), at, e);
     if (id < 0) return id;
     Node& n = g_.node(id);
     n.value = value;
@@ -522,7 +520,7 @@ class Lowering {
     struct Pending {
       const Expr* e;
       size_t lowered = 0;      // arguments already turned into nodes
-      int ids[2] = {-1, -1};   // their node ids
+      std::vector<int> ids;    // their node ids
     };
     std::vector<Pending> stack;
     auto visit = [&](const Expr& e) -> Result<bool> {  // checks that come before the arguments'
@@ -532,10 +530,11 @@ class Lowering {
           return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " + op->usage);
         if (!op)
           return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
-        if (int(e.args.size()) != op->arity)
-          return fail(*e.tok, "'" + e.text + "' takes " + std::to_string(op->arity) +
-                                  (op->arity == 1 ? " argument" : " arguments") + " but was given " +
-                                  std::to_string(e.args.size()));
+        if (op->arity == kAnyArity ? e.args.empty() : int(e.args.size()) != op->arity)
+          return fail(*e.tok, "'" + e.text + "' takes " +
+                                  (op->arity == kAnyArity ? "one or more arguments"
+                                                          : count(size_t(op->arity), "argument", "arguments")) +
+                                  " but was given " + std::to_string(e.args.size()));
       }
       stack.push_back({&e});
       return true;
@@ -552,12 +551,13 @@ class Lowering {
       stack.pop_back();
       if (stack.empty()) return r;
       Pending& parent = stack.back();
-      parent.ids[parent.lowered++] = r.value();
+      parent.ids.push_back(r.value());
+      ++parent.lowered;
     }
   }
 
   // One expression whose arguments are already the nodes `ids`.
-  Result<int> lower_one(const Expr& e, const int* ids) {
+  Result<int> lower_one(const Expr& e, const std::vector<int>& ids) {
     switch (e.kind) {
       case Expr::Number: {
         int id = constant(Matrix::Constant(1, 1, e.number), format_number(e.number), *e.tok, e);
@@ -597,28 +597,29 @@ class Lowering {
     return fail(*e.tok, "unsupported expression");
   }
 
-  Result<int> apply(const Expr& e, const OpDef* op, const int* ids) {
-    Shape in[2] = {g_.node(ids[0]).shape(), ids[1] >= 0 ? g_.node(ids[1]).shape() : Shape{}};
+  Result<int> apply(const Expr& e, const OpDef* op, const std::vector<int>& ids) {
+    std::vector<Shape> in;
+    for (int id : ids) in.push_back(g_.node(id).shape());
+    const double attr = op->arity == kAnyArity ? double(ids.size()) : e.number;
     Shape out;
-    std::string why = op->shape(in, e.number, out);
+    std::string why = op->shape(in.data(), attr, out);
     if (!why.empty()) {
-      std::string what = op->symbol && op->arity == 2 ? "'" + std::string(op->symbol) + "' to " + to_string(in[0]) +
-                                                            " and " + to_string(in[1])
-                         : op->arity == 2 ? "'" + std::string(op->name) + "' to " + to_string(in[0]) + " and " +
-                                                to_string(in[1])
-                                          : "'" + std::string(op->name) + "' to " + to_string(in[0]);
-      return fail(*e.tok, "cannot apply " + what + ": " + why);
+      std::string shapes;  // "(3, 1)", "(3, 1) and (2, 2)", "(3, 1), (2, 2) and (1, 1)"
+      for (size_t k = 0; k < in.size(); ++k)
+        shapes += (k == 0 ? "" : k + 1 == in.size() ? " and " : ", ") + to_string(in[k]);
+      std::string what = op->symbol && in.size() == 2 ? op->symbol : op->name;
+      return fail(*e.tok, "cannot apply '" + what + "' to " + shapes + ": " + why);
     }
     std::string name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
     while (declared_.count(name) || g_.find(name) >= 0)
       name = std::string(op->name) + "_" + std::to_string(++generated_[op->name]);
-    int id = add_node(name, NodeKind::Op, op, {ids[0], ids[1]}, out, *e.tok, e);
+    int id = add_node(name, NodeKind::Op, op, ids, out, *e.tok, e);
     if (id < 0) return error_;
     // Ops whose cost grows faster than their operands (the matrix product: (n, k) @ (k, m)
     // takes n k m multiply-adds, and the backward pass twice that). Every other op is linear
     // in its entries, which kMaxTotalElements already bounds.
     if (op->multiply_adds) {
-      multiply_adds_ += op->multiply_adds(in);
+      multiply_adds_ += op->multiply_adds(in.data());
       if (multiply_adds_ > kMaxMultiplyAdds)
         return fail(*e.tok, "the matrix products would take " + std::to_string(multiply_adds_) +
                                 " multiply-adds per evaluation, more than the limit of " +
@@ -626,14 +627,14 @@ class Lowering {
     }
     Node& n = g_.node(id);
     n.value.resize(out.rows, out.cols);  // filled by the first forward pass
-    n.attr = e.number;
+    n.attr = attr;
     n.generated_name = true;
     return id;
   }
 
   // Checks every limit on the node's shape before anything of that size is allocated, then
   // appends it with a zero gradient; the caller sets its value. Returns -1 and sets error_.
-  int add_node(const std::string& name, NodeKind kind, const OpDef* op, std::array<int, 2> inputs, Shape shape,
+  int add_node(const std::string& name, NodeKind kind, const OpDef* op, std::vector<int> inputs, Shape shape,
                const Token& at, const Expr& e) {
     if (int(g_.nodes.size()) >= kMaxNodes) {
       error_ = fail(at, "the program has too many nodes (limit " + std::to_string(kMaxNodes) + ")");
@@ -653,8 +654,7 @@ class Lowering {
     n.name = name;
     n.kind = kind;
     n.op = op;
-    n.inputs[0] = inputs[0];
-    n.inputs[1] = inputs[1];
+    n.inputs = std::move(inputs);
     n.grad = Matrix::Zero(shape.rows, shape.cols);
     n.line = at.line;
     n.column = at.column;

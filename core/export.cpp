@@ -62,12 +62,16 @@ PythonNames python_names(const Graph& g) {
   return names;
 }
 
-// `lhs op= text` with the node's names written into the op's text. A missing text (a registry
-// test checks there are none) gives a line that stops the script with the reason instead.
+// `lhs op= text` with the node's names written into the op's text: {0} {1} ... its inputs, {*}
+// all of them ("a, b, c"), {k} the input a VJP line is for, {out} the node, {g} its gradient,
+// {p} its number, {rows} {cols} its shape. A missing text (a registry test checks there are
+// none) gives a line that stops the script with the reason instead.
 std::string assign(const std::string& lhs, const char* op, const char* text, const Graph& g, const Node& n,
-                   const PythonNames& names, const std::string& grad, const char* what) {
+                   const PythonNames& names, const std::string& grad, const char* what, int k = 0) {
   if (!text || !*text)
     return "raise NotImplementedError(\"gradscope has no " + std::string(what) + " for " + n.op->name + "\")\n";
+  std::string all;
+  for (size_t j = 0; j < n.inputs.size(); ++j) all += (j ? ", " : "") + names.of[size_t(n.inputs[j])];
   std::string out = lhs + " " + op + " ";
   for (const char* p = text; *p; ++p) {
     std::string_view rest(p);
@@ -77,10 +81,15 @@ std::string assign(const std::string& lhs, const char* op, const char* text, con
       p += key.size() - 1;
       return true;
     };
-    if (*p == '{' && (take("{0}", names.of[size_t(n.inputs[0])]) ||
-                      (n.inputs[1] >= 0 && take("{1}", names.of[size_t(n.inputs[1])])) ||
+    size_t digits = rest.find_first_not_of("0123456789", 1);
+    if (*p == '{' && digits > 1 && digits != rest.npos && rest[digits] == '}') {
+      size_t j = std::stoul(std::string(rest.substr(1, digits - 1)));
+      if (j < n.inputs.size() && take(rest.substr(0, digits + 1), names.of[size_t(n.inputs[j])])) continue;
+    }
+    if (*p == '{' && (take("{*}", all) || take("{k}", std::to_string(k)) ||
                       take("{out}", names.of[size_t(&n - g.nodes.data())]) || take("{g}", grad) ||
-                      take("{p}", format_number(n.attr))))
+                      take("{p}", format_number(n.attr)) || take("{rows}", std::to_string(n.value.rows())) ||
+                      take("{cols}", std::to_string(n.value.cols()))))
       continue;
     out += *p;
   }
@@ -156,8 +165,8 @@ std::string export_numpy(const Graph& g) {
     for (int k = 0; k < n.arity(); ++k) {
       const Node& src = g.node(n.inputs[k]);
       if (src.kind == NodeKind::Constant) continue;
-      out += assign("grad[\"" + src.name + "\"]", "+=", n.op->numpy_vjp[k], g, n, names,
-                    "grad[\"" + n.name + "\"]", "NumPy VJP");
+      out += assign("grad[\"" + src.name + "\"]", "+=", n.op->numpy_vjp_for(k), g, n, names,
+                    "grad[\"" + n.name + "\"]", "NumPy VJP", k);
     }
   }
   out += "\n" + node_list(g, names);

@@ -1,6 +1,7 @@
 // Forward and backward sweeps over the node list, and writing values back into the program.
 #include "graph.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "grad.h"
@@ -20,34 +21,58 @@ std::vector<int> Graph::input_ids() const {
   return ids;
 }
 
+namespace {
+
+// One node's per-input pointers: on the stack for up to kMaxArity inputs (every sweep of a
+// graph without hstack allocates nothing), on the heap for more.
+template <class T> class PerInput {
+ public:
+  explicit PerInput(size_t n) : data_(small_) {
+    if (n > size_t(kMaxArity)) data_ = (large_ = std::vector<T>(n)).data();
+  }
+  PerInput(const PerInput&) = delete;
+  PerInput& operator=(const PerInput&) = delete;
+  T& operator[](size_t k) { return data_[k]; }
+  T* data() { return data_; }
+
+ private:
+  T small_[kMaxArity] = {};
+  std::vector<T> large_;
+  T* data_;
+};
+
+}  // namespace
+
 void Graph::forward_node(int i) {
   Node& n = nodes[size_t(i)];
   if (n.kind != NodeKind::Op) return;
-  const Matrix* in[2] = {&nodes[size_t(n.inputs[0])].value,
-                         n.inputs[1] >= 0 ? &nodes[size_t(n.inputs[1])].value : nullptr};
-  n.op->forward(in, n.attr, n.value);
+  PerInput<const Matrix*> in(n.inputs.size());
+  for (size_t k = 0; k < n.inputs.size(); ++k) in[k] = &nodes[size_t(n.inputs[k])].value;
+  n.op->forward(in.data(), n.attr, n.value);
 }
 
 void Graph::send_gradients(int i, std::vector<char>* fresh) {
   Node& n = nodes[size_t(i)];
   if (n.kind != NodeKind::Op || !n.feeds_output) return;
-  const Matrix* in[2] = {nullptr, nullptr};
-  char adds[2] = {0, 0};  // without `fresh`: every contribution adds
-  Grad grads[2];
-  Grad* gin[2] = {nullptr, nullptr};
-  for (int k = 0; k < n.arity(); ++k) {
+  const size_t count = n.inputs.size();
+  PerInput<const Matrix*> in(count);
+  PerInput<Grad> grads(count);
+  PerInput<Grad*> gin(count);
+  char adds = 0;  // without `fresh`: every contribution adds
+  for (size_t k = 0; k < count; ++k) {
     int id = n.inputs[k];
     Node& src = nodes[size_t(id)];
     in[k] = &src.value;
     if (src.kind == NodeKind::Constant) continue;
-    if (k == 1 && id == n.inputs[0] && gin[0]) {
-      gin[1] = gin[0];  // x * x: one gradient receives both contributions
+    size_t first = size_t(std::find(n.inputs.begin(), n.inputs.begin() + long(k), id) - n.inputs.begin());
+    if (first < k) {
+      gin[k] = gin[first];  // x * x: one gradient receives both contributions
     } else {
-      grads[k] = Grad(src.grad, fresh ? (*fresh)[size_t(id)] : adds[k]);
+      grads[k] = Grad(src.grad, fresh ? (*fresh)[size_t(id)] : adds);
       gin[k] = &grads[k];
     }
   }
-  n.op->vjp(in, n.attr, n.value, n.grad, gin);
+  n.op->vjp(in.data(), n.attr, n.value, n.grad, gin.data());
 }
 
 void Graph::backward_node(int i) { send_gradients(i, nullptr); }

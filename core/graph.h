@@ -18,8 +18,8 @@ struct Node {
   std::string name;            // "W", "Z", or generated for an inner expression: "sigmoid_1"
   NodeKind kind = NodeKind::Op;
   const OpDef* op = nullptr;   // set for NodeKind::Op
-  int inputs[2] = {-1, -1};    // node indices, earlier in Graph::nodes; -1 when unused
-  double attr = 0;             // the constant exponent of '^'
+  std::vector<int> inputs;     // node indices, earlier in Graph::nodes
+  double attr = 0;             // the constant exponent of '^'; the input count of kAnyArity ops
   bool generated_name = false; // true for inner expressions the program did not name
   Matrix value;                // (rows, cols) fixed when the graph is built
   Matrix grad;                 // df/dnode, same shape as value
@@ -32,7 +32,7 @@ struct Node {
   // no gradient, so an unused log(0) cannot turn df/dx into nan through 0 * inf.
   bool feeds_output = true;
 
-  int arity() const { return inputs[1] >= 0 ? 2 : inputs[0] >= 0 ? 1 : 0; }
+  int arity() const { return int(inputs.size()); }
   Shape shape() const { return shape_of(value); }
 };
 

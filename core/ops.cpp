@@ -1,6 +1,8 @@
 // The registry that collects every op file's table, and the shared shape rules.
 #include "ops.h"
 
+#include <algorithm>
+
 #include "grad.h"
 
 namespace gs {
@@ -36,15 +38,16 @@ const OpDef* find_operator(std::string_view symbol, int arity) {
 
 void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
              Matrix* const* gin) {
-  char fresh[2] = {0, 0};  // adds, never assigns: the caller's matrices hold what they hold
-  Grad grads[2];
-  Grad* g[2] = {nullptr, nullptr};
-  for (int k = 0; k < 2; ++k) {
+  const size_t n = size_t(input_count(op, attr));
+  std::vector<char> fresh(n, 0);  // adds, never assigns: the caller's matrices hold what they hold
+  std::vector<Grad> grads(n);
+  std::vector<Grad*> g(n, nullptr);
+  for (size_t k = 0; k < n; ++k) {
     if (!gin[k]) continue;
-    if (k == 1 && gin[1] == gin[0]) g[1] = g[0];  // one matrix, both contributions
-    else g[k] = &(grads[k] = Grad(*gin[k], fresh[k]));
+    size_t first = size_t(std::find(gin, gin + k, gin[k]) - gin);
+    g[k] = first < k ? g[first] : &(grads[k] = Grad(*gin[k], fresh[k]));  // one matrix, every contribution
   }
-  op.vjp(in, attr, out, gout, g);
+  op.vjp(in, attr, out, gout, g.data());
 }
 
 std::string same_shape(const Shape* in, double, Shape& out) {

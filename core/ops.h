@@ -19,6 +19,11 @@ class Grad;      // core/grad.h: the gradient a VJP adds to
 class Graph;     // core/graph.h
 struct CellRef;  // core/cell_story.h: one matrix entry of a node (value or gradient)
 
+// The most matrix inputs an op with a fixed count takes (the gather X[I, J] takes three), and
+// the arity of ops that take any number (hstack): those receive the count as `attr`.
+constexpr int kMaxArity = 3;
+constexpr int kAnyArity = -1;
+
 // Returns "" when the input shapes are acceptable and sets `out`; otherwise a reason
 // ("the left side has 3 columns but the right side has 2 rows").
 using ShapeFn = std::string (*)(const Shape* in, double attr, Shape& out);
@@ -49,7 +54,7 @@ struct CellStory {
 struct OpDef {
   const char* name;      // "matmul", "sigmoid": the op name in JSON and the UI
   const char* symbol;    // "@", "+": infix or postfix spelling, or nullptr for functions
-  int arity;             // 1 or 2 matrix inputs
+  int arity;             // matrix inputs: 1 to kMaxArity, or kAnyArity
   ShapeFn shape;
   ForwardFn forward;
   VjpFn vjp;
@@ -57,7 +62,7 @@ struct OpDef {
   // for the exponent.
   const char* formula;   // the forward in words: "{out} = sigmoid({0})"
   const char* local;     // the local derivative: "d{out}/d{0} = {out} * (1 - {out})  (elementwise)"
-  const char* chain[2];  // the chain rule per input: "d{0} += d{out} @ {1}^T"
+  const char* chain[kMaxArity];  // the chain rule per input: "d{0} += d{out} @ {1}^T"
   const char* explain;   // one paragraph for a first course
   // The hover's cell-level story: its family (core/cell_story.h) and, for the entrywise and
   // transposed families, one entry's formula with {0} {1} for the input entries and {p} for
@@ -68,7 +73,9 @@ struct OpDef {
   // value, {g} for its gradient and {p} for the exponent; each stands for a plain name.
   const char* torch;          // the forward in PyTorch: "torch.sigmoid({0})"
   const char* numpy;          // the forward in NumPy, in the engine's stable form: "sigmoid({0})"
-  const char* numpy_vjp[2];   // each input's contribution, summed to its shape: "{g} * {out} * (1 - {out})"
+  // Each input's contribution, summed to its shape: "{g} * {out} * (1 - {out})"; {k} is the
+  // input's position (for kAnyArity ops, whose one text serves every input).
+  const char* numpy_vjp[kMaxArity];
   const char* numpy_helpers;  // the Python functions the NumPy text calls ("" for none)
   // The language reference (README): how a program writes it, and what it does.
   const char* usage;          // "a @ b", "sigmoid(a)"
@@ -77,6 +84,10 @@ struct OpDef {
   // Multiply-adds of one forward pass, for ops whose work grows faster than their operands
   // (compile() bounds the total); nullptr for ops linear in their entries.
   long long (*multiply_adds)(const Shape* in) = nullptr;
+
+  // Input k's chain rule and NumPy VJP text: a kAnyArity op has one for every input.
+  const char* chain_for(int k) const { return chain[arity == kAnyArity ? 0 : k]; }
+  const char* numpy_vjp_for(int k) const { return numpy_vjp[arity == kAnyArity ? 0 : k]; }
 };
 
 // The op called `name` in programs and JSON, or nullptr.
@@ -87,9 +98,12 @@ const OpDef* find_operator(std::string_view symbol, int arity);
 const std::vector<const OpDef*>& all_ops();
 // The function names a program may call (for "did you mean" and the docs).
 std::vector<std::string> function_names();
-// Runs op.vjp adding into plain matrices, as the inspector does to show one contribution.
+// Runs op.vjp adding into plain matrices, as the inspector does to show one contribution;
+// `in` and `gin` hold one entry per input (input_count(op, attr)).
 void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
              Matrix* const* gin);
+// The number of matrix inputs a node of `op` with this attr has.
+inline int input_count(const OpDef& op, double attr) { return op.arity == kAnyArity ? int(attr) : op.arity; }
 
 // Registered by the op files (ops_matrix.cpp, ops_broadcast.cpp, ops_elementwise.cpp, ops_reduce.cpp).
 extern const std::vector<OpDef> kBroadcastOps;

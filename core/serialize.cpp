@@ -92,7 +92,7 @@ std::string ops_json(int indent) {
     text(op->doc).key("torch");
     text(op->torch).key("numpy");
     text(op->numpy).key("numpy_vjp").begin_array();
-    for (int k = 0; k < op->arity; ++k) text(op->numpy_vjp[k]);
+    for (int k = 0; k < (op->arity == kAnyArity ? 1 : op->arity); ++k) text(op->numpy_vjp[k]);
     w.end_array().key("attr");
     text(op->attr_name).key("shape");
     w.string(op->shape == same_shape ? "same" : op->shape == to_scalar || op->shape == equal_shapes ? "scalar" : "other");

@@ -443,13 +443,13 @@ TEST_CASE("gradient_check catches a wrong vector-Jacobian product") {
   Node y;
   y.name = "y";
   y.op = &twice_wrong;
-  y.inputs[0] = 0;
+  y.inputs = {0};
   y.value = Matrix::Zero(1, 2);
   y.grad = Matrix::Zero(1, 2);
   Node f;
   f.name = "f";
   f.op = find_op("sum");
-  f.inputs[0] = 1;
+  f.inputs = {1};
   f.value = Matrix::Zero(1, 1);
   f.grad = Matrix::Zero(1, 1);
   g.nodes = {x, y, f};

@@ -183,7 +183,8 @@ TEST_CASE("every op's record is complete: export text, VJP text and its line in 
     std::vector<std::pair<std::string, const char*>> texts = {
         {"formula", op->formula}, {"local", op->local}, {"explain", op->explain}, {"torch", op->torch},
         {"numpy", op->numpy},     {"usage", op->usage}, {"doc", op->doc}};
-    for (int k = 0; k < op->arity; ++k) {
+    const int texts_per_input = op->arity == kAnyArity ? 1 : op->arity;  // one text serves every input
+    for (int k = 0; k < texts_per_input; ++k) {
       texts.push_back({"chain[" + std::to_string(k) + "]", op->chain[k]});
       texts.push_back({"numpy_vjp[" + std::to_string(k) + "]", op->numpy_vjp[k]});
     }
@@ -197,16 +198,16 @@ TEST_CASE("every op's record is complete: export text, VJP text and its line in 
     CHECK(op->numpy_helpers != nullptr);  // "" when the NumPy text needs no function of its own
     // Export text names only what the exporter fills in, and each VJP scales the upstream gradient.
     std::regex placeholder("\\{([^}]*)\\}");
-    std::set<std::string> allowed = {"0", "out", "g", "p"};
-    if (op->arity == 2) allowed.insert("1");
-    for (const char* text : {op->torch, op->numpy, op->numpy_vjp[0], op->numpy_vjp[1]}) {
+    std::set<std::string> allowed = {"0", "out", "g", "p", "k", "*", "rows", "cols"};
+    for (int k = 1; k < op->arity; ++k) allowed.insert(std::to_string(k));
+    for (const char* text : {op->torch, op->numpy, op->numpy_vjp[0], op->numpy_vjp[1], op->numpy_vjp[2]}) {
       if (!text) continue;
       std::string s = text;
       CAPTURE(s);
       for (auto it = std::sregex_iterator(s.begin(), s.end(), placeholder); it != std::sregex_iterator(); ++it)
         CHECK(allowed.count((*it)[1].str()) == 1);
     }
-    for (int k = 0; k < op->arity; ++k) CHECK(std::string(op->numpy_vjp[k]).find("{g}") != std::string::npos);
+    for (int k = 0; k < texts_per_input; ++k) CHECK(std::string(op->numpy_vjp[k]).find("{g}") != std::string::npos);
     // Its usage is how a program writes it: usage as a program compiles to this op.
     std::string usage = op->usage;
     CHECK((op->symbol ? usage.find(op->symbol) != std::string::npos : usage.rfind(name + "(", 0) == 0));
@@ -230,7 +231,7 @@ TEST_CASE("the exports of a program using every op carry each op's text, and not
     seen.insert(n.op->name);
     auto filled = [&](std::string text) {  // the op's text with this node's names written in
       for (auto [key, name] : {std::pair<std::string, std::string>{"{0}", g.node(n.inputs[0]).name},
-                               {"{1}", n.inputs[1] >= 0 ? g.node(n.inputs[1]).name : ""}, {"{p}", "2"}})
+                               {"{1}", n.arity() > 1 ? g.node(n.inputs[1]).name : ""}, {"{p}", "2"}})
         for (size_t at; (at = text.find(key)) != std::string::npos;) text.replace(at, key.size(), name);
       return n.name + " = " + text + "\n";
     };

@@ -168,10 +168,10 @@ std::vector<std::string> reveal_lines(const AppState& s, const Question& q) {
   }
   for (size_t j = 0; j < g.nodes.size(); ++j)
     for (int k = 0; k < g.nodes[j].arity(); ++k)
-      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain[k]) {
+      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain_for(k)) {
         out.push_back("from " + g.nodes[j].name + " = " + g.nodes[j].expr + ": " +
-                      fill_template(g, int(j), g.nodes[j].op->chain[k]));
-        out.push_back("  shapes: " + fill_template(g, int(j), g.nodes[j].op->chain[k], true));
+                      fill_template(g, int(j), g.nodes[j].op->chain_for(k)));
+        out.push_back("  shapes: " + fill_template(g, int(j), g.nodes[j].op->chain_for(k), true));
         out.push_back("  local derivative: " + fill_template(g, int(j), g.nodes[j].op->local));
       }
   return out;

@@ -79,13 +79,15 @@ bool outgrew_fit(const Canvas& c) {
 // as the root mean square of the contribution; recomputed only when the values change.
 void update_edge_magnitudes(Canvas& c) {
   ViewState& v = c.v;
-  if (v.edge_revision == c.s.revision && v.edge_mag.size() == 2 * c.g0.nodes.size()) return;
+  size_t edges = 0;  // one per input of each node, in node order
+  for (const Node& n : c.g0.nodes) edges += n.inputs.size();
+  if (v.edge_revision == c.s.revision && v.edge_mag.size() == edges) return;
   v.edge_revision = c.s.revision;
-  v.edge_mag.assign(2 * c.g0.nodes.size(), 0.f);
+  v.edge_mag.clear();
   for (size_t i = 0; i < c.g0.nodes.size(); ++i)
     for (int k = 0; k < c.g0.nodes[i].arity(); ++k) {
       Matrix m = contribution(c.g0, int(i), k);
-      if (m.size() && m.allFinite()) v.edge_mag[2 * i + size_t(k)] = float(std::sqrt(m.squaredNorm() / double(m.size())));
+      v.edge_mag.push_back(m.size() && m.allFinite() ? float(std::sqrt(m.squaredNorm() / double(m.size()))) : 0.f);
     }
 }
 
@@ -99,12 +101,13 @@ void draw_edges(Canvas& c) {
     update_edge_magnitudes(c);
     for (float m : c.v.edge_mag) top = std::max(top, m);
   }
+  size_t edge = 0;  // index into edge_mag
   for (size_t i = 0; i < c.g.nodes.size(); ++i) {
     const Node& n = c.g.nodes[i];
     const CardLayout& b = c.layout.cards[i];
-    for (int k = 0; k < n.arity(); ++k) {
+    for (int k = 0; k < n.arity(); ++k, ++edge) {
       const CardLayout& a = c.layout.cards[size_t(n.inputs[k])];
-      const float slot = n.arity() == 2 ? (k == 0 ? 0.33f : 0.66f) : 0.5f;
+      const float slot = n.arity() == 2 ? (k == 0 ? 0.33f : 0.66f) : float(k + 1) / float(n.arity() + 1);
       ImVec2 p0, p3, d0, d3;
       if (b.x >= a.x + a.w - 1 || b.y < a.y + a.h) {
         p0 = c.at(a.x + a.w, a.y + std::min(a.h, 90.f) * 0.5f);
@@ -121,7 +124,7 @@ void draw_edges(Canvas& c) {
       ImU32 col = hot ? c.pal.current : c.pal.edge;
       float width = (hot ? 3.f : 1.6f) * std::max(z, 0.6f);
       if (flow && top > 0) {
-        float t = c.v.edge_mag[2 * i + size_t(k)] / top;
+        float t = c.v.edge_mag[edge] / top;
         width = (1.f + 7.f * t) * std::max(z, 0.6f);
         col = t > 0 ? c.pal.flow : c.pal.edge;
       }

@@ -244,9 +244,9 @@ void inspector_panel(AppState& s) {
     // Which ops send gradient here.
     for (size_t j = 0; j < g.nodes.size(); ++j)
       for (int k = 0; k < g.nodes[j].arity(); ++k)
-        if (g.nodes[j].inputs[k] == sel && g.nodes[j].op->chain[k])
+        if (g.nodes[j].inputs[k] == sel && g.nodes[j].op->chain_for(k))
           ImGui::BulletText("from %s: %s", g.nodes[j].name.c_str(),
-                            fill_template(g, int(j), g.nodes[j].op->chain[k]).c_str());
+                            fill_template(g, int(j), g.nodes[j].op->chain_for(k)).c_str());
     return;
   }
   section("local derivative");
@@ -254,22 +254,17 @@ void inspector_panel(AppState& s) {
   section("chain rule");
   for (int k = 0; k < n.arity(); ++k) {
     const Node& src = g.node(n.inputs[k]);
-    if (src.kind == NodeKind::Constant || !n.op->chain[k]) continue;
+    if (src.kind == NodeKind::Constant || !n.op->chain_for(k)) continue;
     ImGui::PushID(k);
-    ImGui::TextWrapped("%s", fill_template(g, sel, n.op->chain[k]).c_str());
-    disabled_wrapped(("shapes: " + fill_template(g, sel, n.op->chain[k], true)).c_str());
+    ImGui::TextWrapped("%s", fill_template(g, sel, n.op->chain_for(k)).c_str());
+    disabled_wrapped(("shapes: " + fill_template(g, sel, n.op->chain_for(k), true)).c_str());
     ImGui::Text("d%s (from %s) =", src.name.c_str(), n.name.c_str());
     // This node's contribution alone, with the numbers: once it has been sent, and only
     // if neither gradient it is made of or adds to is hidden.
     if (grad_hidden || is_hidden(s, n.inputs[k], true) || (stepping && !s.stepper.sent(sel))) {
       hidden_note(s, n.inputs[k], true);
     } else {
-      Matrix contribution = Matrix::Zero(src.value.rows(), src.value.cols());
-      const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.inputs[1] >= 0 ? &g.node(n.inputs[1]).value : nullptr};
-      Matrix* gin[2] = {nullptr, nullptr};
-      gin[k] = &contribution;
-      add_vjp(*n.op, in, n.attr, n.value, n.grad, gin);
-      matrix_table("contribution", contribution, s.dark);
+      matrix_table("contribution", vjp_share(g, sel, k, n.grad), s.dark);
     }
     ImGui::PopID();
   }
