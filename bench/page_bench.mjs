@@ -4,44 +4,16 @@
 // the time is taken when the promise resolves, not when we get round to asking.
 // Every run is a fresh browser context (empty cache, empty localStorage): a first visit.
 // Prints one JSON object per line. Usage: node bench/page_bench.mjs DIST [RUNS]
-import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { DIST, startServer, launch } from '../tests/e2e/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '../tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
-
-const DIST = path.resolve(process.argv[2] || path.join(here, '../build/web/dist'));
 const RUNS = Number(process.argv[3] || 7);
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-               '.wasm': 'application/wasm', '.ttf': 'font/ttf' };
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://host').pathname);
-    const file = path.join(root, rel.endsWith('/') ? rel + 'index.html' : rel);
-    if (!file.startsWith(root)) { res.writeHead(400); res.end(); return; }
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end(); return; }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await serve(DIST);
-const url = `http://127.0.0.1:${server.address().port}/index.html`;
-const browser = await chromium.launch({
-  executablePath: process.env.GRADSCOPE_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-         '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-});
+const web = await startServer({}, process.argv[2] ? path.resolve(process.argv[2]) : DIST);
+const url = web.base + 'index.html';
+const browser = await launch();
 const runs = [];
 try {
   for (let i = 0; i <= RUNS; ++i) {  // run 0 warms the OS file cache and Chromium's own start-up
@@ -76,7 +48,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await web.close();
 }
 const out = { kind: 'page_load', runs: runs.length };
 for (const k of Object.keys(runs[0])) out[k] = median(runs.map((r) => r[k]));

@@ -8,19 +8,10 @@
 // "< 50" means no task reached it. Prints one JSON object per line.
 // A case still frozen after BUDGET seconds (default 90) is reported as such ("frozen_s").
 // Usage: node bench/responsive_bench.mjs [DIST] [BUDGET]
-import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { DIST, startServer, launch, frames, toBase64Url } from '../tests/e2e/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '../tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
-const DIST = path.resolve(process.argv[2] || path.join(here, '../build/web/dist'));
 const BUDGET_S = Number(process.argv[3] || 90);
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-               '.wasm': 'application/wasm', '.ttf': 'font/ttf' };
 
 const column = (n, v) => '[' + Array.from({ length: n }, () => `[${v}]`).join(', ') + ']';
 const row = (n, v) => '[' + Array(n).fill(v).join(', ') + ']';
@@ -35,27 +26,6 @@ const PROGRAMS = [
     program: `c = ${column(2048, 0.001)}\nr = ${row(2048, 1)}\nM = c + r\nf = sum(M)\n` },
 ];
 const EXAMPLES = ['seed', 'mlp', 'softmax', 'neuron', 'slip'];
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://host').pathname);
-    const file = path.join(root, rel.endsWith('/') ? rel + 'index.html' : rel);
-    if (!file.startsWith(root)) { res.writeHead(400); res.end(); return; }
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end(); return; }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const b64 = (t) => Buffer.from(t).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const frames = (page, n) => page.evaluate((n) => new Promise((resolve) => {
-  let k = 0;
-  const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
-  requestAnimationFrame(tick);
-}), n);
 
 // Collects long tasks and frame gaps from the start of the document; take() reads and resets.
 function instrument() {
@@ -74,16 +44,11 @@ function instrument() {
   };
 }
 
-const server = await serve(DIST);
-const base = `http://127.0.0.1:${server.address().port}/index.html`;
+const web = await startServer({}, process.argv[2] ? path.resolve(process.argv[2]) : DIST);
+const base = web.base + 'index.html';
 // A browser per program: one still frozen at the end of its budget is closed with it.
-const launch = () => chromium.launch({
-  executablePath: process.env.GRADSCOPE_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-         '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-});
 try {
-  const cases = [...PROGRAMS.map((p) => ({ ...p, url: base + '#program=' + b64(p.program) })),
+  const cases = [...PROGRAMS.map((p) => ({ ...p, url: base + '#program=' + toBase64Url(p.program) })),
                  ...EXAMPLES.map((e) => ({ name: `example ${e}`, url: base + '#example=' + e, example: true }))];
   for (const c of cases) {
     const browser = await launch();
@@ -100,7 +65,7 @@ try {
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
 } finally {
-  server.close();
+  await web.close();
 }
 
 async function measure(c, context) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, openApp, frames, assertEvaluatesSeed, toBase64Url, programOf, LIMIT, SEED }
-  from './boundary-harness.mjs';
+  from './harness.mjs';
 
 const MB = 1024 * 1024;
 const SIZES = [0, 1000, LIMIT - 64, LIMIT, LIMIT + 1, MB, 10 * MB];

@@ -5,12 +5,8 @@
 // the phone's width, and that hovering a cell of every op tells its chain rule.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { start, frames, within } from './layout_support.mjs';
+import { startBrowser, frames, within, DIST } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.GRADSCOPE_DIST || path.join(here, '../../build/web/dist'));
 const EXAMPLES = ['seed', 'mlp', 'softmax', 'neuron', 'slip'];
 const SIZES = [
   { name: '1920x1080', viewport: { width: 1920, height: 1080 } },
@@ -33,7 +29,7 @@ ${EXAMPLES.map((e) => `<div class="gradscope" id="${e}" data-example="${e}" data
 
 
 before(async () => {
-  env = await start(DIST, (url) => {
+  env = await startBrowser((url) => {
     const m = url.match(/^\/embed(\d+)\.html$/);
     return m ? embedPage(m[1]) : null;
   });

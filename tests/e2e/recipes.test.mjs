@@ -8,11 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { start, within } from './layout_support.mjs';
+import { startBrowser, within, DIST } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.GRADSCOPE_DIST || path.join(here, '../../build/web/dist'));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-recipes-'));
 let env, base, browser;
 
@@ -56,7 +53,7 @@ before(async () => {
                           { cwd: path.join(root, 'mk'), encoding: 'utf8' });
   assert.equal(built.status, 0, `mkdocs build failed (apt-get install mkdocs): ${built.error || built.stderr}`);
 
-  env = await start(root);
+  env = await startBrowser({}, root);
   ({ base, browser } = env);
 });
 

@@ -4,7 +4,7 @@
 // swipes scroll the page (Ctrl + wheel and a pinch zoom the graph, a finger on an entry drags it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, openApp, frames, SEED } from './boundary-harness.mjs';
+import { startServer, launch, newPage, openApp, frames, SEED } from './harness.mjs';
 
 const TIMEOUT = 120_000;
 const APP_KEY = 'gradscope:last-state:v1:/';

@@ -12,23 +12,12 @@
 // Screenshots go to $GRADSCOPE_SHOTS (default /tmp/e2e-shots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DIST, SHOTS, DESKTOP, SEED, requireBuild, startBrowser, newPage, frames, cliEval, toBase64Url } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.GRADSCOPE_DIST || path.join(here, '../../build/web/dist'));
-const CLI = path.resolve(process.env.GRADSCOPE_CLI || path.join(here, '../../build/native/gradscope'));
-const SHOTS = process.env.GRADSCOPE_SHOTS || path.join(os.tmpdir(), 'e2e-shots');
-const CHROMIUM = process.env.GRADSCOPE_CHROMIUM || '/usr/bin/chromium';
-const DESKTOP = { width: 1280, height: 800 };
 const TIMEOUT = 300_000;  // software WebGL at 1280x800: a walk through every step with hovers takes ~2 minutes
 
-const SEED = 'W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0], [-1]]\nZ = W @ x\ny = sigmoid(Z)\nf = norm2(y)\n';
 const SOFTMAX = 'X = [[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]]\nW = [[0.2, -0.1], [0.5, 0.3], [-0.4, 0.6]]\n' +
   'b = [[0.0], [0.1], [-0.1]]\nT = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\nZ = W @ X + b\nL = cross_entropy(Z, T)\n';
 const MLP = 'X = [[0.5, -1.0, 1.5, 0.0], [1.0, 0.5, -0.5, 2.0]]\nW1 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.2]]\n' +
@@ -38,55 +27,14 @@ const EXAMPLE1 = '#! ask: dy, dZ, dW, dx\n#! lock: *\n' + SEED;
 const EXAMPLE2 = '#! ask: dZ, db\n#! lock: X, T\n#! tolerance: 0.005\n' + SOFTMAX;
 const VALUE_QUESTION = '#! ask: y\n' + SEED.replace('x = [[1], [0], [-1]]', 'x = [[0.1], [0.2], [-0.3]]');
 
-// --- a static server for the dist folder on 127.0.0.1 ------------------------------------
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.ttf': 'font/ttf' };
-function startServer(root) {
-  const server = http.createServer((req, res) => {
-    const rel = new URL(req.url, 'http://host').pathname;
-    const file = path.join(root, rel.endsWith('/') ? rel + 'index.html' : rel);
-    if (!file.startsWith(root)) { res.writeHead(400); res.end(); return; }
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end(); return; }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-let server, base, browser;
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'gradscope.wasm')), `${DIST} has no build: cmake --preset web`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer(DIST);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-           '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
-});
-
-const b64 = (text) => Buffer.from(text, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
-function frames(page, n) {
-  return page.evaluate((n) => new Promise((resolve) => {
-    let k = 0;
-    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
-    requestAnimationFrame(tick);
-  }), n);
-}
+let env, base, browser;
+before(async () => { requireBuild({ cli: true }); ({ base, browser } = env = await startBrowser()); });
+after(() => env?.close());
 
 async function openApp(program) {
   const context = await browser.newContext({ viewport: DESKTOP });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(base + (program ? '#program=' + b64(program) : ''));
+  const page = await newPage(context);
+  await page.goto(base + (program ? '#program=' + toBase64Url(program) : ''));
   await page.waitForFunction(() => window.gradscope && window.gradscope.ready, null, { timeout: 20_000 });
   await page.evaluate(() => window.gradscope.ready);
   await page.locator('canvas').first().focus();  // keys go to the app
@@ -122,13 +70,6 @@ async function key(page, k) {
 }
 
 // --- what must not be shown -----------------------------------------------------------
-// The reference numbers: the native CLI on the program without its questions.
-function cliEval(program) {
-  const r = spawnSync(CLI, ['eval', '-', '--json'], { input: program, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
-
 // Every entry of the quantities an open exercise hides (named by hand, not by the rule under
 // test: `grads` are the gradients it may show, `values` the values, all if null), and the
 // rest: what may be shown.

@@ -15,55 +15,18 @@
 // Screenshots of both pages go to $GRADSCOPE_SHOTS (default /tmp/e2e-shots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DIST, CLI, SHOTS, DESKTOP, requireBuild, startBrowser, newPage, frames, openApp, cliEval, toBase64Url } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.GRADSCOPE_DIST || path.join(here, '../../build/web/dist'));
-const CLI = path.resolve(process.env.GRADSCOPE_CLI || path.join(here, '../../build/native/gradscope'));
-const SHOTS = process.env.GRADSCOPE_SHOTS || path.join(os.tmpdir(), 'e2e-shots');
-const CHROMIUM = process.env.GRADSCOPE_CHROMIUM || '/usr/bin/chromium';
 // Headless WebGL is software-rendered: a frame costs time in proportion to the canvas area,
 // so most tests use a smaller window; test 1 (and its screenshot) uses a desktop-sized one.
 const VIEWPORT = { width: 1024, height: 680 };
-const DESKTOP = { width: 1280, height: 800 };
 const STORAGE_KEY = 'gradscope:last-state:v1:/';  // the full app's saved state, keyed by its page path
 const BROKEN_LINK = 'This link is broken, so the default example is shown instead: ';
 const TIMEOUT = 30_000;
-
-// --- a static server for build/web/dist on 127.0.0.1 -------------------------------------
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.ttf': 'font/ttf', '.css': 'text/css', '.json': 'application/json',
-  '.png': 'image/png', '.svg': 'image/svg+xml',
-};
-
-function startServer(root) {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try { rel = decodeURIComponent(new URL(req.url, 'http://host').pathname); } catch { rel = null; }
-    let file = rel === null ? null : path.join(root, rel);
-    if (file && (file !== root && !file.startsWith(root + path.sep))) file = null;  // no ../ escapes
-    if (file && rel.endsWith('/')) file = path.join(file, 'index.html');
-    if (!file) { res.writeHead(400); res.end('bad path'); return; }
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream',
-                           'cache-control': 'no-store' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 // --- PNG decoding (8-bit RGB/RGBA, as Chromium writes them) for pixel assertions ---------
 function decodePng(buf) {
@@ -165,15 +128,6 @@ function assertMatrixClose(actual, expected, tol, what) {
   }
 }
 
-// The native CLI's JSON for a program with inputs overridden: the reference numbers.
-function cliEval(program, sets = {}) {
-  const args = ['eval', '-', '--json'];
-  for (const [name, m] of Object.entries(sets)) args.push('--set', `${name}=${JSON.stringify(m)}`);
-  const r = spawnSync(CLI, args, { input: program, encoding: 'utf8' });
-  assert.equal(r.status, 0, `gradscope ${args.join(' ')} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
 // The CLI's error text for a program that does not compile (names the file "<stdin>").
 function cliError(program) {
   const r = spawnSync(CLI, ['eval', '-', '--json'], { input: program, encoding: 'utf8' });
@@ -181,61 +135,15 @@ function cliError(program) {
   return r.stderr.trim();
 }
 
-function toBase64Url(text) {
-  return Buffer.from(text, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 // --- browser helpers --------------------------------------------------------------------
-let server, base, browser;
-
-before(async () => {
-  for (const f of ['index.html', 'embed.js', 'embed-example.html', 'gradscope.js', 'gradscope.wasm'])
-    assert.ok(fs.existsSync(path.join(DIST, f)), `${path.join(DIST, f)} is missing: build with cmake --preset web`);
-  assert.ok(fs.existsSync(CLI), `${CLI} is missing: build with cmake --preset native`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer(DIST);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-           '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
-});
+let env, base, browser;
+before(async () => { requireBuild({ cli: true }); ({ base, browser } = env = await startBrowser()); });
+after(() => env?.close());
 
 // A fresh context (its own localStorage) and a page that records uncaught errors.
-async function newPage(context) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push('console.error: ' + m.text()); });
-  return page;
-}
-
 async function freshPage(viewport = VIEWPORT) {
   const context = await browser.newContext({ viewport });
   return { context, page: await newPage(context) };
-}
-
-// Waits for the full page's instance to draw its first frame.
-async function openApp(page, url = base) {
-  await page.goto(url);
-  await page.waitForFunction(() => window.gradscope && window.gradscope.ready, null, { timeout: 15_000 });
-  await page.evaluate(() => window.gradscope.ready);
-  await frames(page, 2);
-}
-
-// Lets the browser run n animation frames (the app's main loop is requestAnimationFrame).
-function frames(page, n) {
-  return page.evaluate((n) => new Promise((resolve) => {
-    let k = 0;
-    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
-    requestAnimationFrame(tick);
-  }), n);
 }
 
 // A real drag: press at (x, y), move dx pixels right in steps with frames in between (ImGui
@@ -309,7 +217,7 @@ const SEED_W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]];
 test('1. index.html draws its first frame with the notebook\'s numbers', { timeout: TIMEOUT }, async () => {
   const { context, page } = await freshPage(DESKTOP);
   try {
-    await openApp(page);
+    await openApp(page, base);
     assert.equal(await page.locator('.gradscope-loading').isVisible(), false, 'the loading message is still shown');
     assert.equal(await page.locator('.gradscope-status').isVisible(), false, 'a status message is shown on a clean start');
     const canvas = page.locator('canvas');
@@ -343,7 +251,7 @@ test('1. index.html draws its first frame with the notebook\'s numbers', { timeo
 test('2. a real mouse drag on W[0][0] edits it and the gradients match the CLI', { timeout: TIMEOUT }, async () => {
   const { context, page } = await freshPage();
   try {
-    await openApp(page);
+    await openApp(page, base);
     const program = await page.evaluate(() => window.gradscope.program());
     assert.match(program, /^W = \[\[2, 1, 2\], \[1, 3, 1\], \[7, 4, 7\]\]/m, 'the page starts on the seed program');
     await page.evaluate(() => {
@@ -479,7 +387,7 @@ test('4. a shared link and a reload reproduce the state', { timeout: TIMEOUT }, 
   const a = await freshPage();
   const b = await freshPage();
   try {
-    await openApp(a.page);
+    await openApp(a.page, base);
     const X = [[1 / 3], [0.1 + 0.2], [-2.75]];  // full double precision must survive the link
     assert.equal(await a.page.evaluate((X) => window.gradscope.set('x', X), X), '');
     const state = await snapshot(a.page, 'window.gradscope');
@@ -611,7 +519,7 @@ test('5. broken links and broken saved state: a readable message, the app still 
 test('6. setProgram with a parse error: exact error fields, the last good graph stays', { timeout: TIMEOUT }, async () => {
   const { context, page } = await freshPage();
   try {
-    await openApp(page);
+    await openApp(page, base);
     const bad = 'x = [[1]]\nf = sum(x';
     const errors = await page.evaluate((t) => window.gradscope.setProgram(t), bad);
     // An unclosed bracket is reported at the bracket itself.
@@ -652,7 +560,7 @@ test('6. setProgram with a parse error: exact error fields, the last good graph 
 test('6b. an edit that does not compile yet shows in the text view and survives a reload', { timeout: TIMEOUT }, async () => {
   const { context, page } = await freshPage();
   try {
-    await openApp(page);
+    await openApp(page, base);
     // Opening the page saves nothing (it must not overwrite an earlier visit's work).
     assert.equal(await page.evaluate(() => location.hash), '');
     const typing = 'W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0], [-1]]\nZ = W @ x\ny = sigmoid(Z\n';
@@ -755,7 +663,7 @@ test('8. keyboard, paste, copy, Tab, wheel and touch reach the app through its c
   const context = await browser.newContext({ viewport: DESKTOP, hasTouch: true });
   const page = await newPage(context);
   try {
-    await openApp(page);
+    await openApp(page, base);
     const seed = await page.evaluate(() => window.gradscope.program());
     const canvasFocused = () => page.evaluate(() => document.activeElement === window.gradscope.canvas);
 
