@@ -13,6 +13,14 @@
 
 #include "matrix.h"
 
+// Record fields that only the command line reads (`export --to latex`): the browser build
+// has no use for them and compiles them out, declaration and initializers, at no cost to the page.
+#ifdef __EMSCRIPTEN__
+#define GS_CLI_ONLY(...)
+#else
+#define GS_CLI_ONLY(...) __VA_ARGS__
+#endif
+
 namespace gs {
 
 class Grad;      // core/grad.h: the gradient a VJP adds to
@@ -77,6 +85,13 @@ struct OpDef {
   // input's position (for kAnyArity ops, whose one text serves every input).
   const char* numpy_vjp[kMaxArity];
   const char* numpy_helpers;  // the Python functions the NumPy text calls ("" for none)
+  // LaTeX for `export --to latex` (core/export_latex.cpp), math mode with amsmath only: @0 @1
+  // for the inputs, @out for the node, @g for the output's gradient with respect to the node,
+  // @p for the exponent, @N and @n for the entries and columns of input 0 and @s0 for its
+  // shape ("3 \\times 2"), @bc0 @bc1 for "summed back to the input's shape" (an operator
+  // written only where that input was broadcast). \odot and \oslash are entrywise.
+  GS_CLI_ONLY(const char* latex;)           // the forward's right side: "\\sigma(@0)"
+  GS_CLI_ONLY(const char* latex_chain[2];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
   // The language reference (README): how a program writes it, and what it does.
   const char* usage;          // "a @ b", "sigmoid(a)"
   const char* doc;            // "matrix product"

@@ -77,6 +77,8 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy = "{0} + {1}",
         .numpy_vjp = {"unb({g}, {0})", "unb({g}, {1})"},
         .numpy_helpers = kUnbroadcast,
+        GS_CLI_ONLY(.latex = "@0 + @1",
+                    .latex_chain = {"@bc0@g", "@bc1@g"},)
         .usage = "a + b", .doc = "elementwise sum, broadcasting like NumPy in 2-D",
     },
     {
@@ -99,6 +101,8 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy = "{0} - {1}",
         .numpy_vjp = {"unb({g}, {0})", "unb(-{g}, {1})"},
         .numpy_helpers = kUnbroadcast,
+        GS_CLI_ONLY(.latex = "@0 - @1",
+                    .latex_chain = {"@bc0@g", "-@bc1@g"},)
         .usage = "a - b", .doc = "elementwise difference, broadcasting",
     },
     {
@@ -122,6 +126,8 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy = "{0} * {1}",
         .numpy_vjp = {"unb({g} * {1}, {0})", "unb({g} * {0}, {1})"},
         .numpy_helpers = kUnbroadcast,
+        GS_CLI_ONLY(.latex = "@0 \\odot @1",
+                    .latex_chain = {"@bc0\\left(@g \\odot @1\\right)", "@bc1\\left(@g \\odot @0\\right)"},)
         .usage = "a * b", .doc = "elementwise product, broadcasting",
     },
     {
@@ -146,6 +152,8 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy = "{0} / {1}",
         .numpy_vjp = {"unb({g} / {1}, {0})", "unb(-{g} * {out} / {1}, {1})"},
         .numpy_helpers = kUnbroadcast,
+        GS_CLI_ONLY(.latex = "@0 \\oslash @1",
+                    .latex_chain = {"@bc0\\left(@g \\oslash @1\\right)", "-@bc1\\left(@g \\odot @out \\oslash @1\\right)"},)
         .usage = "a / b", .doc = "elementwise quotient, broadcasting",
     },
 };

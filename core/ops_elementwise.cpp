@@ -44,6 +44,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "-{0}",
         .numpy_vjp = {"-{g}", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "-@0",
+                    .latex_chain = {"-@g", nullptr},)
         .usage = "-a", .doc = "negation",
     },
     {
@@ -68,6 +70,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "{0} ** {p}",
         .numpy_vjp = {"{g} * power_slope({0}, {p})", nullptr},
         .numpy_helpers = kPowerSlope,
+        GS_CLI_ONLY(.latex = "@0^{\\circ @p}",
+                    .latex_chain = {"@p\\, @g \\odot @0^{\\circ (@p - 1)}", nullptr},)
         .usage = "a ^ 2", .doc = "elementwise power; the exponent is a number",
         .attr_name = "exponent",
     },
@@ -92,6 +96,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "sigmoid({0})",
         .numpy_vjp = {"{g} * {out} * (1 - {out})", nullptr},
         .numpy_helpers = kSigmoid,
+        GS_CLI_ONLY(.latex = "\\sigma(@0)",
+                    .latex_chain = {"@g \\odot @out \\odot (1 - @out)", nullptr},)
         .usage = "sigmoid(a)", .doc = "1 / (1 + exp(-a)), elementwise",
     },
     {
@@ -111,6 +117,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.tanh({0})",
         .numpy_vjp = {"{g} * (1 - {out} ** 2)", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\tanh(@0)",
+                    .latex_chain = {"@g \\odot (1 - @out^{\\circ 2})", nullptr},)
         .usage = "tanh(a)", .doc = "hyperbolic tangent, elementwise",
     },
     {
@@ -132,6 +140,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.maximum({0}, 0)",
         .numpy_vjp = {"np.where({0} > 0, {g}, 0)", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\max(@0, 0)",
+                    .latex_chain = {"@g \\odot [@0 > 0]", nullptr},)
         .usage = "relu(a)", .doc = "max(a, 0), elementwise",
     },
     {
@@ -149,6 +159,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.exp({0})",
         .numpy_vjp = {"{g} * {out}", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\exp(@0)",
+                    .latex_chain = {"@g \\odot @out", nullptr},)
         .usage = "exp(a)", .doc = "exponential, elementwise",
     },
     {
@@ -168,6 +180,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.log({0})",
         .numpy_vjp = {"{g} / {0}", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\log(@0)",
+                    .latex_chain = {"@g \\oslash @0", nullptr},)
         .usage = "log(a)", .doc = "natural logarithm, elementwise",
     },
     {
@@ -185,6 +199,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.sqrt({0})",
         .numpy_vjp = {"{g} / (2 * {out})", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\sqrt{@0}",
+                    .latex_chain = {"@g \\oslash (2\\, @out)", nullptr},)
         .usage = "sqrt(a)", .doc = "square root, elementwise",
     },
     {
@@ -204,6 +220,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.abs({0})",
         .numpy_vjp = {"{g} * np.sign({0})", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\lvert @0 \\rvert",
+                    .latex_chain = {"@g \\odot \\operatorname{sign}(@0)", nullptr},)
         .usage = "abs(a)", .doc = "absolute value, elementwise",
     },
     {
@@ -228,6 +246,8 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy = "np.logaddexp(0, {0})",
         .numpy_vjp = {"{g} * sigmoid({0})", nullptr},
         .numpy_helpers = kSigmoid,
+        GS_CLI_ONLY(.latex = "\\log(1 + \\exp(@0))",
+                    .latex_chain = {"@g \\odot \\sigma(@0)", nullptr},)
         .usage = "softplus(a)", .doc = "log(1 + exp(a)), a smooth relu, elementwise",
     },
 };

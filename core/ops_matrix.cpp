@@ -39,6 +39,8 @@ const std::vector<OpDef> kMatrixOps = {
         .numpy = "{0} @ {1}",
         .numpy_vjp = {"{g} @ {1}.T", "{0}.T @ {g}"},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "@0\\, @1",
+                    .latex_chain = {"@g\\, @1^\\top", "@0^\\top @g"},)
         .usage = "a @ b", .doc = "matrix product: (n, k) @ (k, m) is (n, m)",
         .multiply_adds = [](const Shape* in) { return static_cast<long long>(in[0].rows) * in[0].cols * in[1].cols; },
     },
@@ -63,6 +65,8 @@ const std::vector<OpDef> kMatrixOps = {
         .numpy = "{0}.T",
         .numpy_vjp = {"{g}.T", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "@0^\\top",
+                    .latex_chain = {"@g^\\top", nullptr},)
         .usage = "a.T", .doc = "transpose",
     },
 };

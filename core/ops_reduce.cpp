@@ -42,6 +42,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "{0}.sum().reshape(1, 1)",
         .numpy_vjp = {"{g} * np.ones_like({0})", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\mathbf{1}^\\top @0\\, \\mathbf{1}",
+                    .latex_chain = {"@g\\, \\mathbf{1}_{@s0}", nullptr},)
         .usage = "sum(a)", .doc = "sum of all entries, (1, 1)",
     },
     {
@@ -59,6 +61,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "{0}.mean().reshape(1, 1)",
         .numpy_vjp = {"{g} * np.ones_like({0}) / {0}.size", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\frac{1}{@N} \\mathbf{1}^\\top @0\\, \\mathbf{1}",
+                    .latex_chain = {"\\frac{1}{@N} @g\\, \\mathbf{1}_{@s0}", nullptr},)
         .usage = "mean(a)", .doc = "mean of all entries, (1, 1)",
     },
     {
@@ -78,6 +82,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "({0} ** 2).sum().reshape(1, 1)",
         .numpy_vjp = {"2 * {g} * {0}", nullptr},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\lVert @0 \\rVert_F^2",
+                    .latex_chain = {"2\\, @g\\, @0", nullptr},)
         .usage = "norm2(a)", .doc = "sum of squares ||a||^2, (1, 1)",
     },
     {
@@ -110,6 +116,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "softmax({0})",
         .numpy_vjp = {"{out} * ({g} - ({out} * {g}).sum(0))", nullptr},
         .numpy_helpers = kColumnSoftmax,
+        GS_CLI_ONLY(.latex = "\\operatorname{softmax}(@0)",
+                    .latex_chain = {"@out \\odot \\left(@g - \\mathbf{1}\\mathbf{1}^\\top (@out \\odot @g)\\right)", nullptr},)
         .usage = "softmax(a)", .doc = "exp / sum(exp) per column",
     },
     {
@@ -135,6 +143,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "log_softmax({0})",
         .numpy_vjp = {"{g} - np.exp({out}) * {g}.sum(0)", nullptr},
         .numpy_helpers = kColumnSoftmax,
+        GS_CLI_ONLY(.latex = "\\log\\operatorname{softmax}(@0)",
+                    .latex_chain = {"@g - \\operatorname{softmax}(@0) \\odot \\mathbf{1}\\mathbf{1}^\\top @g", nullptr},)
         .usage = "log_softmax(a)", .doc = "log(softmax(a)) per column, computed stably",
     },
     {
@@ -159,6 +169,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy = "(({0} - {1}) ** 2).mean().reshape(1, 1)",
         .numpy_vjp = {"2 * {g} * ({0} - {1}) / {0}.size", "-2 * {g} * ({0} - {1}) / {0}.size"},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "\\frac{1}{@N} \\lVert @0 - @1 \\rVert_F^2",
+                    .latex_chain = {"\\frac{2}{@N} @g\\, (@0 - @1)", "-\\frac{2}{@N} @g\\, (@0 - @1)"},)
         .usage = "mse(a, b)", .doc = "mean squared error, same shapes, (1, 1)",
     },
     {
@@ -208,6 +220,8 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_vjp = {"{g} * (softmax({0}) * {1}.sum(0) - {1}) / {0}.shape[1]",
                       "-{g} * log_softmax({0}) / {0}.shape[1]"},
         .numpy_helpers = kColumnSoftmax,
+        GS_CLI_ONLY(.latex = "-\\frac{1}{@n} \\mathbf{1}^\\top \\left(@1 \\odot \\log\\operatorname{softmax}(@0)\\right) \\mathbf{1}",
+                    .latex_chain = {"\\frac{1}{@n} @g \\left(\\operatorname{softmax}(@0) \\odot \\mathbf{1}\\mathbf{1}^\\top @1 - @1\\right)", "-\\frac{1}{@n} @g\\, \\log\\operatorname{softmax}(@0)"},)
         .usage = "cross_entropy(logits, target)",
         .doc = "columns are examples; the target is one-hot or probabilities, same shape; mean over columns",
     },
@@ -244,6 +258,8 @@ const std::vector<OpDef> kReduceOps = {
                       "np.where({1} == 1, 0, (1 - {1}) / (1 - {0}))) / {0}.size",
                       "{g} * (np.log(1 - {0}) - np.log({0})) / {0}.size"},
         .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "-\\frac{1}{@N} \\mathbf{1}^\\top \\left(@1 \\odot \\log @0 + (1 - @1) \\odot \\log(1 - @0)\\right) \\mathbf{1}",
+                    .latex_chain = {"\\frac{1}{@N} @g \\left((1 - @1) \\oslash (1 - @0) - @1 \\oslash @0\\right)", "\\frac{1}{@N} @g\\, \\log\\left((1 - @0) \\oslash @0\\right)"},)
         .usage = "bce(p, t)", .doc = "binary cross-entropy of probabilities p and targets t, (1, 1)",
     },
 };

@@ -18,9 +18,11 @@
 #include "../core/derive.h"
 #include "../core/examples.h"
 #include "../core/export.h"
+#include "../core/export_latex.h"
 #include "../core/gradcheck.h"
 #include "../core/serialize.h"
 #include "files.h"
+#include "render.h"
 
 namespace gs {
 namespace {
@@ -170,9 +172,11 @@ int check_command(const std::string& file, const std::string& example, const std
 int export_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
                    const std::string& to) {
   int failure = 0;
-  auto g = load_graph(file, example, sets, failure);
+  std::string label;
+  auto g = load_graph(file, example, sets, failure, &label);
   if (!g) return failure;
-  if (to == "numpy") std::cout << export_numpy(*g);
+  if (to == "latex") std::cout << export_latex(*g, label);
+  else if (to == "numpy") std::cout << export_numpy(*g);
   else if (to == "pytorch") std::cout << export_pytorch(*g);
   else std::cout << g->program_text();
   return 0;
@@ -221,6 +225,7 @@ bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   std::string a = argv[1];
   return a == "eval" || a == "check" || a == "examples" || a == "export" || a == "derive" || a == "ops" || a == "--help" ||
+         a == "render" ||
          a == "-h" || a == "--version";
 }
 
@@ -258,8 +263,9 @@ static int run_command(int argc, char** argv) {
   exp->add_option("file", file, "program file, or - for standard input");
   exp->add_option("--example", example, "use a built-in example instead of a file");
   exp->add_option("--set", sets, "override an input: NAME=MATRIX");
-  exp->add_option("--to", to, "pytorch (default), numpy, or program (the text with --set values written in)")
-      ->check(CLI::IsMember({"pytorch", "numpy", "program"}));
+  exp->add_option("--to", to, "pytorch (default), numpy, program (the text with --set values written in), or latex "
+                             "(the forward pass and the chain rule in matrix form, for amsmath)")
+      ->check(CLI::IsMember({"pytorch", "numpy", "program", "latex"}));
 
   int points = 8;
   auto* der = app.add_subcommand("derive", "check the hand-written backward section against autodiff at many points");
@@ -268,6 +274,21 @@ static int run_command(int argc, char** argv) {
   der->add_option("--set", sets, "override an input: NAME=MATRIX");
   der->add_flag("--json", json, "print one JSON object instead of text");
   der->add_option("--points", points, "perturbed points besides the current one (default 8)")->check(CLI::Range(1, 1000));
+
+  RenderArgs pictures;
+  std::string theme = "light";
+  bool no_grads = false;
+  auto* ren = app.add_subcommand("render", "draw the graph as the app does (values, gradients, theme) to SVG or PNG; "
+                                           "no display needed");
+  ren->add_option("file", file, "program file, or - for standard input");
+  ren->add_option("--example", example, "use a built-in example instead of a file");
+  ren->add_option("--set", sets, "override an input: NAME=MATRIX");
+  ren->add_option("--svg", pictures.svg, "write an SVG picture to this file (- for standard output)");
+  ren->add_option("--png", pictures.png, "write a PNG picture to this file");
+  ren->add_flag("--no-grads", no_grads, "values only, as with the app's gradients box unticked");
+  ren->add_option("--theme", theme, "light (default) or dark")->check(CLI::IsMember({"light", "dark"}));
+  ren->add_option("--caption", pictures.caption, "a node's name: draw it selected, with its chain rule below the graph");
+  ren->add_option("--scale", pictures.scale, "pixels per point, 0.5 to 8 (default 1; 2 for slides)")->check(CLI::Range(0.5, 8.0));
 
   auto* list = app.add_subcommand("examples", "list the built-in examples");
   auto* ops = app.add_subcommand("ops", "list the operations of the language: usage, meaning, export text");
@@ -282,6 +303,18 @@ static int run_command(int argc, char** argv) {
   if (check->parsed()) return check_command(file, example, sets, json, tolerance, max_entries);
   if (exp->parsed()) return export_command(file, example, sets, to);
   if (der->parsed()) return derive_command(file, example, sets, json, points);
+  if (ren->parsed()) {
+    if (pictures.svg.empty() && pictures.png.empty()) {
+      std::cerr << "gradscope render: error: give --svg FILE, --png FILE or both\n";
+      return kOtherFailure;
+    }
+    int failure = 0;
+    auto g = load_graph(file, example, sets, failure);
+    if (!g) return failure;
+    pictures.gradients = !no_grads;
+    pictures.dark = theme == "dark";
+    return write_pictures(g->program_text(), pictures);
+  }
   if (ops->parsed()) {
     if (json) std::cout << ops_json(2) << "\n";
     else for (const OpDef* op : all_ops()) std::printf("%-30s %s\n", op->usage, op->doc);

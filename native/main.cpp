@@ -21,6 +21,7 @@
 #include "core/serialize.h"
 #include "native/cli.h"
 #include "native/files.h"
+#include "native/render.h"
 #include "ui/app.h"
 #include "ui/key_hold.h"
 
@@ -200,7 +201,11 @@ int main(int argc, char** argv) {
   init.font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   gs::ui::init(state, init);
   gs::ui::Platform platform;
-  platform.save = [](const std::string& path, const std::string& text) { return gs::write_file_atomic(path, text); };
+  platform.save = [&state](const std::string& path, const std::string& text) {
+    // "Save as..." a name ending in .svg or .png: a picture of the graph as shown (native/render.h).
+    if (gs::is_picture_path(path)) return gs::save_picture(path, text, {.gradients = state.show_gradients, .dark = state.dark});
+    return gs::write_file_atomic(path, text);
+  };
   platform.open = [](const std::string& path, std::string& text) { return gs::read_program_file(path, text); };
 
   // Main loop
