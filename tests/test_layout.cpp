@@ -228,3 +228,76 @@ TEST_CASE("cards that grow with their numbers (training) fit again, until the us
   h.frame();
   CHECK(h.state.view.pan_x == pan);
 }
+
+namespace {
+
+// Every segment of every routed edge misses the inside of every card but its two ends.
+void check_edges_miss_cards(const ui::GraphLayout& l, const Graph& g) {
+  CHECK(l.edges.size() > 0);
+  for (const ui::EdgeRoute& e : l.edges) {
+    CAPTURE(g.node(e.from).name);
+    CAPTURE(g.node(e.to).name);
+    REQUIRE(e.points.size() >= 2);
+    for (size_t k = 0; k + 1 < e.points.size(); ++k) {
+      const ImVec2 p = e.points[k], q = e.points[k + 1];
+      CHECK((p.x == q.x || p.y == q.y));  // straight runs along the axes
+      for (size_t c = 0; c < l.cards.size(); ++c) {
+        if (int(c) == e.from || int(c) == e.to) continue;
+        const ui::CardLayout& r = l.cards[c];
+        CAPTURE(g.nodes[c].name);
+        CAPTURE(k);
+        CHECK_FALSE((std::min(p.x, q.x) < r.x + r.w - 0.5f && std::max(p.x, q.x) > r.x + 0.5f &&
+                     std::min(p.y, q.y) < r.y + r.h - 0.5f && std::max(p.y, q.y) > r.y + 0.5f));
+      }
+    }
+    // It leaves its input's card at the far side and enters its user's card at the near side.
+    const ui::CardLayout &a = l.cards[size_t(e.from)], &b = l.cards[size_t(e.to)];
+    const ImVec2 first = e.points.front(), last = e.points.back();
+    if (l.arrangement.vertical) {
+      CHECK(first.y == doctest::Approx(a.y + a.h));
+      CHECK(last.y == doctest::Approx(b.y));
+    } else {
+      CHECK(first.x == doctest::Approx(a.x + a.w));
+      CHECK(last.x == doctest::Approx(b.x));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("edges go around the cards they do not connect, in every arrangement and at every tested size") {
+  std::vector<std::pair<std::string, std::string>> programs = {{"15 nodes of 4x4", kDeep}};
+  for (const Example& e : examples()) programs.push_back({e.name, e.source});
+  for (const auto& [name, source] : programs) {
+    CAPTURE(name);
+    ui::Headless h(browser_font());
+    REQUIRE(ui::set_program(h.state, source));
+    h.frame();
+    size_t edges = 0;
+    for (const Node& n : h.state.graph.nodes) edges += size_t(n.arity());
+    for (bool vertical : {false, true})
+      for (bool side : {false, true})
+        for (int bands : {1, 2, 3, 4})
+          for (int stack : {0, 1, 2}) {
+            CAPTURE(vertical);
+            CAPTURE(side);
+            CAPTURE(bands);
+            CAPTURE(stack);
+            ui::GraphLayout l = ui::layout_graph(h.state, {vertical, side, bands, stack});
+            CHECK(l.edges.size() == edges);
+            check_edges_miss_cards(l, h.state.graph);
+          }
+    // What the view draws at the tested sizes: the laptops, a phone and short embeds.
+    for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}, Screen{1920, 1080}, Screen{390, 844},
+                          Screen{760, 300}, Screen{760, 460}}) {
+      CAPTURE(screen.w);
+      CAPTURE(screen.h);
+      ui::Headless at(browser_font(), ImVec2(screen.w, screen.h));
+      REQUIRE(ui::set_program(at.state, source));
+      for (int i = 0; i < 4; ++i) at.frame();
+      const ui::ViewState& v = at.state.view;
+      check_edges_miss_cards(ui::layout_graph(at.state, {v.vertical, v.side, v.bands, v.stack}), at.state.graph);
+    }
+  }
+}
+

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "ui/graph_view.h"
 #include "ui/derive_panel.h"
@@ -18,13 +19,9 @@ constexpr float kPad = kCardPad, kGapX = 30, kGapY = 18, kGapBand = 34, kGapMatr
 constexpr float kMaxFitZoom = 1.4f;
 
 // Wide enough for the widest number the matrix shows (no text spills into a neighbour).
-float cell_width(const Matrix& m, bool hidden) {
+float cell_width(const AppState& s, int id, bool grad, bool hidden) {
   const float f = ImGui::GetFontSize();
-  if (hidden) return f * 3.2f;
-  float w = f * 1.6f;
-  for (Eigen::Index i = 0; i < m.size(); ++i)
-    w = std::max(w, ImGui::CalcTextSize(cell_text(m.data()[i]).c_str()).x + 6);
-  return w;
+  return hidden ? f * 3.2f : std::max(f * 1.6f, summary(s, id, grad).text_w + 6);
 }
 
 std::vector<int> depths(const Graph& g) {
@@ -60,8 +57,8 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   const bool grads = node.kind != NodeKind::Constant && s.show_gradients;
   c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
   if (c.numbers) {
-    c.cell_w = cell_width(node.value, is_hidden(s, id, false));
-    c.grad_cell_w = grads ? cell_width(node.grad, is_hidden(s, id, true) || !shows_gradient(s, id)) : 0;
+    c.cell_w = cell_width(s, id, false, is_hidden(s, id, false));
+    c.grad_cell_w = grads ? cell_width(s, id, true, is_hidden(s, id, true) || !shows_gradient(s, id)) : 0;
     c.cell_h = f + 4;
   } else {  // a heatmap about 260 units across, whatever the matrix's size
     c.cell_w = c.grad_cell_w = c.cell_h = std::min(14.f, 260.f / float(std::max(rows, cols)));
@@ -105,7 +102,110 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   return c;
 }
 
+// What routing needs of the layer structure: per card its layer, per layer its band, where
+// it begins along the layers (u) and its extent; per band where it begins across (v) and its
+// thickness.
+struct Layers {
+  std::vector<int> layer, band;
+  std::vector<float> start, across, band_at, thick;
+};
+
+// Routes every edge through free space (see EdgeRoute). u runs along the layers (x in
+// columns, y in rows), v across them; wrapped rows of layers stack along v. The gaps between
+// layers and between rows hold no card; an edge that skips layers crosses them at a v that
+// misses every card of the layers it skips. In a gap, edges leave on their input's lane (the
+// first half) and arrive on their user's lane (the second half), so two paths share a line
+// only when they share an end.
+void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
+  const bool vert = out.arrangement.vertical;
+  const float gu = vert ? kGapY : kGapX, gv = vert ? kGapX : kGapY;
+  auto u0 = [vert](const CardLayout& c) { return vert ? c.y : c.x; };
+  auto u1 = [vert](const CardLayout& c) { return vert ? c.y + c.h : c.x + c.w; };
+  auto v0 = [vert](const CardLayout& c) { return vert ? c.x : c.y; };
+  auto v1 = [vert](const CardLayout& c) { return vert ? c.x + c.w : c.y + c.h; };
+  auto pt = [vert](float u, float v) { return vert ? ImVec2(v, u) : ImVec2(u, v); };
+  const size_t n = g.nodes.size();
+  std::vector<int> index(n), count(L.start.size(), 0), crossing(L.thick.size(), 0), crossed = crossing;
+  for (size_t i = 0; i < n; ++i) index[i] = count[size_t(L.layer[i])]++;
+  auto lane = [&](int card, float from, float to) {
+    return from + (to - from) * float(index[size_t(card)] + 1) / float(count[size_t(L.layer[size_t(card)])] + 1);
+  };
+  for (size_t i = 0; i < n; ++i)
+    for (int k = 0; k < g.nodes[i].arity(); ++k) {
+      const int ba = L.band[size_t(L.layer[size_t(g.nodes[i].inputs[k])])];
+      if (ba != L.band[size_t(L.layer[i])]) ++crossing[size_t(ba)];
+    }
+  for (size_t i = 0; i < n; ++i) {
+    const Node& node = g.nodes[i];
+    for (int k = 0; k < node.arity(); ++k) {
+      const int j = node.inputs[k], da = L.layer[size_t(j)], db = L.layer[i];
+      const int ba = L.band[size_t(da)], bb = L.band[size_t(db)];
+      const CardLayout &a = out.cards[size_t(j)], &b = out.cards[i];
+      const float slot = float(k + 1) / float(node.arity() + 1);
+      const float va = v0(a) + std::min(v1(a) - v0(a), 90.f) * 0.5f, vb = v0(b) + slot * std::min(v1(b) - v0(b), 90.f);
+      const float after = L.start[size_t(da)] + L.across[size_t(da)], before = L.start[size_t(db)] - gu;
+      const float g1 = lane(j, after + gu * 0.12f, after + gu * 0.4f);
+      const float g2 = lane(int(i), before + gu * 0.4f, before + gu * 0.68f);
+      EdgeRoute e{j, int(i), k, {pt(u1(a), va)}};
+      if (ba != bb) {  // down (or across) to the gap after the input's row, along it, into the user's row
+        const float vs = L.band_at[size_t(ba)] + L.thick[size_t(ba)] +
+                         kGapBand * float(++crossed[size_t(ba)]) / float(crossing[size_t(ba)] + 1);
+        float ve = vs;
+        e.points.insert(e.points.end(), {pt(g1, va), pt(g1, vs)});
+        if (bb > ba + 1) {  // rows between: around their start, where no row has a card
+          ve = L.band_at[size_t(bb)] - kGapBand * 0.5f;
+          e.points.insert(e.points.end(), {pt(-gu * 0.5f, vs), pt(-gu * 0.5f, ve)});
+        }
+        e.points.insert(e.points.end(), {pt(g2, ve), pt(g2, vb)});
+      } else if (db == da + 1) {
+        e.points.insert(e.points.end(), {pt(g2, va), pt(g2, vb)});
+      } else {  // across the layers between, at the v nearest both ends that misses their cards
+        std::vector<float> lo, hi;
+        for (size_t c = 0; c < n; ++c)
+          if (L.layer[c] > da && L.layer[c] < db) lo.push_back(v0(out.cards[c])), hi.push_back(v1(out.cards[c]));
+        std::vector<float> tries = {va, vb};
+        for (size_t c = 0; c < lo.size(); ++c) tries.push_back(lo[c] - gv * 0.5f), tries.push_back(hi[c] + gv * 0.5f);
+        float pass = 0, best = 1e30f;
+        for (float v : tries) {
+          bool free = true;
+          for (size_t c = 0; c < lo.size() && free; ++c) free = v <= lo[c] - 2 || v >= hi[c] + 2;
+          float cost = std::abs(v - va) + std::abs(v - vb);
+          if (free && cost < best) best = cost, pass = v;
+        }
+        e.points.insert(e.points.end(), {pt(g1, va), pt(g1, pass), pt(g2, pass), pt(g2, vb)});
+      }
+      e.points.push_back(pt(u0(b), vb));
+      out.edges.push_back(std::move(e));
+    }
+  }
+}
+
 }  // namespace
+
+const MatrixSummary& summary(const AppState& s, int id, bool grad) {
+  const ViewState& v = s.view;
+  const size_t n = s.graph.nodes.size();
+  if (v.summary_revision != s.revision || v.summaries.size() != 2 * n || v.summary_font != ImGui::GetFontSize()) {
+    v.summaries.assign(2 * n, {});
+    for (size_t i = 0; i < 2 * n; ++i) {
+      const Matrix& m = i % 2 ? s.graph.nodes[i / 2].grad : s.graph.nodes[i / 2].value;
+      MatrixSummary& out = v.summaries[i];
+      out.largest = largest_entry(m);
+      out.finite = m.allFinite();
+      if (m.rows() <= kMaxPrinted && m.cols() <= kMaxPrinted)
+        for (Eigen::Index k = 0; k < m.size(); ++k)
+          out.text_w = std::max(out.text_w, ImGui::CalcTextSize(cell_text(m.data()[k]).c_str()).x);
+    }
+    v.summary_revision = s.revision;
+    v.summary_font = ImGui::GetFontSize();
+  }
+  return v.summaries[2 * size_t(id) + (grad ? 1 : 0)];
+}
+
+bool non_finite(const AppState& s, const Graph& g, int id) {
+  if (&g == &s.graph) return !summary(s, id, false).finite || !summary(s, id, true).finite;
+  return !g.node(id).value.allFinite() || !g.node(id).grad.allFinite();
+}
 
 float legible_zoom() { return 12.f / ImGui::GetFontSize(); }
 
@@ -180,6 +280,8 @@ GraphLayout layout_graph(const AppState& s, Arrangement a) {
     out.w = std::max(out.w, c.x + c.w);
     out.h = std::max(out.h, c.y + c.h);
   }
+  route_edges(g, out, {std::move(depth), std::move(band), std::move(start), std::move(across), std::move(band_at),
+                       std::move(thick)});
   return out;
 }
 

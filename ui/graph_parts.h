@@ -29,6 +29,11 @@ inline double largest_entry(const Matrix& m) {
   return scale;
 }
 
+// Node id's value (or gradient) summary in s.graph, recomputed when s.revision moves on.
+const MatrixSummary& summary(const AppState& s, int id, bool grad);
+// Whether node id of g (s.graph, or the step-through's view of it) holds a non-finite number.
+bool non_finite(const AppState& s, const Graph& g, int id);
+
 // "W" for inputs and constants, "Z = W @ x" for ops.
 std::string card_title(const Node& n);
 // "matmul  (3, 1)  output", with "locked" and "non-finite!" when they apply.

@@ -19,7 +19,7 @@ std::string card_title(const Node& n) { return n.kind == NodeKind::Op ? n.name +
 
 std::string card_subtitle(const Graph& g, const AppState& s, int id) {
   const Node& n = g.node(id);
-  bool bad = !n.value.allFinite() || !n.grad.allFinite();
+  const bool bad = non_finite(s, g, id);
   return (n.kind == NodeKind::Input ? std::string("input") : std::string(n.op->name)) + "  " + to_string(n.shape()) +
          (id == g.output ? "  output" : "") + (n.kind == NodeKind::Input && is_locked(s, n.name) ? "  locked" : "") +
          (bad ? "  non-finite!" : "");
@@ -44,6 +44,11 @@ struct Canvas {
   ImVec2 at(float x, float y) const { return ImVec2(origin.x + v.pan_x + x * v.zoom, origin.y + v.pan_y + y * v.zoom); }
   float font_px() const { return ImGui::GetFontSize() * v.zoom; }
 };
+
+// A matrix's colour scale: from the per-revision summary, unless stepping shows partial values.
+double largest(const Canvas& c, int id, bool grad) {
+  return c.stepping ? largest_entry(grad ? c.g.node(id).grad : c.g.node(id).value) : summary(c.s, id, grad).largest;
+}
 
 // Chooses the arrangement and zoom that show the whole graph, centred in the canvas.
 void fit(Canvas& c) {
@@ -91,56 +96,81 @@ void update_edge_magnitudes(Canvas& c) {
     }
 }
 
-// A bezier from each input to its user: right side to left side when the user is to the
-// right, bottom to top when it is below (vertical layouts, wrapped rows).
+// One routed edge: straight runs with rounded corners, and an arrowhead into the user.
+void stroke_route(Canvas& c, const EdgeRoute& e, ImU32 col, float width) {
+  const float z = std::max(c.v.zoom, 0.6f), ah = 7 * z;
+  std::vector<ImVec2> p;
+  for (const ImVec2& q : e.points) p.push_back(c.at(q.x, q.y));
+  ImVec2 tip = p.back(), prev = p[p.size() - 2];
+  float dx = tip.x - prev.x, dy = tip.y - prev.y, len = std::sqrt(dx * dx + dy * dy);
+  if (len > 0) dx /= len, dy /= len;
+  const float pull = std::min(ah * 0.8f, len);
+  p.back() = ImVec2(tip.x - dx * pull, tip.y - dy * pull);
+  c.dl->PathLineTo(p[0]);
+  for (size_t k = 1; k + 1 < p.size(); ++k) {
+    const ImVec2 a = p[k - 1], q = p[k], b = p[k + 1];
+    const float la = std::hypot(q.x - a.x, q.y - a.y), lb = std::hypot(b.x - q.x, b.y - q.y);
+    const float r = std::min({8 * z, la / 2, lb / 2});
+    if (r < 0.5f) continue;
+    c.dl->PathLineTo(ImVec2(q.x + (a.x - q.x) / la * r, q.y + (a.y - q.y) / la * r));
+    c.dl->PathBezierQuadraticCurveTo(q, ImVec2(q.x + (b.x - q.x) / lb * r, q.y + (b.y - q.y) / lb * r));
+  }
+  c.dl->PathLineTo(p.back());
+  c.dl->PathStroke(col, 0, width);
+  const ImVec2 side(-dy * ah * 0.6f, dx * ah * 0.6f);
+  c.dl->AddTriangleFilled(tip, ImVec2(tip.x - dx * ah + side.x, tip.y - dy * ah + side.y),
+                          ImVec2(tip.x - dx * ah - side.x, tip.y - dy * ah - side.y), col);
+}
+
+// Each input to its user along the route the layout found around the cards.
 void draw_edges(Canvas& c) {
-  const float z = c.v.zoom;
+  const float z = std::max(c.v.zoom, 0.6f);
   const bool flow = c.v.edge_grads && !c.stepping && c.s.show_gradients;
   float top = 0;
   if (flow) {
     update_edge_magnitudes(c);
     for (float m : c.v.edge_mag) top = std::max(top, m);
   }
-  size_t edge = 0;  // index into edge_mag
-  for (size_t i = 0; i < c.g.nodes.size(); ++i) {
-    const Node& n = c.g.nodes[i];
-    const CardLayout& b = c.layout.cards[i];
-    for (int k = 0; k < n.arity(); ++k, ++edge) {
-      const CardLayout& a = c.layout.cards[size_t(n.inputs[k])];
-      const float slot = n.arity() == 2 ? (k == 0 ? 0.33f : 0.66f) : float(k + 1) / float(n.arity() + 1);
-      ImVec2 p0, p3, d0, d3;
-      if (b.x >= a.x + a.w - 1 || b.y < a.y + a.h) {
-        p0 = c.at(a.x + a.w, a.y + std::min(a.h, 90.f) * 0.5f);
-        p3 = c.at(b.x, b.y + slot * std::min(b.h, 90.f));
-        float dx = std::max(30.f, std::abs(p3.x - p0.x) * 0.5f);
-        d0 = ImVec2(dx, 0), d3 = ImVec2(-dx, 0);
-      } else {
-        p0 = c.at(a.x + a.w * 0.5f, a.y + a.h);
-        p3 = c.at(b.x + slot * b.w, b.y);
-        float dy = std::max(24.f, std::abs(p3.y - p0.y) * 0.5f);
-        d0 = ImVec2(0, dy), d3 = ImVec2(0, -dy);
-      }
-      bool hot = c.stepping && int(i) == c.s.stepper.current();
-      ImU32 col = hot ? c.pal.current : c.pal.edge;
-      float width = (hot ? 3.f : 1.6f) * std::max(z, 0.6f);
-      if (flow && top > 0) {
-        float t = c.v.edge_mag[edge] / top;
-        width = (1.f + 7.f * t) * std::max(z, 0.6f);
-        col = t > 0 ? c.pal.flow : c.pal.edge;
-      }
-      float ah = 7 * std::max(z, 0.6f);
-      ImVec2 tip = p3, back(d3.x < 0 ? -1.f : 0.f, d3.y < 0 ? -1.f : 0.f);
-      ImVec2 end(p3.x + back.x * ah * 0.8f, p3.y + back.y * ah * 0.8f);
-      c.dl->AddBezierCubic(p0, ImVec2(p0.x + d0.x, p0.y + d0.y), ImVec2(end.x + d3.x, end.y + d3.y), end, col, width);
-      ImVec2 side(back.y * ah * 0.6f, back.x * ah * 0.6f);
-      c.dl->AddTriangleFilled(tip, ImVec2(tip.x + back.x * ah + side.x, tip.y + back.y * ah + side.y),
-                              ImVec2(tip.x + back.x * ah - side.x, tip.y + back.y * ah - side.y), col);
+  std::vector<size_t> first_edge;  // edge_mag holds one entry per input of each node, in node order
+  if (flow)
+    for (size_t i = 0, k = 0; i < c.g0.nodes.size(); k += c.g0.nodes[i].inputs.size(), ++i) first_edge.push_back(k);
+  for (const EdgeRoute& e : c.layout.edges) {
+    bool hot = c.stepping && e.to == c.s.stepper.current();
+    ImU32 col = hot ? c.pal.current : c.pal.edge;
+    float width = (hot ? 3.f : 1.6f) * z;
+    if (flow && top > 0) {
+      float t = c.v.edge_mag[first_edge[size_t(e.to)] + size_t(e.slot)] / top;
+      width = (1.f + 7.f * t) * z;
+      col = t > 0 ? c.pal.flow : c.pal.edge;
     }
+    stroke_route(c, e, col, width);
   }
 }
 
 bool highlighted(const ViewState& v, const CellRef& cell) {
   return std::find(v.highlight.begin(), v.highlight.end(), cell) != v.highlight.end();
+}
+
+// The blocks of a large matrix drawn smaller than 2 px a cell (see Heatmap), worked out once
+// per change of its values or of the block size, not in every frame.
+const Heatmap& heatmap(Canvas& c, int id, bool grad, const Matrix& m, long step) {
+  std::vector<Heatmap>& all = c.v.heatmaps;
+  auto it = std::find_if(all.begin(), all.end(), [&](const Heatmap& h) { return h.node == id && h.grad == grad; });
+  if (it == all.end()) it = all.insert(all.end(), Heatmap{id, grad});
+  Heatmap& h = *it;
+  const unsigned long long revision = c.stepping ? ~0ull : c.s.revision;  // partial values: no keeping
+  if (h.revision == revision && revision != ~0ull && h.step == step) return h;
+  h.step = step;
+  h.revision = revision;
+  h.rows = (long(m.rows()) + step - 1) / step;
+  h.cols = (long(m.cols()) + step - 1) / step;
+  h.blocks.assign(size_t(h.rows * h.cols), 0.0);
+  for (long col = 0; col < long(m.cols()); ++col)
+    for (long r = 0; r < long(m.rows()); ++r) {
+      double& b = h.blocks[size_t(r / step * h.cols + col / step)];
+      if (!(std::abs(m(r, col)) <= std::abs(b))) b = m(r, col);
+    }
+  return h;
 }
 
 // One matrix: heatmap cells (only the visible ones), numbers where there is room, and the
@@ -151,7 +181,7 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   const float cw = grad ? card.grad_cell_w : card.cell_w, ch = card.cell_h;
   const float left = card.x + (grad ? card.grad_x : card.value_x), top = card.y + (grad ? card.grad_y : card.value_y);
   double scale = grad ? c.grad_scale : c.value_scale;
-  if (scale <= 0) scale = largest_entry(m);
+  if (scale <= 0) scale = largest(c, id, grad);
   if (scale == 0) scale = 1;
   const ImVec2 a0 = c.at(left, top);
   const float sw = cw * z, sh = ch * z;  // one cell on screen
@@ -169,12 +199,10 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   const bool text = fs >= 6 && (card.numbers || (sh >= fs + 2 && sw >= fs * 3));
   const bool record = !grad && m.size() <= 4096;
   if (record) c.s.value_cells[size_t(id)].assign(size_t(m.size()), {});
+  const Heatmap* blocks = step > 1 ? &heatmap(c, id, grad, m, step) : nullptr;
   for (long r = r0; r < r1; r += step) {
     for (long col = c0; col < c1; col += step) {
-      double val = m(r, col);
-      for (long rr = r; rr < std::min(rows, r + step) && step > 1; ++rr)
-        for (long cc = col; cc < std::min(cols, col + step); ++cc)
-          if (!(std::abs(m(rr, cc)) <= std::abs(val))) val = m(rr, cc);
+      const double val = blocks ? blocks->blocks[size_t(r / step * blocks->cols + col / step)] : m(r, col);
       ImVec2 a(a0.x + sw * float(col), a0.y + sh * float(r));
       ImVec2 b(a.x + sw * float(step), a.y + sh * float(step));
       ImU32 bg = known ? heat_color(val / scale, c.s.dark) : c.pal.grid;
@@ -215,7 +243,7 @@ void draw_card(Canvas& c, int id) {
   c.v.cards[size_t(id)] = {a.x, a.y, b.x - a.x, b.y - a.y};
   bool current = c.stepping && s.stepper.current() == id;
   bool reads = c.stepping && s.stepper.reads(id);
-  bool bad = !n.value.allFinite() || !n.grad.allFinite();
+  bool bad = non_finite(s, c.g, id);
   // The step-through's colours win over the selection, which is drawn as a second, inner line.
   ImU32 border = current ? c.pal.current : reads ? c.pal.reads : bad ? c.pal.error : c.pal.card_border;
   c.dl->AddRectFilled(a, b, c.pal.card_bg, 6 * z);
@@ -344,15 +372,23 @@ void offscreen_markers(Canvas& c) {
   }
 }
 
+// The legend's next item goes on the next line when it would pass the canvas's right edge.
+void legend_room(const Canvas& c, ImVec2& at, float w) {
+  if (at.x + w <= c.origin.x + c.size.x - 6) return;
+  at.x = c.origin.x + 10;
+  at.y += ImGui::GetFontSize() + 8;
+}
+
 void swatch(Canvas& c, ImVec2& at, ImU32 col, const char* text) {
   const float f = ImGui::GetFontSize();
+  legend_room(c, at, f + 4 + ImGui::CalcTextSize(text).x);
   c.dl->AddRect(ImVec2(at.x, at.y + 2), ImVec2(at.x + f, at.y + f - 1), col, 3, 0, 3);
   c.dl->AddText(ImVec2(at.x + f + 4, at.y), c.pal.text_dim, text);
   at.x += f + 16 + ImGui::CalcTextSize(text).x;
 }
 
-// One line along the canvas's bottom, outside the fitted graph: the colour scale and, while
-// stepping, what the outlines mean.
+// Along the canvas's bottom, outside the fitted graph (two lines on a narrow canvas): the
+// colour scale and, while stepping, what the outlines mean.
 void draw_legend(Canvas& c) {
   if (c.legend_h <= 0) return;
   const float f = ImGui::GetFontSize();
@@ -377,6 +413,7 @@ void draw_legend(Canvas& c) {
   } else {
     const char* what = c.v.shared_scale ? "one colour scale for all values, one for all gradients"
                                         : "each matrix coloured by its own largest |entry|";
+    legend_room(c, at, ImGui::CalcTextSize(what).x);
     c.dl->AddText(at, c.pal.text_dim, what);
   }
 }
@@ -413,7 +450,8 @@ void graph_view(AppState& s) {
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                                              ImGuiButtonFlags_MouseButtonMiddle);
   Canvas c{s, s.view, s.graph, stepping ? s.stepper.view() : s.graph, stepping, palette(s.dark),
-           ImGui::GetWindowDrawList(), origin, size, s.view.compact ? 0.f : ImGui::GetFontSize() + 8, {}};
+           ImGui::GetWindowDrawList(), origin, size,
+           s.view.compact ? 0.f : (ImGui::GetFontSize() + 8) * (size.x < 640 ? 2 : 1), {}};
   c.hovered = ImGui::IsItemHovered();
   c.active = ImGui::IsItemActive();
   ViewState& v = s.view;
@@ -421,8 +459,9 @@ void graph_view(AppState& s) {
   if (s.fit_pending || std::abs(v.last_w - size.x) > 1 || std::abs(v.last_h - size.y) > 1) fit(c);
   else if (c.layout = layout_graph(s, {v.vertical, v.side, v.bands, v.stack}); outgrew_fit(c)) fit(c);
   if (v.shared_scale)
-    for (const Node& n : c.g.nodes) c.value_scale = std::max(c.value_scale, largest_entry(n.value)),
-                                     c.grad_scale = std::max(c.grad_scale, largest_entry(n.grad));
+    for (size_t i = 0; i < c.g.nodes.size(); ++i)
+      c.value_scale = std::max(c.value_scale, largest(c, int(i), false)),
+      c.grad_scale = std::max(c.grad_scale, largest(c, int(i), true));
   if (s.value_cells.size() != c.g.nodes.size()) s.value_cells.assign(c.g.nodes.size(), {});
   v.cards.assign(c.g.nodes.size(), {});
 

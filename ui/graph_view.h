@@ -37,8 +37,18 @@ struct Arrangement {
   int stack = 0;  // > 0: at most this many cards in a layer, the rest in a new layer beside it
 };
 
+// An edge from an input card to its user, as an orthogonal path in graph units: out of
+// the input's far side, along the free gaps between layers (and between the cards of a
+// layer it passes, or between wrapped rows), into the user's near side. It never crosses a
+// card it does not connect.
+struct EdgeRoute {
+  int from = 0, to = 0, slot = 0;  // the user's input slot
+  std::vector<ImVec2> points;
+};
+
 struct GraphLayout {
   std::vector<CardLayout> cards;  // per node
+  std::vector<EdgeRoute> edges;
   float w = 0, h = 0;             // the extent of all cards
   Arrangement arrangement;
 };

@@ -25,6 +25,25 @@ extern const char* const kLayoutPanelNames[kPanelCount];  // (gs::kPanelNames na
 // still reads well beside it.
 enum class Fold { Auto, Open, Closed };
 
+// What drawing reads from every entry of one matrix, worked out once per change of values
+// (see summary() in ui/graph_parts.h) rather than in every frame.
+struct MatrixSummary {
+  double largest = 0;  // the largest finite |entry|: the matrix's colour scale
+  float text_w = 0;    // the widest printed number (matrices small enough to print)
+  bool finite = true;
+};
+
+// A matrix too large to show cell by cell, as blocks of step x step entries, each the entry
+// of largest magnitude in it: a heatmap image kept until the values or the zoom change.
+struct Heatmap {
+  int node = -1;
+  bool grad = false;
+  long step = 0;
+  unsigned long long revision = ~0ull;
+  long rows = 0, cols = 0;
+  std::vector<double> blocks;  // rows x cols, row-major
+};
+
 struct ViewState {
   float zoom = 1.0f, pan_x = 0, pan_y = 0;
   // The arrangement chosen by the last fit (see Arrangement in ui/graph_view.h).
@@ -62,6 +81,13 @@ struct ViewState {
   Rect panels[kPanelCount];           // w = 0 when hidden
   bool panel_visible[kPanelCount] = {};
   std::vector<Rect> cards;            // per node
+
+  // Per revision of the values: each node's value and gradient summaries (2 per node), and
+  // the heatmaps of large matrices. Caches, so the layout (which only reads the state) may fill them.
+  mutable unsigned long long summary_revision = ~0ull;
+  mutable float summary_font = 0;
+  mutable std::vector<MatrixSummary> summaries;
+  std::vector<Heatmap> heatmaps;
 };
 
 }  // namespace gs::ui
