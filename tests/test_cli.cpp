@@ -123,6 +123,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 const std::string kSeed = find_example("seed")->source;
+// The seed program with an empty backward section: derive mode's claims go after it.
+const std::string kSeedBackward = kSeed.substr(0, kSeed.find("f = norm2(y)")) + "f = norm2(y)\n#! backward\n";
 
 }  // namespace
 
@@ -268,33 +270,37 @@ TEST_CASE("gradscope eval --set replaces inputs") {
 // --- program errors ------------------------------------------------------------------------
 
 TEST_CASE("program errors go to stderr as FILE:LINE:COL: error: MESSAGE with exit code 2") {
-  SUBCASE("a file") {
-    std::filesystem::path p = write_program("bad.gs", "x = [[1]]\nf = sum(W @ x)\n");
-    Run r = gradscope({"eval", p.string()});
+  const std::string file = write_program("bad.gs", "x = [[1]]\nf = sum(W @ x)\n").string();
+  struct Case {
+    const char* what;
+    std::vector<std::string> args;
+    std::string input, err;
+  };
+  const Case cases[] = {
+      {"a file", {"eval", file}, "", file + ":2:9: error: unknown name 'W'\n    f = sum(W @ x)\n            ^\n"},
+      {"standard input", {"eval", "-"}, "x = [[1], [2]]\ny = sigmoid(x)\n",
+       "<stdin>:2:1: error: the output 'y' must be 1x1 (a scalar) but has shape (2, 1); end with a scalar such as "
+       "sum(...) or norm2(...)\n    y = sigmoid(x)\n    ^\n"},
+      {"check reports program errors the same way", {"check", "-"}, "x = 0x10\n",
+       "<stdin>:1:5: error: hexadecimal numbers are not supported; write the number in decimal\n"
+       "    x = 0x10\n        ^\n"},
+      {"an empty program has no place to point at", {"eval", "-"}, "",
+       "<stdin>: error: the program is empty: declare inputs and end with a 1x1 output, e.g. f = norm2(W @ x)\n"},
+      {"derive: a claim on a node that does not exist", {"derive", "-"}, kSeedBackward + "dq = 2 * y\n",
+       "<stdin>:8:1: error: there is no node q: a name that starts with 'd' claims the gradient df/dq; give a helper "
+       "another name\n    dq = 2 * y\n    ^\n"},
+      {"derive: no backward section", {"derive", "--example", "seed"}, "",
+       "<example seed>: error: the program has no backward section: write '#! backward' after the forward program, "
+       "then claims such as 'dW = ...'\n"},
+      {"derive: an error in the forward program", {"derive", "-"}, "x = [[1]]\nf = q\n#! backward\ndx = 1\n",
+       "<stdin>:2:5: error: unknown name 'q'\n    f = q\n        ^\n"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    Run r = gradscope(c.args, c.input);
     CHECK(r.status == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == p.string() + ":2:9: error: unknown name 'W'\n    f = sum(W @ x)\n            ^\n");
-  }
-  SUBCASE("standard input") {
-    Run r = gradscope({"eval", "-"}, "x = [[1], [2]]\ny = sigmoid(x)\n");
-    CHECK(r.status == 2);
-    CHECK(r.err ==
-          "<stdin>:2:1: error: the output 'y' must be 1x1 (a scalar) but has shape (2, 1); end with a scalar such as "
-          "sum(...) or norm2(...)\n    y = sigmoid(x)\n    ^\n");
-  }
-  SUBCASE("check reports program errors the same way") {
-    Run r = gradscope({"check", "-"}, "x = 0x10\n");
-    CHECK(r.status == 2);
-    CHECK(r.err ==
-          "<stdin>:1:5: error: hexadecimal numbers are not supported; write the number in decimal\n"
-          "    x = 0x10\n"
-          "        ^\n");
-  }
-  SUBCASE("an empty program has no place to point at") {
-    Run r = gradscope({"eval", "-"}, "");
-    CHECK(r.status == 2);
-    CHECK(r.err ==
-          "<stdin>: error: the program is empty: declare inputs and end with a 1x1 output, e.g. f = norm2(W @ x)\n");
+    CHECK(r.err == c.err);
   }
 }
 
@@ -469,7 +475,7 @@ TEST_CASE("gradscope check compares every gradient with finite differences") {
 // --- derive ------------------------------------------------------------------------------------
 
 TEST_CASE("gradscope derive: one line per claim and the exit code says whether all are right") {
-  const std::string seed = kSeed.substr(0, kSeed.find("f = norm2(y)")) + "f = norm2(y)\n#! backward\n";
+  const std::string& seed = kSeedBackward;
   const std::string right = seed + "dy = 2 * y\ndZ = dy * y * (1 - y)\ndW = dZ @ x.T\ndx = W.T @ dZ\n";
   SUBCASE("every claim right: exit 0") {
     std::filesystem::path p = write_program("right.gs", right);
@@ -525,16 +531,5 @@ TEST_CASE("gradscope derive: one line per claim and the exit code says whether a
     CHECK(ok.status == 0);
     CHECK(parsed(ok.out)["ok"] == true);
     CHECK(parsed(ok.out)["claims"][0]["where"].is_null());
-  }
-  SUBCASE("program errors: exit 2 with the place") {
-    Run r = gradscope({"derive", "-"}, seed + "dq = 2 * y\n");
-    CHECK(r.status == 2);
-    CHECK(r.err.rfind("<stdin>:8:1: error: there is no node q", 0) == 0);
-    Run none = gradscope({"derive", "--example", "seed"});
-    CHECK(none.status == 2);
-    CHECK(none.err.find("the program has no backward section") != std::string::npos);
-    Run forward = gradscope({"derive", "-"}, "x = [[1]]\nf = q\n#! backward\ndx = 1\n");
-    CHECK(forward.status == 2);
-    CHECK(forward.err.rfind("<stdin>:2:5: error: unknown name 'q'", 0) == 0);
   }
 }

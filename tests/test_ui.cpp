@@ -508,6 +508,31 @@ TEST_CASE("two instances side by side share nothing") {
   ImGui::SetCurrentContext(a.context);
   REQUIRE(ui::undo(a.state));
   CHECK(a.state.example == "seed");
+  // The graph view: a hovered cell, a drag on an entry and a wheel zoom in a only.
+  a.frame();
+  b.frame();
+  const ui::ViewState b_view = b.state.view;
+  const Matrix b_x = b.state.graph.node(b.state.graph.find("x")).value;
+  const ImVec2 at = a.cell_center("x", 0, 0);
+  io(a).MousePos = at;
+  a.frame();
+  a.frame();
+  CHECK(a.state.view.hovered.node == a.state.graph.find("x"));
+  a.drag(at, ImVec2(at.x + 60, at.y));
+  CHECK(a.state.graph.node(a.state.graph.find("x")).value(0, 0) != b_x(0, 0));
+  const float a_zoom = a.state.view.zoom;
+  io(a).MousePos = at;
+  io(a).MouseWheel = 2;
+  a.frame();
+  io(a).MouseWheel = 0;
+  a.frame();
+  CHECK(a.state.view.zoom > a_zoom);
+  b.frame();
+  CHECK(b.state.graph.node(b.state.graph.find("x")).value == b_x);
+  CHECK(b.state.view.zoom == b_view.zoom);
+  CHECK(b.state.view.pan_x == b_view.pan_x);
+  CHECK(b.state.view.hovered == b_view.hovered);
+  CHECK(b.state.view.drag == b_view.drag);
 }
 
 TEST_CASE("the step-through legend names the two roles, true forward and backward") {

@@ -217,9 +217,9 @@ std::string layout_json(const AppState& s) {
   rect(v.graph, true);
   w.key("panels").begin_object();
   for (int i = 0; i < kPanelCount; ++i) w.key(kLayoutPanelNames[i]), rect(v.panels[i], v.panel_visible[i]);
-  w.end_object().key("train");
-  const CellRect& plot = s.training.plot;
-  rect({plot.x, plot.y, plot.w, plot.h}, plot.visible);
+  w.end_object();
+  for (const auto& [key, r] : {std::pair{"train", s.training.plot}, {"stale_banner", s.stale_banner}})
+    w.key(key), rect({r.x, r.y, r.w, r.h}, r.visible);
   w.key("cards").begin_object();
   for (size_t i = 0; i < v.cards.size() && i < s.graph.nodes.size(); ++i) w.key(s.graph.nodes[i].name), rect(v.cards[i], true);
   w.end_object().key("zoom").number(v.zoom).key("arrangement").string(v.vertical ? "rows" : v.bands > 1 ? "wrapped" : "columns");

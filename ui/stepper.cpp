@@ -1,6 +1,8 @@
 // Step-through: recomputes a copy of the graph up to the chosen step.
 #include "ui/stepper.h"
 
+#include "ui/state.h"  // grad_label
+
 namespace gs::ui {
 
 void Stepper::start(const Graph& g) {
@@ -88,14 +90,13 @@ std::string Stepper::caption() const {
     return "Forward " + std::to_string(step_) + "/" + std::to_string(f) + ": " + n.name + " = " + n.expr;
   }
   int processed = step_ - f - 1;
-  const std::string out = view_.node(view_.output).name;
-  if (processed == 0) return "Backward: d" + out + "/d" + out + " = 1";
+  if (processed == 0) return "Backward: " + grad_label(view_, view_.output) + " = 1";
   const Node& n = view_.node(current_);
   std::string to;
   for (int k = 0; k < n.arity(); ++k) {
     const Node& src = view_.node(n.inputs[k]);
     if (src.kind == NodeKind::Constant) continue;
-    to += (to.empty() ? "" : " and ") + ("d" + out + "/d" + src.name);
+    to += (to.empty() ? "" : " and ") + grad_label(view_, n.inputs[k]);
   }
   return "Backward " + std::to_string(processed) + "/" + std::to_string(f) + ": " + n.name + " = " + n.expr +
          " sends " + (to.empty() ? "nothing" : to);

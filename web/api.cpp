@@ -307,23 +307,6 @@ EMSCRIPTEN_KEEPALIVE const char* gs_drawn_text() {
   return gs::web::out(w.take());
 }
 
-// The teaching panels' rectangles in canvas CSS pixels: {"plot": [x, y, w, h] or [],
-// "stale_banner": [...]} (the loss plot, the "last valid program" banner).
-EMSCRIPTEN_KEEPALIVE const char* gs_teach_rects() {
-  auto& s = state();
-  gs::JsonWriter w;
-  auto rect = [&](const char* key, const gs::ui::CellRect& r) {
-    w.key(key).begin_array();
-    if (r.visible) w.number(r.x).number(r.y).number(r.w).number(r.h);
-    w.end_array();
-  };
-  w.begin_object();
-  rect("plot", s.training.plot);
-  rect("stale_banner", s.stale_banner);
-  w.end_object();
-  return gs::web::out(w.take());
-}
-
 EMSCRIPTEN_KEEPALIVE int gs_undo() { return gs::ui::undo(state()) ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE int gs_redo() { return gs::ui::redo(state()) ? 1 : 0; }
 

@@ -817,6 +817,12 @@
 
   // The instance's JavaScript API (element.gradscope, window.gradscope in the full app).
   function makeApi(call, els, listeners, ready, showMessage, settings) {
+    // A rectangle the app gives in canvas CSS pixels, in viewport CSS pixels (as the page's
+    // getBoundingClientRect and mouse events measure).
+    function onPage(x, y, width, height) {
+      var b = els.canvas.getBoundingClientRect();
+      return { x: b.left + x, y: b.top + y, width: width, height: height };
+    }
     function nameBytes(name) {
       var bytes = utf8.encode(String(name));
       return bytes.length > MAX_TEXT_BYTES ? tooLong("the name is", bytes.length) : bytes;
@@ -862,9 +868,7 @@
         var n = nameBytes(name);
         if (typeof n === "string") return null;
         var r = JSON.parse(call("gs_cell_rect", [n, row | 0, col | 0]));
-        if (!r.length) return null;
-        var b = els.canvas.getBoundingClientRect();
-        return { x: b.left + r[0], y: b.top + r[1], width: r[2], height: r[3] };
+        return r.length ? onPage(r[0], r[1], r[2], r[3]) : null;
       },
       // A link that reopens this exact state.
       link: function () {
@@ -879,31 +883,22 @@
       },
       reveal: function (q) { return call("gs_reveal", [q | 0]); },
       textView: function () { return JSON.parse(call("gs_text_view_json", [0, 0, new Uint8Array(0)])); },
-      // Where the graph viewport, each panel, the Train plot and every node card are drawn, in
-      // page CSS pixels like cellRect: {graph, panels: {left, side, sheet}, train, cards: {name:
-      // rect}, zoom, arrangement, compact, hover}; rect is {x, y, width, height, visible}.
+      // Where the graph viewport, each panel, the Train plot, the stale-program banner and
+      // every node card are drawn, in page CSS pixels like cellRect: {graph, panels: {left,
+      // side, sheet}, train, stale_banner, cards: {name: rect}, zoom, arrangement, compact,
+      // hover}; rect is {x, y, width, height, visible}.
       layout: function () {
-        var l = JSON.parse(call("gs_layout_json")), b = els.canvas.getBoundingClientRect();
-        var move = function (r) { if (r && r.width !== undefined) { r.x += b.left; r.y += b.top; } };
-        [l.graph, l.train].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
+        var l = JSON.parse(call("gs_layout_json"));
+        var move = function (r) { return Object.assign(r, onPage(r.x, r.y, r.width, r.height)); };
+        [l.graph, l.train, l.stale_banner].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
         return l;
       },
       // Test hook: every string the canvas drew in the last frame; with boxes, each as
       // {text, x, y, width, height} in viewport CSS pixels.
       drawnText: function (boxes) {
-        var list = JSON.parse(call("gs_drawn_text", [])), b = els.canvas.getBoundingClientRect();
-        return list.map(function (d) {
-          return boxes ? { text: d.text, x: b.left + d.x, y: b.top + d.y, width: d.w, height: d.h } : d.text;
+        return JSON.parse(call("gs_drawn_text", [])).map(function (d) {
+          return boxes ? Object.assign({ text: d.text }, onPage(d.x, d.y, d.w, d.h)) : d.text;
         });
-      },
-      // The loss plot's and the stale-program banner's rectangles ({x, y, width, height} in
-      // viewport CSS pixels, or null when not drawn).
-      teachRects: function () {
-        var r = JSON.parse(call("gs_teach_rects", [])), b = els.canvas.getBoundingClientRect(), out = {};
-        Object.keys(r).forEach(function (k) {
-          out[k] = r[k].length ? { x: b.left + r[k][0], y: b.top + r[k][1], width: r[k][2], height: r[k][3] } : null;
-        });
-        return out;
       },
       undo: function () { return heap.number("gs_undo", []) === 1; },
       redo: function () { return heap.number("gs_redo", []) === 1; },

@@ -197,8 +197,8 @@ test('3. the Train plot is readable, draws a curve, and Reset training restores 
     assert.ok(await clickText(page, 'Run'));
     await frames(page, 40);
     assert.ok(await clickText(page, 'Pause'));
-    const rect = (await api(page, 'teachRects')).plot;
-    assert.ok(rect && rect.width >= 240 && rect.height >= 140, `plot ${JSON.stringify(rect)}`);
+    const rect = (await api(page, 'layout')).train;
+    assert.ok(rect.visible && rect.width >= 240 && rect.height >= 140, `plot ${JSON.stringify(rect)}`);
     const after = await drawn(page);
     assert.match(after, /step \d+\s+L = [0-9.]+/);
     const shot = await page.screenshot({ clip: { x: rect.x, y: rect.y, width: rect.width, height: rect.height } });
@@ -283,7 +283,7 @@ test('5. undo and redo: a drag on the graph, the program Reset', { timeout: TIME
     await api(page, 'setProgram', 'W = [[1, 2]]\nx = [[1], [2], [3]]\nf = sum(W @ x)\n');
     await frames(page, 3);
     assert.ok((await drawn(page)).includes('Showing the last valid program: line 3'));
-    assert.ok((await api(page, 'teachRects')).stale_banner);
+    assert.ok((await api(page, 'layout')).stale_banner.visible);
     await page.screenshot({ path: path.join(SHOTS, 'teach-5-error.png') });
   } finally {
     await context.close();
