@@ -179,11 +179,8 @@ TEST_CASE("short embeds: every example whole, cells at least 12 px high") {
       const ui::ViewState& v = h.state.view;
       CAPTURE(ui::layout_json(h.state));
       for (const ui::Rect& card : v.cards) CHECK(inside(card, v.graph));
-      // The mlp's 12 cards do not fit 12 px cells into 300 px: it gets the largest zoom that
-      // shows it whole (about 10 px cells); everything else reads at 12 px or more.
-      const float least = e.name == std::string("mlp") && height < 400 ? 9.5f : 12.f;
       for (const auto& cells : h.state.value_cells)
-        for (const ui::CellRect& c : cells) CHECK(c.h >= least);
+        for (const ui::CellRect& c : cells) CHECK(c.h >= 12.f);
     }
   }
 }

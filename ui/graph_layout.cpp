@@ -15,7 +15,12 @@
 namespace gs::ui {
 namespace {
 
-constexpr float kPad = kCardPad, kGapX = 30, kGapY = 18, kGapBand = 34, kGapMatrices = 12;
+constexpr float kPad = kCardPad, kGapMatrices = 12;
+// The gaps between layers, between the cards of a layer and between wrapped rows (where the
+// edges run): narrower in a short embed's compact mode.
+float gap_x() { return compact_height() ? 12.f : 30.f; }
+float gap_y() { return compact_height() ? 14.f : 18.f; }
+float gap_band() { return compact_height() ? 24.f : 34.f; }
 constexpr float kMaxFitZoom = 1.4f;
 
 // Wide enough for the widest number the matrix shows (no text spills into a neighbour).
@@ -72,10 +77,13 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   if (node.kind == NodeKind::Constant) {
     c.value_y = c.sub_y;
   } else {
-    c.subtitle = !compact_height();  // a short embed shows the expression, not the op's name and shape
+    // A short embed shows the expression, not the op's name and shape; with the gradient
+    // below the value, the value goes right under the title (the gradient keeps its label).
+    c.subtitle = !compact_height();
     std::string sub = (c.value_label_in_sub ? "value  " : "") + (c.subtitle ? card_subtitle(g, s, id) : "");
     header_w = std::max(header_w, ImGui::CalcTextSize(sub.c_str()).x);
     c.value_y = c.sub_y + (c.value_label_in_sub || !c.subtitle ? label : line + label);
+    if (!c.subtitle && c.value_label_in_sub) c.value_y = c.sub_y;
   }
   if (!grads) {
     c.w = std::max(vw, header_w) + 2 * kPad;
@@ -89,7 +97,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.w = std::max({vw, gw, header_w}) + 2 * kPad;
     c.h = c.grad_y + mh + kPad;
   }
-  if (node.kind != NodeKind::Constant) c.w = std::max(c.w, 7 * f + 2 * kPad);
+  if (node.kind != NodeKind::Constant && c.subtitle) c.w = std::max(c.w, 7 * f + 2 * kPad);  // room for the subtitle
   if (grads && side) {
     float left = (c.w - (vw + kGapMatrices + gw)) / 2;
     c.value_x = left;
@@ -118,7 +126,7 @@ struct Layers {
 // only when they share an end.
 void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
   const bool vert = out.arrangement.vertical;
-  const float gu = vert ? kGapY : kGapX, gv = vert ? kGapX : kGapY;
+  const float gu = vert ? gap_y() : gap_x(), gv = vert ? gap_x() : gap_y();
   auto u0 = [vert](const CardLayout& c) { return vert ? c.y : c.x; };
   auto u1 = [vert](const CardLayout& c) { return vert ? c.y + c.h : c.x + c.w; };
   auto v0 = [vert](const CardLayout& c) { return vert ? c.x : c.y; };
@@ -149,11 +157,11 @@ void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
       EdgeRoute e{j, int(i), k, {pt(u1(a), va)}};
       if (ba != bb) {  // down (or across) to the gap after the input's row, along it, into the user's row
         const float vs = L.band_at[size_t(ba)] + L.thick[size_t(ba)] +
-                         kGapBand * float(++crossed[size_t(ba)]) / float(crossing[size_t(ba)] + 1);
+                         gap_band() * float(++crossed[size_t(ba)]) / float(crossing[size_t(ba)] + 1);
         float ve = vs;
         e.points.insert(e.points.end(), {pt(g1, va), pt(g1, vs)});
         if (bb > ba + 1) {  // rows between: around their start, where no row has a card
-          ve = L.band_at[size_t(bb)] - kGapBand * 0.5f;
+          ve = L.band_at[size_t(bb)] - gap_band() * 0.5f;
           e.points.insert(e.points.end(), {pt(-gu * 0.5f, vs), pt(-gu * 0.5f, ve)});
         }
         e.points.insert(e.points.end(), {pt(g2, ve), pt(g2, vb)});
@@ -182,10 +190,11 @@ void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
 
 }  // namespace
 
-const MatrixSummary& summary(const AppState& s, int id, bool grad) {
+MatrixSummary& summary(const AppState& s, int id, bool grad) {
   const ViewState& v = s.view;
   const size_t n = s.graph.nodes.size();
-  if (v.summary_revision != s.revision || v.summaries.size() != 2 * n || v.summary_font != ImGui::GetFontSize()) {
+  const float font = compact_height() ? -ImGui::GetFontSize() : ImGui::GetFontSize();  // compact prints fewer digits
+  if (v.summary_revision != s.revision || v.summaries.size() != 2 * n || v.summary_font != font) {
     v.summaries.assign(2 * n, {});
     for (size_t i = 0; i < 2 * n; ++i) {
       const Matrix& m = i % 2 ? s.graph.nodes[i / 2].grad : s.graph.nodes[i / 2].value;
@@ -197,7 +206,7 @@ const MatrixSummary& summary(const AppState& s, int id, bool grad) {
           out.text_w = std::max(out.text_w, ImGui::CalcTextSize(cell_text(m.data()[k]).c_str()).x);
     }
     v.summary_revision = s.revision;
-    v.summary_font = ImGui::GetFontSize();
+    v.summary_font = font;
   }
   return v.summaries[2 * size_t(id) + (grad ? 1 : 0)];
 }
@@ -236,17 +245,17 @@ GraphLayout layout_graph(const AppState& s, Arrangement a) {
   for (size_t i = 0; i < n; ++i) {
     const CardLayout& c = out.cards[i];
     size_t d = size_t(depth[i]);
-    along[d] += (a.vertical ? c.w + kGapX : c.h + kGapY);
+    along[d] += (a.vertical ? c.w + gap_x() : c.h + gap_y());
     across[d] = std::max(across[d], a.vertical ? c.h : c.w);
   }
   // Bands: consecutive layers, each band about 1/bands of the total length.
   float total = 0;
-  for (float w : across) total += w + (a.vertical ? kGapY : kGapX);
+  for (float w : across) total += w + (a.vertical ? gap_y() : gap_x());
   const int bands = std::clamp(a.bands, 1, layers);
   std::vector<int> band(size_t(layers), 0);
   for (int d = 0, b = 0; d < layers; ++d) {
     float before = 0;
-    for (int e = 0; e < d; ++e) before += across[size_t(e)] + (a.vertical ? kGapY : kGapX);
+    for (int e = 0; e < d; ++e) before += across[size_t(e)] + (a.vertical ? gap_y() : gap_x());
     while (b + 1 < bands && before + across[size_t(d)] / 2 > total * float(b + 1) / float(bands)) ++b;
     band[size_t(d)] = b;
   }
@@ -255,11 +264,11 @@ GraphLayout layout_graph(const AppState& s, Arrangement a) {
   for (int d = 0; d < layers; ++d) {
     int b = band[size_t(d)];
     start[size_t(d)] = length[size_t(b)];
-    length[size_t(b)] += across[size_t(d)] + (a.vertical ? kGapY : kGapX);
+    length[size_t(b)] += across[size_t(d)] + (a.vertical ? gap_y() : gap_x());
     thick[size_t(b)] = std::max(thick[size_t(b)], along[size_t(d)]);
   }
   std::vector<float> band_at(size_t(bands), 0);
-  for (int b = 1; b < bands; ++b) band_at[size_t(b)] = band_at[size_t(b - 1)] + thick[size_t(b - 1)] + kGapBand;
+  for (int b = 1; b < bands; ++b) band_at[size_t(b)] = band_at[size_t(b - 1)] + thick[size_t(b - 1)] + gap_band();
   std::vector<float> cursor(size_t(layers), 0);
   for (int d = 0; d < layers; ++d) {
     int b = band[size_t(d)];
@@ -271,11 +280,11 @@ GraphLayout layout_graph(const AppState& s, Arrangement a) {
     if (a.vertical) {
       c.x = cursor[d];
       c.y = start[d] + (across[d] - c.h) / 2;
-      cursor[d] += c.w + kGapX;
+      cursor[d] += c.w + gap_x();
     } else {
       c.x = start[d] + (across[d] - c.w) / 2;
       c.y = cursor[d];
-      cursor[d] += c.h + kGapY;
+      cursor[d] += c.h + gap_y();
     }
     out.w = std::max(out.w, c.x + c.w);
     out.h = std::max(out.h, c.y + c.h);

@@ -8,13 +8,15 @@
 #include <cmath>
 #include <string>
 
+#include "ui/layout.h"
 #include "ui/state.h"
 
 namespace gs::ui {
 
 constexpr int kMaxPrinted = 8;  // larger matrices draw as heatmaps, numbers only when zoomed in
 
-inline std::string cell_text(double v) { return format_short(v, 3); }
+// A cell's number: 3 significant digits, 2 in a short embed's compact mode (narrower cells).
+inline std::string cell_text(double v) { return format_short(v, compact_height() ? 2 : 3); }
 
 // Card metrics in graph units, from the font size: padding, a header line, a matrix label.
 constexpr float kCardPad = 6;
@@ -30,7 +32,7 @@ inline double largest_entry(const Matrix& m) {
 }
 
 // Node id's value (or gradient) summary in s.graph, recomputed when s.revision moves on.
-const MatrixSummary& summary(const AppState& s, int id, bool grad);
+MatrixSummary& summary(const AppState& s, int id, bool grad);
 // Whether node id of g (s.graph, or the step-through's view of it) holds a non-finite number.
 bool non_finite(const AppState& s, const Graph& g, int id);
 

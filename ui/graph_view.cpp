@@ -41,6 +41,7 @@ struct Canvas {
   GraphLayout layout;
   bool hovered = false, active = false;
   double value_scale = 0, grad_scale = 0;  // > 0: one shared colour scale
+  MatrixSummary scratch;                   // heatmap blocks of partial values (stepping)
   ImVec2 at(float x, float y) const { return ImVec2(origin.x + v.pan_x + x * v.zoom, origin.y + v.pan_y + y * v.zoom); }
   float font_px() const { return ImGui::GetFontSize() * v.zoom; }
 };
@@ -151,20 +152,15 @@ bool highlighted(const ViewState& v, const CellRef& cell) {
   return std::find(v.highlight.begin(), v.highlight.end(), cell) != v.highlight.end();
 }
 
-// The blocks of a large matrix drawn smaller than 2 px a cell (see Heatmap), worked out once
-// per change of its values or of the block size, not in every frame.
-const Heatmap& heatmap(Canvas& c, int id, bool grad, const Matrix& m, long step) {
-  std::vector<Heatmap>& all = c.v.heatmaps;
-  auto it = std::find_if(all.begin(), all.end(), [&](const Heatmap& h) { return h.node == id && h.grad == grad; });
-  if (it == all.end()) it = all.insert(all.end(), Heatmap{id, grad});
-  Heatmap& h = *it;
-  const unsigned long long revision = c.stepping ? ~0ull : c.s.revision;  // partial values: no keeping
-  if (h.revision == revision && revision != ~0ull && h.step == step) return h;
+// The blocks of a large matrix drawn smaller than 2 px a cell (see MatrixSummary), worked
+// out once per change of its values or of the block size, not in every frame (while stepping
+// through, whose partial values change step by step, for each frame).
+const MatrixSummary& heatmap(Canvas& c, int id, bool grad, const Matrix& m, long step) {
+  MatrixSummary& h = c.stepping ? c.scratch : summary(c.s, id, grad);
+  if (h.step == step && !c.stepping) return h;
   h.step = step;
-  h.revision = revision;
-  h.rows = (long(m.rows()) + step - 1) / step;
   h.cols = (long(m.cols()) + step - 1) / step;
-  h.blocks.assign(size_t(h.rows * h.cols), 0.0);
+  h.blocks.assign(size_t((long(m.rows()) + step - 1) / step * h.cols), 0.0);
   for (long col = 0; col < long(m.cols()); ++col)
     for (long r = 0; r < long(m.rows()); ++r) {
       double& b = h.blocks[size_t(r / step * h.cols + col / step)];
@@ -199,7 +195,7 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   const bool text = fs >= 6 && (card.numbers || (sh >= fs + 2 && sw >= fs * 3));
   const bool record = !grad && m.size() <= 4096;
   if (record) c.s.value_cells[size_t(id)].assign(size_t(m.size()), {});
-  const Heatmap* blocks = step > 1 ? &heatmap(c, id, grad, m, step) : nullptr;
+  const MatrixSummary* blocks = step > 1 ? &heatmap(c, id, grad, m, step) : nullptr;
   for (long r = r0; r < r1; r += step) {
     for (long col = c0; col < c1; col += step) {
       const double val = blocks ? blocks->blocks[size_t(r / step * blocks->cols + col / step)] : m(r, col);
@@ -254,7 +250,7 @@ void draw_card(Canvas& c, int id) {
   const float label = label_height();
   if (fs >= 6) {
     c.dl->AddText(font, fs, c.at(card.x + kCardPad, card.y + kCardPad * 0.6f), c.pal.text, card_title(n).c_str());
-    if (n.kind != NodeKind::Constant) {
+    if (n.kind != NodeKind::Constant && card.value_y > card.sub_y) {  // (compact cards have no second line)
       std::string sub = (card.value_label_in_sub ? "value  " : "") + (card.subtitle ? card_subtitle(c.g, s, id) : "");
       c.dl->AddText(font, fs * 0.9f, c.at(card.x + kCardPad, card.y + card.sub_y), bad ? c.pal.error : c.pal.text_dim,
                     sub.c_str());
@@ -387,8 +383,8 @@ void swatch(Canvas& c, ImVec2& at, ImU32 col, const char* text) {
   at.x += f + 16 + ImGui::CalcTextSize(text).x;
 }
 
-// Along the canvas's bottom, outside the fitted graph (two lines on a narrow canvas): the
-// colour scale and, while stepping, what the outlines mean.
+// Along the canvas's bottom, outside the fitted graph: the colour scale and, while stepping,
+// what the outlines mean (on two lines on a narrow canvas).
 void draw_legend(Canvas& c) {
   if (c.legend_h <= 0) return;
   const float f = ImGui::GetFontSize();
@@ -411,8 +407,9 @@ void draw_legend(Canvas& c) {
     swatch(c, at, c.pal.reads, "its inputs");
     swatch(c, at, c.pal.partial, "partial sum");
   } else {
-    const char* what = c.v.shared_scale ? "one colour scale for all values, one for all gradients"
-                                        : "each matrix coloured by its own largest |entry|";
+    const bool narrow = c.size.x < 640;  // a phone: the short form keeps the legend on one line
+    const char* what = c.v.shared_scale ? (narrow ? "one scale for all" : "one colour scale for all values, one for all gradients")
+                                        : (narrow ? "a scale per matrix" : "each matrix coloured by its own largest |entry|");
     legend_room(c, at, ImGui::CalcTextSize(what).x);
     c.dl->AddText(at, c.pal.text_dim, what);
   }
@@ -451,7 +448,7 @@ void graph_view(AppState& s) {
                                              ImGuiButtonFlags_MouseButtonMiddle);
   Canvas c{s, s.view, s.graph, stepping ? s.stepper.view() : s.graph, stepping, palette(s.dark),
            ImGui::GetWindowDrawList(), origin, size,
-           s.view.compact ? 0.f : (ImGui::GetFontSize() + 8) * (size.x < 640 ? 2 : 1), {}};
+           s.view.compact ? 0.f : (ImGui::GetFontSize() + 8) * (stepping && size.x < 640 ? 2 : 1), {}};
   c.hovered = ImGui::IsItemHovered();
   c.active = ImGui::IsItemActive();
   ViewState& v = s.view;

@@ -31,17 +31,10 @@ struct MatrixSummary {
   double largest = 0;  // the largest finite |entry|: the matrix's colour scale
   float text_w = 0;    // the widest printed number (matrices small enough to print)
   bool finite = true;
-};
-
-// A matrix too large to show cell by cell, as blocks of step x step entries, each the entry
-// of largest magnitude in it: a heatmap image kept until the values or the zoom change.
-struct Heatmap {
-  int node = -1;
-  bool grad = false;
-  long step = 0;
-  unsigned long long revision = ~0ull;
-  long rows = 0, cols = 0;
-  std::vector<double> blocks;  // rows x cols, row-major
+  // A matrix too large to show cell by cell, as blocks of step x step entries, each the
+  // entry of largest magnitude in it: a heatmap image kept until the values or zoom change.
+  long step = 0, cols = 0;
+  std::vector<double> blocks;  // row-major, `cols` blocks a row
 };
 
 struct ViewState {
@@ -82,12 +75,11 @@ struct ViewState {
   bool panel_visible[kPanelCount] = {};
   std::vector<Rect> cards;            // per node
 
-  // Per revision of the values: each node's value and gradient summaries (2 per node), and
-  // the heatmaps of large matrices. Caches, so the layout (which only reads the state) may fill them.
+  // Per revision of the values: each node's value and gradient summaries (2 per node). A
+  // cache, so the layout (which only reads the state) may fill it.
   mutable unsigned long long summary_revision = ~0ull;
-  mutable float summary_font = 0;
+  mutable float summary_font = 0;     // the font size they were measured in (negative: compact)
   mutable std::vector<MatrixSummary> summaries;
-  std::vector<Heatmap> heatmaps;
 };
 
 }  // namespace gs::ui
