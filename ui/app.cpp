@@ -50,12 +50,18 @@ void step_bar(AppState& s) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Walk the forward pass, then the backward pass, one node at a time (S)");
     ImGui::SameLine();
     ImGui::Checkbox("gradients", &s.show_gradients);
-    ImGui::SameLine();
-    if (ImGui::Button("Fit")) s.fit_pending = true;
-    ImGui::SameLine();
+    // A phone has Fit beside its panels button (ui/layout.cpp), and shows the output's value
+    // here only if it fits (the output's card shows it too).
+    if (ImGui::GetIO().DisplaySize.x >= 600) {
+      ImGui::SameLine();
+      if (ImGui::Button("Fit")) s.fit_pending = true;
+    }
     const int out = s.graph.output;
-    ImGui::TextDisabled("  %s = %s", s.graph.node(out).name.c_str(),
-                        is_hidden(s, out, false) ? "?" : format_short(s.graph.node(out).value(0, 0), 6).c_str());
+    const std::string value = s.graph.node(out).name + " = " +
+                              (is_hidden(s, out, false) ? "?" : format_short(s.graph.node(out).value(0, 0), 6));
+    ImGui::SameLine();
+    if (ImGui::CalcTextSize(value.c_str()).x <= ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", value.c_str());
+    else ImGui::NewLine();
     return;
   }
   if (ImGui::Button("|<")) step_to(s, 0);
@@ -206,24 +212,29 @@ void help_window(AppState& s) {
   ImGui::End();
 }
 
-// While the text does not compile, the graph is the last program that did: dim it and say so.
-void stale_overlay(AppState& s, ImVec2 at, ImVec2 size) {
+// While the text does not compile, the graph is the last program that did: a banner above
+// the graph says so (on lines of its own, so it never covers a card) and the graph is dimmed.
+void stale_banner(AppState& s) {
   s.stale_banner.visible = false;
   if (!s.error) return;
-  const Palette& pal = palette(s.dark);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImVec2 end(at.x + size.x, at.y + size.y);
-  dl->AddRectFilled(at, end, s.dark ? IM_COL32(0, 0, 0, 130) : IM_COL32(255, 255, 255, 150));
   std::string text = "Showing the last valid program: line " + std::to_string(s.error->line) + " has an error (" +
                      s.error->message + ")";
-  float pad = 8, wrap = std::max(100.f, size.x - 4 * pad);
-  ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
-  ImVec2 a(at.x + pad, at.y + pad), b(a.x + ts.x + 2 * pad, a.y + ts.y + 2 * pad);
+  const float pad = 6, wrap = std::max(100.f, ImGui::GetContentRegionAvail().x - 2 * pad);
+  const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  const ImVec2 a = ImGui::GetCursorScreenPos(), b(a.x + ts.x + 2 * pad, a.y + ts.y + 2 * pad);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(a, b, IM_COL32(253, 236, 234, 245), 4);
-  dl->AddRect(a, b, pal.error, 4, 0, 2);
+  dl->AddRect(a, b, palette(s.dark).error, 4, 0, 2);
   dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + pad, a.y + pad), IM_COL32(138, 28, 28, 255),
               text.c_str(), nullptr, wrap);
+  ImGui::Dummy(ImVec2(b.x - a.x, b.y - a.y));
   s.stale_banner = {a.x, a.y, b.x - a.x, b.y - a.y, true};
+}
+
+void stale_veil(const AppState& s, ImVec2 at, ImVec2 size) {
+  if (s.error)
+    ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y),
+                                              s.dark ? IM_COL32(0, 0, 0, 130) : IM_COL32(255, 255, 255, 150));
 }
 
 }  // namespace
@@ -284,9 +295,10 @@ void side_tabs(AppState& s) {
 
 void center(AppState& s) {
   step_bar(s);
+  stale_banner(s);
   const ImVec2 graph_at = ImGui::GetCursorScreenPos(), graph_size = ImGui::GetContentRegionAvail();
   graph_view(s);
-  stale_overlay(s, graph_at, graph_size);
+  stale_veil(s, graph_at, graph_size);
 }
 
 }  // namespace
@@ -307,11 +319,20 @@ void frame(AppState& s, Platform& p) {
   if (show_menu) menu_bar(s, p);
 
   const bool compact = compact_height();
-  body(s, {left_panel, side_tabs, center}, compact ? 0 : ImGui::GetFrameHeightWithSpacing());
+  // The status line wraps on a narrow screen: the body leaves it the lines it needs.
+  const char* hint = ImGui::GetIO().DisplaySize.x < 600 ? "Drag an entry to change it; tap a node."
+                                                       : "Drag an input entry to change it; click a node to inspect it; H for keys and mouse.";
+  const char* status = s.status.empty() ? hint : s.status.c_str();
+  const float status_h = std::max(ImGui::GetFrameHeightWithSpacing(),
+                                  ImGui::CalcTextSize(status, nullptr, false, ImGui::GetContentRegionAvail().x).y +
+                                      ImGui::GetStyle().ItemSpacing.y * 2);
+  body(s, {left_panel, side_tabs, center}, compact ? 0 : status_h);
   if (s.training.running && !s.training.train.empty() && !answers_hidden(s)) train_step(s);
-  if (!compact)
-    ImGui::TextDisabled("%s", s.status.empty() ? "Drag an input entry to change it; click a node to inspect it; H for keys and mouse."
-                                               : s.status.c_str());
+  if (!compact) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", status);
+    ImGui::PopTextWrapPos();
+  }
   file_popups(s, p);
   ImGui::End();
   help_window(s);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/json.h"
+#include "ui/derive_panel.h"
 #include "ui/graph_parts.h"
 #include "ui/graph_view.h"
 #include "ui/theme.h"
@@ -26,18 +27,18 @@ void record(ViewState& v, Panel p) {
 }
 
 // Wide enough for the side panel's usual tab labels, so that none is scrolled out of sight.
-float side_tabs_width() {
+float side_tabs_width(const AppState& s) {
   const ImGuiStyle& st = ImGui::GetStyle();
   // The panel's padding and scroll bar, the fold button, and a little room to spare.
   float w = 2 * st.WindowPadding.x + st.ScrollbarSize + ImGui::GetFrameHeight() + st.ItemSpacing.x + 12;
-  for (const char* t : {"Inspector", "Check", "Train", "Export", "Exercise"})
-    w += ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
+  for (const char* t : {"Inspector", "Check", "Train", "Export", "Exercise", "Derive"})
+    if (*t != 'D' || derive_tab_visible(s)) w += ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
   return w;
 }
 
-float default_width(int side, float total) {
+float default_width(const AppState& s, int side, float total) {
   return side == 0 ? std::clamp(total * 0.24f, 230.f, 420.f)
-                   : std::clamp(std::max(total * 0.25f, side_tabs_width()), 250.f, 440.f);
+                   : std::clamp(std::max(total * 0.25f, side_tabs_width(s)), 250.f, 440.f);
 }
 
 // The graph canvas left for a given pair of panel widths: the step bar and the legend
@@ -52,7 +53,7 @@ float fit_zoom(const AppState& s, float center_w, float height) {
 void decide_folds(AppState& s, float width, float height, const bool has[2]) {
   ViewState& v = s.view;
   float w[2];
-  for (int i = 0; i < 2; ++i) w[i] = v.panel_w[i] > 0 ? v.panel_w[i] : default_width(i, width);
+  for (int i = 0; i < 2; ++i) w[i] = v.panel_w[i] > 0 ? v.panel_w[i] : default_width(s, i, width);
   auto center = [&](bool open0, bool open1) {
     float c = width;
     for (int i = 0; i < 2; ++i)
@@ -108,8 +109,12 @@ void splitter(AppState& s, int side, float height, float width, float total) {
                                       ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2);
 }
 
+// Tabs that do not fit shrink (none is scrolled out of sight); on a phone a list button
+// also names them all in full.
 void side_tab_bar(AppState& s, const BodyParts& p, bool with_left) {
-  if (!ImGui::BeginTabBar("side", ImGuiTabBarFlags_FittingPolicyScroll)) return;
+  if (!ImGui::BeginTabBar("side", ImGuiTabBarFlags_FittingPolicyResizeDown |
+                                      (with_left ? ImGuiTabBarFlags_TabListPopupButton : 0)))
+    return;
   if (with_left && ImGui::BeginTabItem("Program")) p.left(s), ImGui::EndTabItem();
   if (p.side_tabs) p.side_tabs(s);
   ImGui::EndTabBar();
@@ -119,17 +124,21 @@ void side_tab_bar(AppState& s, const BodyParts& p, bool with_left) {
 void phone_body(AppState& s, const BodyParts& p, const bool has[2], float width, float height) {
   ViewState& v = s.view;
   const bool any = has[0] || has[1];
-  const float bar = any ? ImGui::GetFrameHeightWithSpacing() : 0;
+  const float bar = ImGui::GetFrameHeightWithSpacing();
   const float sheet = any && v.sheet_open ? std::floor(height * 0.55f) : 0;
   ImGui::BeginChild("center", ImVec2(width, height - sheet - bar), false);
   p.center(s);
   ImGui::EndChild();
-  if (!any) return;
-  if (ImGui::Button(v.sheet_open ? "Hide panels" : "Program, inputs, inspector ...", ImVec2(-1, 0))) {
+  // Under the graph: the panels' button and Fit (which the step bar has no room for).
+  const float fit_w = ImGui::CalcTextSize("Fit").x + 2 * ImGui::GetStyle().FramePadding.x;
+  if (any && ImGui::Button(v.sheet_open ? "Hide panels" : "Program, inputs, inspector ...",
+                           ImVec2(width - fit_w - ImGui::GetStyle().ItemSpacing.x, 0))) {
     v.sheet_open = !v.sheet_open;
     s.fit_pending = true;
   }
-  if (!v.sheet_open) return;
+  if (any) ImGui::SameLine();
+  if (ImGui::Button("Fit", ImVec2(any ? fit_w : -1, 0))) s.fit_pending = true;
+  if (!any || !v.sheet_open) return;
   ImGui::BeginChild("sheet", ImVec2(width, sheet - ImGui::GetStyle().ItemSpacing.y), true);
   record(v, kPanelSheet);
   if (has[1]) side_tab_bar(s, p, has[0]);
@@ -168,7 +177,7 @@ void body(AppState& s, const BodyParts& p, float below) {
   float center = width;
   for (int i = 0; i < 2; ++i) {
     open[i] = has[i] && is_open(v, i);
-    w[i] = !has[i] ? 0 : !open[i] ? kStrip : v.panel_w[i] > 0 ? v.panel_w[i] : default_width(i, width);
+    w[i] = !has[i] ? 0 : !open[i] ? kStrip : v.panel_w[i] > 0 ? v.panel_w[i] : default_width(s, i, width);
     if (has[i]) center -= w[i] + kSplitter;
   }
   if (center < 200 && open[1]) center += w[1] - kStrip, w[1] = kStrip, open[1] = false;
@@ -223,7 +232,8 @@ std::string layout_json(const AppState& s) {
   w.key("cards").begin_object();
   for (size_t i = 0; i < v.cards.size() && i < s.graph.nodes.size(); ++i) w.key(s.graph.nodes[i].name), rect(v.cards[i], true);
   w.end_object().key("zoom").number(v.zoom).key("arrangement").string(v.vertical ? "rows" : v.bands > 1 ? "wrapped" : "columns");
-  w.key("compact").boolean(v.compact).key("hover");
+  w.key("compact").boolean(v.compact).key("fold").begin_array().integer(int(v.fold[0])).integer(int(v.fold[1]));
+  w.end_array().key("hover");
   if (v.hovered.node >= 0 && size_t(v.hovered.node) < s.graph.nodes.size()) {
     w.begin_object().key("node").string(s.graph.node(v.hovered.node).name).key("grad").boolean(v.hovered.grad);
     w.key("row").integer(v.hovered.row).key("col").integer(v.hovered.col).key("text").string(v.hover_text).end_object();

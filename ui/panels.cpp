@@ -219,6 +219,11 @@ void hidden_note(const AppState& s, int node, bool gradient) {
 
 void inspector_panel(AppState& s) {
   const Graph& g = shown_graph(s);
+  if (s.error) {  // the numbers below belong to the last program that compiled
+    ImGui::PushStyleColor(ImGuiCol_Text, palette(s.dark).error);
+    ImGui::TextWrapped("Stale: the program has an error (line %d); this is the last valid program.", s.error->line);
+    ImGui::PopStyleColor();
+  }
   if (s.selected < 0 || s.selected >= int(g.nodes.size())) {
     ImGui::TextWrapped("Click a node in the graph to see its value, its gradient and the chain rule that produced it.");
     return;
@@ -342,13 +347,19 @@ void loss_plot(AppState& s) {
   Training& t = s.training;
   const Palette& pal = palette(s.dark);
   const float font = ImGui::GetFontSize();
-  const float margin_l = ImGui::CalcTextSize("-0.0000").x + 6, margin_b = font + 6;
+  const float margin_l = ImGui::CalcTextSize("-0.0000").x + 6, margin_b = 2 * font + 6;
   ImVec2 at = ImGui::GetCursorScreenPos();
   float w = std::max(240.f, ImGui::GetContentRegionAvail().x), h = std::max(160.f, font * 10);
   ImGui::Dummy(ImVec2(w, h));
-  ImVec2 a(at.x + margin_l, at.y + 4), b(at.x + w - 6, at.y + h - margin_b);  // the plotting area
+  ImVec2 a(at.x + margin_l, at.y + font + 6), b(at.x + w - 6, at.y + h - margin_b);  // the plotting area
   t.plot = {at.x, at.y, w, h, true};
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Axis titles: the output above the values, the step number under the steps.
+  const Graph& g = s.graph;
+  std::string y_title = (g.output >= 0 ? g.node(g.output).name : std::string("output")) + (t.log_scale ? " (log scale)" : "");
+  dl->AddText(ImVec2(at.x + 2, at.y), pal.text_dim, y_title.c_str());
+  dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize("training step").x) / 2, b.y + font + 4), pal.text_dim,
+              "training step");
   dl->AddRectFilled(a, b, pal.canvas_bg);
   dl->AddRect(a, b, pal.card_border);
   std::vector<double> ys;

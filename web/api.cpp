@@ -137,7 +137,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_cell_rect(const char* name, int name_bytes, 
 }
 
 // Instructor options as JSON: {"lock": ["W"], "hide": ["editor", "inputs", "side", "menu"],
-// "grads": ["W", "x"], "step": true, "dark": false}. Returns "" or why it was rejected.
+// "grads": ["W", "x"], "step": true, "dark": false, "fold": [0, 2]}. Returns "" or why it was rejected.
 EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes) {
   auto parsed = gs::parse_json(gs::web::arg(json, json_bytes));
   if (!parsed || !parsed->is_object()) return gs::web::out("options must be a JSON object");
@@ -170,6 +170,11 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
     return v && v->is_bool() ? std::optional(v->as_bool()) : std::nullopt;
   };
   if (flag("step").value_or(false) && !s.stepper.active()) s.stepper.start(s.graph);
+  // "fold": [left, side], the user's panel choice as layout() reports it (a page restores it).
+  if (const gs::JsonValue* fold = j.find("fold"); fold && fold->is_array())
+    for (size_t i = 0; i < 2 && i < fold->as_array().size(); ++i)
+      if (const gs::JsonValue& f = fold->as_array()[i]; f.is_number())
+        s.view.fold[i] = gs::ui::Fold(std::clamp(int(f.as_number()), 0, 2)), s.fit_pending = true;
   if (auto dark = flag("dark"); dark && *dark != s.dark) {
     s.dark = *dark;
     gs::ui::apply_theme(s.dark);

@@ -589,6 +589,26 @@
     };
   }
 
+  // The full app remembers which side panels the user folded or opened (layout().fold), for
+  // every page: a panel folded away stays folded after a reload.
+  var folds = {
+    key: "gradscope:panel-folds:v1",
+    saved: function () {
+      try { var f = JSON.parse(storageGet(folds.key)); return Array.isArray(f) ? f : undefined; } catch (e) {}
+    },
+    follow: function (canvas, current) {
+      var last = JSON.stringify(folds.saved() || [0, 0]);
+      canvas.addEventListener("pointerup", function () {  // the fold buttons act on the next frame
+        requestAnimationFrame(function () { requestAnimationFrame(function () {
+          var now = JSON.stringify(current());
+          if (now === last) return;
+          last = now;
+          try { localStorage.setItem(folds.key, now); } catch (e) {}
+        }); });
+      });
+    }
+  };
+
   // --- one instance -------------------------------------------------------------------
   var HOST_STYLE = {
     canvas: "display:block;width:100%;height:100%;outline:none;",
@@ -727,6 +747,7 @@
       return [JSON.parse(call("gs_text_view_json", [PAGE, PAGE, utf8.encode(JSON.stringify(pages))])), call("gs_program")];
     }, function (text) { return module ? api.setProgram(text) : []; });
     var open = readSettings(config, store);
+    if (!embedded) open.fold = folds.saved();
 
     function onChange() {
       if (!started) return;
@@ -751,6 +772,7 @@
       heap = bridge(module);
       startApp(module, m.font, container, embedded);
       attachInput(module, els.canvas, ui, embedded);
+      if (!embedded) folds.follow(els.canvas, function () { return JSON.parse(call("gs_layout_json")).fold; });
       openProgram(api, heap, open);
       if (open.problems.length) {
         showMessage(open.problems.join("\n").replace(/\n$/, ""), true, store.blocked() ? [
@@ -811,7 +833,8 @@
                                           "default example until it is fixed):\n" + errs[0].text);
     }
     var s = open.settings;
-    var optErr = api.setOptions({ lock: s.lock, hide: s.hide, grads: s.grads, step: s.step, dark: s.dark });
+    var optErr = api.setOptions({ lock: s.lock, hide: s.hide, grads: s.grads, step: s.step, dark: s.dark,
+                                  fold: open.fold });
     if (optErr) open.problems.push("Ignored options: " + optErr + ".");
   }
 

@@ -2,7 +2,8 @@
 // 1280x800 and on a phone (390x844, touch, DPR 3), and in embeds 300 and 460 px high.
 // Through the app's own layout() and cellRect() it asserts that every card lies inside the
 // graph viewport after load, that value cells are at least 12 px high, that the graph has
-// the phone's width, and that hovering a cell of every op tells its chain rule.
+// the phone's width, and that hovering a cell of every op tells its chain rule; and that a
+// panel the user folds stays folded after a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowser, frames, within, DIST } from './harness.mjs';
@@ -14,9 +15,6 @@ const SIZES = [
   { name: '1280x800', viewport: { width: 1280, height: 800 } },
   { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
 ];
-// The mlp's twelve cards cannot have 12 px cells in a 300 px embed; it is shown whole at
-// the largest zoom that allows (tests/test_layout.cpp says the same natively).
-const leastCell = (example, height) => (example === 'mlp' && height < 400 ? 9.5 : 12);
 
 let env, base, browser;
 
@@ -94,7 +92,7 @@ for (const height of [300, 460]) {
     await frames(page, 4);
     for (const example of EXAMPLES) {
       const layout = await checkInstance(page, `document.getElementById('${example}').gradscope`,
-                                         `embed ${example} at ${height} px`, leastCell(example, height));
+                                         `embed ${example} at ${height} px`, 12);
       assert.equal(layout.compact, height < 480, `${example}: compact is ${layout.compact} at ${height} px`);
     }
     await context.close();
@@ -130,5 +128,42 @@ test('hovering a value cell of every op tells its chain rule with numbers', { ti
   }
   for (const op of ['matmul', 'add', 'relu', 'mse', 'sigmoid', 'norm2', 'cross_entropy', 'mul', 'tanh', 'exp', 'div'])
     assert.ok(seen.has(op), `no example hovered a ${op} cell (seen: ${[...seen].join(', ')})`);
+  await context.close();
+});
+
+test('a side panel folded by the user stays folded after a reload; opened again, it stays open', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const open = async () => {
+    await page.goto(`${base}index.html#example=seed`);
+    await page.waitForFunction(() => window.gradscope && window.gradscope.ready);
+    await page.evaluate(() => window.gradscope.ready);
+    await frames(page, 4);
+    return page.evaluate(() => window.gradscope.layout());
+  };
+  // The button drawn with `label` inside `rect`, from what the canvas drew.
+  const button = async (label, rect) => {
+    const boxes = await page.evaluate(() => window.gradscope.drawnText(true));
+    const b = boxes.find((d) => d.text === label && within(d, rect));
+    assert.ok(b, `no '${label}' button in ${JSON.stringify(rect)}`);
+    return b;
+  };
+  let layout = await open();
+  assert.equal(layout.panels.side.visible, true, 'the side panel opens at 1280x800');
+  assert.deepEqual(layout.fold, [0, 0]);
+  let b = await button('>', layout.panels.side);
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  await frames(page, 4);
+  assert.deepEqual((await page.evaluate(() => window.gradscope.layout())).fold, [0, 2]);
+  layout = await open();
+  assert.equal(layout.panels.side.visible, false, 'the folded side panel is folded after a reload');
+  assert.deepEqual(layout.fold, [0, 2]);
+  // The strip's button opens it again, and that is remembered too.
+  b = await button('<', layout.panels.side);
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  await frames(page, 4);
+  layout = await open();
+  assert.equal(layout.panels.side.visible, true, 'the reopened side panel is open after a reload');
+  assert.deepEqual(layout.fold, [0, 1]);
   await context.close();
 });
