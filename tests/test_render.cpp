@@ -4,6 +4,7 @@
 // line without a display and parses the SVG as XML.) Then `export --to latex`.
 #include <doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -103,7 +104,7 @@ TEST_CASE("the SVG holds every node's name and every number the canvas shows") {
       CAPTURE(n.name);
       CHECK(text.find(card_title(n)) != std::string::npos);
       const bool numbers = n.value.rows() <= kMaxPrinted && n.value.cols() <= kMaxPrinted;
-      if (!numbers || std::string(e.source).find("#! hide") != std::string::npos) continue;  // heatmaps; exercises hide answers
+      if (!numbers || std::string(e.source).find("#! ask") != std::string::npos) continue;  // heatmaps; exercises hide answers
       for (Eigen::Index i = 0; i < n.value.size(); ++i) {
         CAPTURE(i);
         CHECK(text.find(cell_text(n.value.data()[i])) != std::string::npos);
@@ -174,6 +175,17 @@ TEST_CASE("render options: --no-grads, the theme, the caption, the scale") {
     const Pixels px = decode(big);
     CHECK(px.w > full.width);
     CHECK(px.h > full.height);
+  }
+  SUBCASE("an exercise's picture hides what it asks, as the app does: a worksheet") {
+    const Picture ex = picture("#! ask: dx, y\n" + seed, PictureFormat::Svg);
+    const std::vector<std::string> texts = svg_texts(ex.bytes);
+    const std::string text = joined(texts);
+    // dx's and y's entries, and the gradients that would give them away (the app's rule).
+    CHECK(std::count(texts.begin(), texts.end(), "?") >= 6);
+    CHECK(text.find("df/dx (hidden)") != std::string::npos);
+    CHECK(text.find("2.5") == std::string::npos);
+    CHECK(text.find("0.5") == std::string::npos);
+    CHECK(std::count(texts.begin(), texts.end(), "7") == 2);  // W's values are not asked
   }
   SUBCASE("a program that does not compile gives its error") {
     CHECK(render_picture("f = sum(", {}, PictureFormat::Svg).error != "");
