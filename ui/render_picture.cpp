@@ -137,10 +137,11 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   ImGui::EndFrame();
   const ImVec2 graph(std::ceil(std::max(layout.w * z, caption_w) + 2 * m), std::ceil(layout.h * z + 2 * m));
   const ImVec2 size(graph.x, graph.y + (caption.empty() ? 0 : std::ceil(line * float(caption.size()) + m)));
-  constexpr float kLargest = 16384;  // pixels per side: a 1 GB picture is a mistake, not a slide
-  if (size.x > kLargest || size.y > kLargest) {
+  // A picture past 16384 pixels a side or 100 megapixels (400 MB to rasterize) is a mistake, not a slide.
+  constexpr float kLargest = 16384, kMostPixels = 1e8f;
+  if (size.x > kLargest || size.y > kLargest || size.x * size.y > kMostPixels) {
     out.error = "the picture would be " + std::to_string(int(size.x)) + " x " + std::to_string(int(size.y)) +
-                " pixels, more than " + std::to_string(int(kLargest)) + " on a side: try a smaller --scale";
+                " pixels, more than " + std::to_string(int(kLargest)) + " on a side or 100 megapixels: try a smaller --scale";
     ImGui::SetCurrentContext(previous);
     return out;
   }
