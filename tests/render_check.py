@@ -87,7 +87,7 @@ for name in examples:
     graph = json.loads(run("eval", "--example", name, "--json").stdout)
     texts, w, h = svg_texts(render(["--example", name], "svg"))
     shown = "\n".join(texts)
-    hides = any(line.startswith("#! hide") for line in run("export", "--example", name, "--to", "program").stdout.decode().splitlines())
+    hides = any(line.startswith("#! ask") for line in run("export", "--example", name, "--to", "program").stdout.decode().splitlines())
     for node in graph["nodes"]:
         check(any(t.startswith(node["name"]) for t in texts), f"{name}: node {node['name']} named in the SVG")
         small = node["shape"][0] <= MAX_PRINTED and node["shape"][1] <= MAX_PRINTED

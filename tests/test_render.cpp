@@ -4,7 +4,11 @@
 // line without a display and parses the SVG as XML.) Then `export --to latex`.
 #include <doctest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +20,7 @@
 #include "core/examples.h"
 #include "core/export_latex.h"
 #include "core/ops.h"
+#include "native/render.h"
 #include "tests/helpers.h"
 #include "ui/graph_parts.h"
 #include "ui/render.h"
@@ -99,7 +104,7 @@ TEST_CASE("the SVG holds every node's name and every number the canvas shows") {
       CAPTURE(n.name);
       CHECK(text.find(card_title(n)) != std::string::npos);
       const bool numbers = n.value.rows() <= kMaxPrinted && n.value.cols() <= kMaxPrinted;
-      if (!numbers || std::string(e.source).find("#! hide") != std::string::npos) continue;  // heatmaps; exercises hide answers
+      if (!numbers || std::string(e.source).find("#! ask") != std::string::npos) continue;  // heatmaps; exercises hide answers
       for (Eigen::Index i = 0; i < n.value.size(); ++i) {
         CAPTURE(i);
         CHECK(text.find(cell_text(n.value.data()[i])) != std::string::npos);
@@ -113,6 +118,11 @@ TEST_CASE("render options: --no-grads, the theme, the caption, the scale") {
   const std::string seed = find_example("seed")->source;
   const Graph g = gs::testing::compiled(seed);
   const Picture full = picture(seed, PictureFormat::Svg);
+  SUBCASE("the cards are the desktop's: op name and shape under the title, however short the graph") {
+    const std::string text = joined(svg_texts(full.bytes));
+    CHECK(text.find("input  (3, 3)") != std::string::npos);
+    CHECK(text.find("norm2  (1, 1)  output") != std::string::npos);
+  }
   SUBCASE("without gradients there is no gradient label and the picture is smaller") {
     PictureOptions opt;
     opt.gradients = false;
@@ -148,6 +158,34 @@ TEST_CASE("render options: --no-grads, the theme, the caption, the scale") {
     const Picture big = picture(seed, PictureFormat::Svg, opt);
     CHECK(std::abs(big.width - 2 * full.width) <= 2);
     CHECK(std::abs(big.height - 2 * full.height) <= 2);
+    // The graph drawn at zoom 2 in it, not fitted again: the title's text at twice the size.
+    auto first_font_size = [](const std::string& svg) {
+      return std::stod(svg.substr(svg.find("font-size=\"") + std::strlen("font-size=\"")));
+    };
+    CHECK(first_font_size(big.bytes) == doctest::Approx(2 * first_font_size(full.bytes)).epsilon(0.01));
+    // DejaVu Sans: ImGui's 15 px from descender to ascender is an em of 15 * 2048 / 2384 px.
+    CHECK(first_font_size(full.bytes) == doctest::Approx(15.0 * 2048 / 2384).epsilon(0.001));  // not ImGui's built-in 13 px font
+    CHECK(svg_texts(big.bytes) == svg_texts(full.bytes));
+  }
+  SUBCASE("a large matrix: every cell drawn (past 64K vertices), no ImGui check fails") {
+    const int before = gs_imgui_check_failures();
+    const Picture big = picture("A = " + format_matrix(Matrix::Constant(60, 60, 0.5)) + "\nf = sum(A * A)\n",
+                                PictureFormat::Png);
+    CHECK(gs_imgui_check_failures() == before);
+    const Pixels px = decode(big);
+    CHECK(px.w > full.width);
+    CHECK(px.h > full.height);
+  }
+  SUBCASE("an exercise's picture hides what it asks, as the app does: a worksheet") {
+    const Picture ex = picture("#! ask: dx, y\n" + seed, PictureFormat::Svg);
+    const std::vector<std::string> texts = svg_texts(ex.bytes);
+    const std::string text = joined(texts);
+    // dx's and y's entries, and the gradients that would give them away (the app's rule).
+    CHECK(std::count(texts.begin(), texts.end(), "?") >= 6);
+    CHECK(text.find("df/dx (hidden)") != std::string::npos);
+    CHECK(text.find("2.5") == std::string::npos);
+    CHECK(text.find("0.5") == std::string::npos);
+    CHECK(std::count(texts.begin(), texts.end(), "7") == 2);  // W's values are not asked
   }
   SUBCASE("a program that does not compile gives its error") {
     CHECK(render_picture("f = sum(", {}, PictureFormat::Svg).error != "");
@@ -187,6 +225,31 @@ TEST_CASE("the PNG is the canvas's pixels, as large as the graph") {
     const Pixels d = decode(picture(seed, PictureFormat::Png, dark));
     CHECK(d.at(0, 0) == (palette(true).canvas_bg | IM_COL32_A_MASK));
   }
+}
+
+TEST_CASE("the desktop's Save as... with a .svg or .png name writes a picture of the graph") {
+  CHECK(is_picture_path("graph.svg"));
+  CHECK(is_picture_path("/tmp/Graph.PNG"));
+  CHECK_FALSE(is_picture_path("program.gs"));
+  CHECK_FALSE(is_picture_path("svg"));
+  const std::string seed = find_example("seed")->source;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "gradscope_render_test";
+  std::filesystem::create_directories(dir);
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  RenderArgs args;
+  args.dark = true;
+  CHECK(save_picture((dir / "g.png").string(), seed, args) == "");
+  Picture png;
+  png.bytes = read(dir / "g.png");
+  const Pixels px = decode(png);
+  CHECK(px.at(0, 0) == (palette(true).canvas_bg | IM_COL32_A_MASK));
+  CHECK(save_picture((dir / "g.svg").string(), seed, args) == "");
+  CHECK(read(dir / "g.svg").rfind("<?xml", 0) == 0);
+  CHECK(save_picture((dir / "missing" / "g.svg").string(), seed, args).rfind("cannot write", 0) == 0);
+  std::filesystem::remove_all(dir);
 }
 
 // --- export --to latex (core/export_latex.cpp) -------------------------------------------

@@ -38,8 +38,9 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
 // --- the writers (ui/render_svg.cpp, ui/render_png.cpp), over the current context's draw data
 // An SVG of w x h pixels: runs of solid triangles as <path>s (glyphs left out), then every
 // string drawn_strings() reads back as a <text> in the font's colour. Expects shapes drawn
-// without anti-aliasing (an SVG viewer smooths them itself).
-std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family);
+// without anti-aliasing (an SVG viewer smooths them itself). `em_per_height` converts ImGui's
+// font size (ascender to descender) to the em that SVG's font-size means.
+std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family, float em_per_height);
 // The draw data rasterized (vertex colours times the font atlas, alpha-blended, clipped) into
 // w x h RGBA pixels, then encoded as a PNG file.
 std::string draw_data_png(const ImDrawData& data, int w, int h);

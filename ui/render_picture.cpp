@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -36,10 +37,26 @@ std::vector<std::string> caption_lines(const Graph& g, int id) {
   return lines;
 }
 
-bool readable(const std::string& path) {
+// ImGui (stb_truetype) sizes a font by its height from descender to ascender; CSS and SVG by
+// its em. The ratio, em / height, from the TTF's 'head' and 'hhea' tables (0: not a TTF).
+float em_per_height(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f) std::fclose(f);
-  return f != nullptr;
+  if (!f) return 0;
+  std::vector<unsigned char> ttf(1 << 24);  // fonts are smaller than 16 MB
+  ttf.resize(std::fread(ttf.data(), 1, ttf.size(), f));
+  std::fclose(f);
+  auto u16 = [&](size_t at) { return at + 2 <= ttf.size() ? unsigned(ttf[at] << 8 | ttf[at + 1]) : 0u; };
+  auto u32 = [&](size_t at) { return size_t(u16(at)) << 16 | u16(at + 2); };
+  size_t head = 0, hhea = 0;
+  for (size_t t = 0, n = u16(4); t < n; ++t) {
+    const size_t rec = 12 + 16 * t;
+    if (rec + 16 > ttf.size()) break;
+    const std::string tag(ttf.begin() + long(rec), ttf.begin() + long(rec) + 4);
+    if (tag == "head") head = u32(rec + 8);
+    if (tag == "hhea") hhea = u32(rec + 8);
+  }
+  const int units = int(u16(head + 18)), height = int(int16_t(u16(hhea + 4))) - int(int16_t(u16(hhea + 6)));
+  return head && hhea && units > 0 && height > 0 ? float(units) / float(height) : 0;
 }
 
 // One frame: the canvas in a child window of the graph's size, the caption below it.
@@ -56,6 +73,7 @@ void draw_frame(AppState& s, ImVec2 size, ImVec2 graph, float scale, const std::
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                                  ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav;
   ImGui::Begin("picture", nullptr, flags);
+  ImGui::SetWindowFontScale(1);  // the caption's scale (below) stays with the window: not for the graph
   ImGui::BeginChild("graph", graph, false, flags);
   graph_view(s);
   ImGui::EndChild();
@@ -79,7 +97,8 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   if (!(opt.scale >= 0.5f && opt.scale <= 8)) return out.error = "the scale must be between 0.5 and 8", out;
   InitOptions init;
   init.pixel_ratio = opt.scale;  // fonts rasterized `scale` times finer, drawn at zoom `scale`
-  if (readable(opt.font_path)) init.font_path = opt.font_path;  // else ImGui's built-in font
+  const float em = em_per_height(opt.font_path);
+  if (em > 0) init.font_path = opt.font_path;  // else ImGui's built-in font
   Headless h(init, ImVec2(64, 64));
   ImGuiContext* previous = ImGui::GetCurrentContext();
   ImGui::SetCurrentContext(h.context);
@@ -104,7 +123,11 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
     caption = caption_lines(s.graph, s.selected);
   }
   // Sizes in pixels: the graph at zoom `scale` with the margin around it, the caption below.
-  // The font size (layout's unit) is known inside a frame.
+  // The font size (layout's unit) is known inside a frame. The display is at least the desktop
+  // window's size (a short one would get the short embed's cards); the picture is cropped to
+  // the window drawn in it.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(1280, 800);
   ImGui::NewFrame();
   const GraphLayout layout = layout_graph(s, Arrangement{});
   const float z = opt.scale, m = opt.margin * z;
@@ -114,6 +137,14 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   ImGui::EndFrame();
   const ImVec2 graph(std::ceil(std::max(layout.w * z, caption_w) + 2 * m), std::ceil(layout.h * z + 2 * m));
   const ImVec2 size(graph.x, graph.y + (caption.empty() ? 0 : std::ceil(line * float(caption.size()) + m)));
+  // A picture past 16384 pixels a side or 100 megapixels (400 MB to rasterize) is a mistake, not a slide.
+  constexpr float kLargest = 16384, kMostPixels = 1e8f;
+  if (size.x > kLargest || size.y > kLargest || size.x * size.y > kMostPixels) {
+    out.error = "the picture would be " + std::to_string(int(size.x)) + " x " + std::to_string(int(size.y)) +
+                " pixels, more than " + std::to_string(int(kLargest)) + " on a side or 100 megapixels: try a smaller --scale";
+    ImGui::SetCurrentContext(previous);
+    return out;
+  }
   ViewState& v = s.view;
   v.compact = true;  // no legend line under the graph
   v.vertical = v.side = false, v.bands = 1, v.stack = 0;
@@ -126,11 +157,14 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   // The SVG gets plain polygons (its viewer smooths edges); the PNG ImGui's anti-aliased fringes.
   ImGuiStyle& style = ImGui::GetStyle();
   style.AntiAliasedLines = style.AntiAliasedFill = style.AntiAliasedLinesUseTex = format == PictureFormat::Png;
-  ImGui::GetIO().DisplaySize = size;
+  io.DisplaySize = ImVec2(std::max(size.x, 1280.f), std::max(size.y, 800.f));
+  // Both writers read ImDrawCmd::VtxOffset, so a draw list may pass 64K vertices (a large matrix
+  // with every cell on the picture), as with the OpenGL backend.
+  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
   for (int i = 0; i < 2; ++i) draw_frame(s, size, graph, z, caption, m);  // the second frame as the app's steady state
   out.width = int(size.x), out.height = int(size.y);
   const ImDrawData& data = *ImGui::GetDrawData();
-  out.bytes = format == PictureFormat::Svg ? draw_data_svg(data, out.width, out.height, "DejaVu Sans, Verdana, sans-serif")
+  out.bytes = format == PictureFormat::Svg ? draw_data_svg(data, out.width, out.height, "DejaVu Sans, Verdana, sans-serif", em > 0 ? em : 1)
                                            : draw_data_png(data, out.width, out.height);
   ImGui::SetCurrentContext(previous);
   return out;

@@ -1,13 +1,28 @@
 // ImGui's draw data rasterized in software, as its OpenGL backend draws it: every triangle
 // with its vertex colours interpolated, times the font atlas sampled bilinearly, blended
-// "source over" inside its command's clip rectangle; then written as a PNG (stb_image_write).
+// "source over" inside its command's clip rectangle; then written as a PNG (stb_image_write,
+// compressed by zlib).
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
+#include <cstdlib>
+
+// stb_image_write's own deflate takes seconds on a large picture; zlib's is many times faster.
+static unsigned char* zlib_compress(unsigned char* data, int size, int* out_size, int) {
+  uLongf n = compressBound(uLong(size));
+  auto* out = static_cast<unsigned char*>(std::malloc(n));
+  if (out && compress2(out, &n, data, uLong(size), 6) == Z_OK) return *out_size = int(n), out;
+  std::free(out);
+  return nullptr;
+}
+#define STBIW_ZLIB_COMPRESS zlib_compress
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
@@ -46,17 +61,20 @@ struct Texture {
   }
 };
 
+// 8 bits per channel, as a framebuffer: a large picture costs 4 bytes a pixel.
 struct Canvas {
   int w, h;
-  std::vector<Rgba> px;
+  std::vector<unsigned char> rgba;
   void blend(int x, int y, const Rgba& s) {
-    Rgba& d = px[size_t(y) * size_t(w) + size_t(x)];
-    const float a = s.a + d.a * (1 - s.a);
+    unsigned char* p = &rgba[4 * (size_t(y) * size_t(w) + size_t(x))];
+    const float da = float(p[3]) / 255, a = s.a + da * (1 - s.a);
     if (a <= 0) return;
-    d.r = (s.r * s.a + d.r * d.a * (1 - s.a)) / a;
-    d.g = (s.g * s.a + d.g * d.a * (1 - s.a)) / a;
-    d.b = (s.b * s.a + d.b * d.a * (1 - s.a)) / a;
-    d.a = a;
+    auto channel = [&](float sc, unsigned char& dc) {
+      const float v = (sc * s.a + float(dc) / 255 * da * (1 - s.a)) / a;
+      dc = static_cast<unsigned char>(std::lround(std::clamp(v, 0.f, 1.f) * 255));
+    };
+    channel(s.r, p[0]), channel(s.g, p[1]), channel(s.b, p[2]);
+    p[3] = static_cast<unsigned char>(std::lround(std::clamp(a, 0.f, 1.f) * 255));
   }
 };
 
@@ -78,6 +96,14 @@ void triangle(Canvas& c, const Texture& tex, const ImDrawVert* v0, const ImDrawV
   const int y1 = std::min({c.h, int(std::ceil(std::min(clip.w, std::max({p0.y, p1.y, p2.y}))))});
   const Rgba c0 = unpack(v0->col), c1 = unpack(v1->col), c2 = unpack(v2->col);
   const bool own0 = owns(p1, p2), own1 = owns(p2, p0), own2 = owns(p0, p1);
+  // Most triangles are one colour on the atlas's white texel: one sample for all their pixels.
+  const bool flat = v0->col == v1->col && v0->col == v2->col && v0->uv.x == v1->uv.x && v0->uv.x == v2->uv.x &&
+                    v0->uv.y == v1->uv.y && v0->uv.y == v2->uv.y;
+  const Rgba t0 = tex.sample(v0->uv.x, v0->uv.y);
+  const Rgba flat_col{c0.r * t0.r, c0.g * t0.g, c0.b * t0.b, c0.a * t0.a};
+  unsigned char opaque[4];
+  const float channels[4] = {flat_col.r, flat_col.g, flat_col.b, flat_col.a};
+  for (int k = 0; k < 4; ++k) opaque[k] = static_cast<unsigned char>(std::lround(std::clamp(channels[k], 0.f, 1.f) * 255));
   for (int y = y0; y < y1; ++y) {
     const float py = float(y) + 0.5f;
     if (py < clip.y || py >= clip.w) continue;
@@ -86,6 +112,14 @@ void triangle(Canvas& c, const Texture& tex, const ImDrawVert* v0, const ImDrawV
       if (px < clip.x || px >= clip.z) continue;
       const float w0 = edge(p1, p2, px, py), w1 = edge(p2, p0, px, py), w2 = edge(p0, p1, px, py);
       if (w0 < 0 || w1 < 0 || w2 < 0 || (w0 == 0 && !own0) || (w1 == 0 && !own1) || (w2 == 0 && !own2)) continue;
+      if (flat && flat_col.a >= 1) {  // opaque: no blending
+        std::memcpy(&c.rgba[4 * (size_t(y) * size_t(c.w) + size_t(x))], opaque, 4);
+        continue;
+      }
+      if (flat) {
+        c.blend(x, y, flat_col);
+        continue;
+      }
       const float l0 = w0 / area, l1 = w1 / area, l2 = w2 / area;
       const Rgba t = tex.sample(l0 * v0->uv.x + l1 * v1->uv.x + l2 * v2->uv.x, l0 * v0->uv.y + l1 * v1->uv.y + l2 * v2->uv.y);
       c.blend(x, y, {(l0 * c0.r + l1 * c1.r + l2 * c2.r) * t.r, (l0 * c0.g + l1 * c1.g + l2 * c2.g) * t.g,
@@ -104,7 +138,7 @@ std::string draw_data_png(const ImDrawData& data, int w, int h) {
   int tw = 0, th = 0;
   atlas->GetTexDataAsRGBA32(&pixels, &tw, &th);
   const Texture tex{pixels, tw, th};
-  Canvas c{w, h, std::vector<Rgba>(size_t(w) * size_t(h))};
+  Canvas c{w, h, std::vector<unsigned char>(size_t(w) * size_t(h) * 4)};
   for (int l = 0; l < data.CmdListsCount; ++l) {
     const ImDrawList* dl = data.CmdLists[l];
     for (const ImDrawCmd& cmd : dl->CmdBuffer) {
@@ -116,16 +150,8 @@ std::string draw_data_png(const ImDrawData& data, int w, int h) {
       }
     }
   }
-  std::vector<unsigned char> rgba(size_t(w) * size_t(h) * 4);
-  for (size_t i = 0; i < c.px.size(); ++i) {
-    const Rgba& p = c.px[i];
-    rgba[4 * i] = static_cast<unsigned char>(std::lround(std::clamp(p.r, 0.f, 1.f) * 255));
-    rgba[4 * i + 1] = static_cast<unsigned char>(std::lround(std::clamp(p.g, 0.f, 1.f) * 255));
-    rgba[4 * i + 2] = static_cast<unsigned char>(std::lround(std::clamp(p.b, 0.f, 1.f) * 255));
-    rgba[4 * i + 3] = static_cast<unsigned char>(std::lround(std::clamp(p.a, 0.f, 1.f) * 255));
-  }
   std::string png;
-  stbi_write_png_to_func(append, &png, w, h, 4, rgba.data(), w * 4);
+  stbi_write_png_to_func(append, &png, w, h, 4, c.rgba.data(), w * 4);
   return png;
 }
 

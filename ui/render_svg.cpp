@@ -55,7 +55,7 @@ struct Glyph {
 
 }  // namespace
 
-std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family) {
+std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family, float em_per_height) {
   const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
                     std::to_string(w) + "\" height=\"" + std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w) +
@@ -108,7 +108,7 @@ std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font
       }
     const float px = d.h;  // the run's font size in pixels
     out += "<text x=\"" + num(d.x) + "\" y=\"" + num(d.y + font->Ascent * px / font->FontSize) + "\" font-family=\"" +
-           font_family + "\" font-size=\"" + num(px) + "\" textLength=\"" + num(d.w) +
+           font_family + "\" font-size=\"" + num(px * em_per_height) + "\" textLength=\"" + num(d.w) +
            "\" lengthAdjust=\"spacingAndGlyphs\" xml:space=\"preserve\" " + fill(col) + ">" + escape(d.text) + "</text>\n";
   }
   return out + "</svg>\n";
