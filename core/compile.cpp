@@ -383,7 +383,7 @@ class Lowering {
       if (used_overrides_.count(name) == 0) {
         std::string inputs;
         for (int i : g_.input_ids()) inputs += (inputs.empty() ? "" : ", ") + g_.node(i).name;
-        return Error{"there is no input named '" + name + "' to set (the inputs are " + inputs + ")"};
+        return Error{"there is no input named '" + shown_text(name) + "' to set (the inputs are " + inputs + ")"};
       }
     if (last_ < 0) return Error{"the program is empty: declare inputs and end with a 1x1 output, e.g. f = norm2(W @ x)"};
     Shape out = g_.node(last_).shape();

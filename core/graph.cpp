@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "grad.h"
+#include "error.h"
 
 namespace gs {
 
@@ -97,7 +98,7 @@ void Graph::backward() {
 Result<bool> Graph::set_input(std::string_view name, const Matrix& value) {
   int i = find(name);
   if (i < 0 || nodes[size_t(i)].kind != NodeKind::Input)
-    return Error{"there is no input named '" + std::string(name) + "'"};
+    return Error{"there is no input named '" + shown_text(std::string(name)) + "'"};
   Node& n = nodes[size_t(i)];
   if (!value.allFinite()) return Error{"the value for '" + n.name + "' must be finite (no nan or inf)"};
   if (shape_of(value) != n.shape())

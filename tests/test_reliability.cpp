@@ -427,6 +427,16 @@ TEST_CASE("inputs found by fuzzing") {
     CHECK((*questions)[0].node == "y");
     CHECK_FALSE((*questions)[0].gradient);
   }
+  SUBCASE("an unknown input name is shown escaped in the reason, never raw") {
+    // fuzz_api: gs_set with a name holding \x01 returned a reason with that byte in it.
+    Graph g = compiled("x = [[1]]\nf = sum(x)\n");
+    auto r = g.set_input(std::string("x\x01\x1b[2J", 6), Matrix::Ones(1, 1));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "there is no input named 'x\\x01\\x1B[2J'");
+    auto c = compile("x = [[1]]\nf = sum(x)\n", {{std::string("q\x07"), Matrix::Ones(1, 1)}});
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().message == "there is no input named 'q\\x07' to set (the inputs are x)");
+  }
 }
 
 // --- control characters -------------------------------------------------------------------------

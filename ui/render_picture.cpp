@@ -116,7 +116,7 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   if (!opt.caption.empty()) {
     s.selected = s.graph.find(opt.caption);
     if (s.selected < 0) {
-      out.error = "there is no node named '" + opt.caption + "' to caption";
+      out.error = "there is no node named '" + shown_text(opt.caption) + "' to caption";
       ImGui::SetCurrentContext(previous);
       return out;
     }

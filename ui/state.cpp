@@ -265,7 +265,7 @@ bool set_input_entry(AppState& s, int node, int row, int col, double value) {
 Result<bool> set_input_value(AppState& s, const std::string& name, const Matrix& value) {
   int id = s.graph.find(name);
   if (id < 0 || s.graph.node(id).kind != NodeKind::Input)
-    return Error{"there is no input named '" + name + "'"};
+    return Error{"there is no input named '" + shown_text(name) + "'"};
   if (is_locked(s, name)) return Error{"'" + name + "' is locked"};
   if (!value.allFinite()) return Error{"the value for '" + name + "' must be finite"};
   if (shape_of(value) == s.graph.node(id).shape()) {
