@@ -2,7 +2,33 @@
 // ("gradient_check agrees with backward() on every example") and tests/test_cli.cpp check every one.
 #include "examples.h"
 
+#include <algorithm>
+
 namespace gs {
+
+const std::vector<std::string>& deep_activations() {
+  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu"};
+  return names;
+}
+
+std::string deep_chain(const std::string& activation) {
+  const auto& names = deep_activations();
+  if (std::find(names.begin(), names.end(), activation) == names.end()) return "";
+  // Positive weights of spectral radius about 1 on a positive input: relu passes every
+  // entry, so its gradients keep their size; sigmoid's slope (at most 0.25) shrinks them
+  // about fourfold a layer on the way back.
+  const char* const weights[8] = {"[[0.9, 0.3], [0.2, 0.8]]", "[[0.7, 0.4], [0.5, 0.6]]", "[[1.0, 0.1], [0.3, 0.7]]",
+                                  "[[0.6, 0.5], [0.4, 0.7]]", "[[0.8, 0.2], [0.3, 0.9]]", "[[0.5, 0.6], [0.6, 0.5]]",
+                                  "[[0.9, 0.1], [0.2, 0.8]]", "[[0.7, 0.3], [0.4, 0.6]]"};
+  std::string s = "# Eight layers h = " + activation + "(W h). Switch the activation (sigmoid, tanh, relu) and\n"
+                  "# compare the gradient norms layer by layer: sigmoid's vanish on the way back.\n"
+                  "x = [[1], [0.5]]    # input, (2, 1)\n";
+  for (int i = 1; i <= 8; ++i) s += "W" + std::to_string(i) + " = " + weights[i - 1] + "\n";
+  for (int i = 1; i <= 8; ++i)
+    s += "h" + std::to_string(i) + " = " + activation + "(W" + std::to_string(i) + " @ " +
+         (i == 1 ? std::string("x") : "h" + std::to_string(i - 1)) + ")\n";
+  return s + "f = norm2(h8)\n";
+}
 
 const std::vector<Example>& examples() {
   static const std::vector<Example> list = {

@@ -15,4 +15,11 @@ struct Example {
 const std::vector<Example>& examples();
 const Example* find_example(const std::string& name);  // nullptr if unknown
 
+// The activations the `deep` example can switch between: sigmoid (its default), tanh, relu.
+const std::vector<std::string>& deep_activations();
+// The `deep` example's program with every layer's activation `activation` (one of
+// deep_activations()), or "" for another name: an 8-layer chain h = act(W h), f = ||h8||^2.
+// Not in examples() yet: its 25 cards do not fit a short embed with 12 px cells.
+std::string deep_chain(const std::string& activation);
+
 }  // namespace gs

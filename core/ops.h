@@ -1,10 +1,11 @@
 // The op registry: one OpDef per operation holds everything the project knows about it:
-// its names, shape rule, forward and vector-Jacobian product side by side, the text the
-// inspector shows, its PyTorch and NumPy text, and its line in the language reference.
+// its names, shape rule, forward with its vector-Jacobian product (reverse mode) and its
+// Jacobian-vector product (forward mode) side by side, the text the inspector shows, the
+// hover's cell story, its PyTorch and NumPy text, and its line in the language reference.
 // Nothing outside the op files compares op names.
 //
-// Contents: the function types | the VJP contract | OpDef (the record) | find_op /
-// find_operator / all_ops (lookup) | helpers shared by op files.
+// Contents: the function types | the VJP contract | the JVP contract | the cell story |
+// OpDef (the record) | find_op / find_operator / all_ops (lookup) | helpers shared by op files.
 #pragma once
 
 #include <string>
@@ -48,6 +49,16 @@ using ForwardFn = void (*)(const Matrix* const* in, double attr, Matrix& out);
 using VjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
                        Grad* const* gin);
 
+// The JVP contract (forward mode): for every input k whose tangent tin[k] is not null (null:
+// that input does not move along the direction), add its share of the output's tangent:
+//
+//     tout += contribution;               // tout arrives zeroed, shaped like out
+//
+// A contribution reads the inputs, their tangents and the output. It is the VJP transposed:
+// <gout, jvp(t)> = <t, vjp(gout)> for every gout and t (tests/test_forward.cpp checks it).
+using JvpFn = void (*)(const Matrix* const* in, const Matrix* const* tin, double attr, const Matrix& out,
+                       Matrix& tout);
+
 // How the hover tells one cell's chain rule, in words and the engine's own numbers. The
 // families (entrywise, transposed, product, whole) live in core/cell_story.cpp; each op's
 // record names its family.
@@ -66,6 +77,9 @@ struct OpDef {
   ShapeFn shape;
   ForwardFn forward;
   VjpFn vjp;
+  // Forward mode: the output's tangent from the inputs' tangents (core/forward.h). No page
+  // shows forward mode yet, so the browser build compiles it out with the LaTeX fields.
+  GS_CLI_ONLY(JvpFn jvp;)
   // What the inspector shows, with {0} {1} for the inputs' names, {out} for the node's, {p}
   // for the exponent.
   const char* formula;   // the forward in words: "{out} = sigmoid({0})"

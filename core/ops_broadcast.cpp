@@ -64,6 +64,10 @@ const std::vector<OpDef> kBroadcastOps = {
           if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G (summed where A repeats)
           if (gin[1]) accumulate_reduced(*gin[1], g.array());   // dB += G
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+          if (t[0]) tout.array() += expanded(*t[0], out);         // dZ += dA (repeated where A repeats)
+          if (t[1]) tout.array() += expanded(*t[1], out);         // dZ += dB
+        },)
         .formula = "{out} = {0} + {1}",
         .local = "d{out}/d{0} = 1, d{out}/d{1} = 1  (elementwise)",
         .chain = {"d{0} += d{out}  (summed over repeated rows/columns)",
@@ -90,6 +94,10 @@ const std::vector<OpDef> kBroadcastOps = {
           if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G
           if (gin[1]) accumulate_reduced(*gin[1], -g.array());  // dB -= G
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+          if (t[0]) tout.array() += expanded(*t[0], out);         // dZ += dA
+          if (t[1]) tout.array() -= expanded(*t[1], out);         // dZ -= dB
+        },)
         .formula = "{out} = {0} - {1}",
         .local = "d{out}/d{0} = 1, d{out}/d{1} = -1  (elementwise)",
         .chain = {"d{0} += d{out}", "d{1} += -d{out}"},
@@ -114,6 +122,10 @@ const std::vector<OpDef> kBroadcastOps = {
           if (gin[0]) accumulate_reduced(*gin[0], g.array() * expanded(*in[1], out));  // dA += G * B
           if (gin[1]) accumulate_reduced(*gin[1], g.array() * expanded(*in[0], out));  // dB += G * A
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+          if (t[0]) tout.array() += expanded(*t[0], out) * expanded(*in[1], out);  // dZ += dA * B
+          if (t[1]) tout.array() += expanded(*in[0], out) * expanded(*t[1], out);  // dZ += A * dB
+        },)
         .formula = "{out} = {0} * {1}  (elementwise)",
         .local = "d{out}/d{0} = {1}, d{out}/d{1} = {0}  (elementwise)",
         .chain = {"d{0} += d{out} * {1}", "d{1} += d{out} * {0}"},
@@ -140,6 +152,10 @@ const std::vector<OpDef> kBroadcastOps = {
           if (gin[1])                                                                   // dB -= G * A / B^2
             accumulate_reduced(*gin[1], -g.array() * out.array() / expanded(*in[1], out));
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+          if (t[0]) tout.array() += expanded(*t[0], out) / expanded(*in[1], out);                // dZ += dA / B
+          if (t[1]) tout.array() -= expanded(*t[1], out) * out.array() / expanded(*in[1], out);  // dZ -= dB A / B^2
+        },)
         .formula = "{out} = {0} / {1}  (elementwise)",
         .local = "d{out}/d{0} = 1 / {1}, d{out}/d{1} = -{0} / {1}^2  (elementwise)",
         .chain = {"d{0} += d{out} / {1}", "d{1} += -d{out} * {out} / {1}"},

@@ -33,6 +33,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0);               // dA += g (every entry)
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          if (t[0]) tout(0, 0) += t[0]->sum();                    // df += sum(dA)
+        },)
         .formula = "{out} = sum of all entries of {0}",
         .local = "d{out}/d{0} = 1 for every entry",
         .chain = {"d{0} += d{out}  (copied to every entry)", nullptr},
@@ -52,6 +55,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0) / double(in[0]->size());  // dA += g / N
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          if (t[0]) tout(0, 0) += t[0]->mean();                   // df += sum(dA) / N
+        },)
         .formula = "{out} = mean of all entries of {0}",
         .local = "d{out}/d{0} = 1/N for every entry (N entries)",
         .chain = {"d{0} += d{out} / N", nullptr},
@@ -71,6 +77,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += (2.0 * g(0, 0)) * *in[0];      // dY += 2 g Y
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          if (t[0]) tout(0, 0) += 2.0 * (in[0]->array() * t[0]->array()).sum();  // df += 2 <Y, dY>
+        },)
         .formula = "{out} = ||{0}||^2 = sum of squares of {0}",
         .local = "d{out}/d{0} = 2 {0}",
         .chain = {"d{0} += 2 * d{out} * {0}", nullptr},
@@ -103,6 +112,11 @@ const std::vector<OpDef> kReduceOps = {
             dz.col(j).array() += p.col(j).array() * (g.col(j).array() - s);
           }
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& p, Matrix& tout) {
+          if (!t[0]) return;
+          for (Eigen::Index j = 0; j < p.cols(); ++j)             // dP += p * (dZ - <p, dZ>) per column
+            tout.col(j).array() += p.col(j).array() * (t[0]->col(j).array() - p.col(j).dot(t[0]->col(j)));
+        },)
         .formula = "{out} = softmax({0}), each column exp / sum(exp)",
         .local = "d{out}_i/d{0}_k = {out}_i ([i = k] - {out}_k) within a column",
         .chain = {"d{0} += {out} * (d{out} - sum({out} * d{out}))  (per column)", nullptr},
@@ -132,6 +146,11 @@ const std::vector<OpDef> kReduceOps = {
           for (Eigen::Index j = 0; j < ls.cols(); ++j)           // dZ += G - softmax * sum(G) per column
             dz.col(j).array() += g.col(j).array() - ls.col(j).array().exp() * g.col(j).sum();
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& ls, Matrix& tout) {
+          if (!t[0]) return;
+          for (Eigen::Index j = 0; j < ls.cols(); ++j)            // dL += dZ - <softmax, dZ> per column
+            tout.col(j).array() += t[0]->col(j).array() - (ls.col(j).array().exp() * t[0]->col(j).array()).sum();
+        },)
         .formula = "{out} = log(softmax({0})), per column",
         .local = "d{out}_i/d{0}_k = [i = k] - softmax({0})_k within a column",
         .chain = {"d{0} += d{out} - softmax({0}) * sum(d{out})  (per column)", nullptr},
@@ -157,6 +176,11 @@ const std::vector<OpDef> kReduceOps = {
           if (gin[0]) *gin[0] += k * (*in[0] - *in[1]);         // dA += 2g(A - B)/N
           if (gin[1]) *gin[1] -= k * (*in[0] - *in[1]);         // dB -= 2g(A - B)/N
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          const double k = 2.0 / double(in[0]->size());
+          if (t[0]) tout(0, 0) += k * ((*in[0] - *in[1]).array() * t[0]->array()).sum();  // df += 2<A - B, dA>/N
+          if (t[1]) tout(0, 0) -= k * ((*in[0] - *in[1]).array() * t[1]->array()).sum();  // df -= 2<A - B, dB>/N
+        },)
         .formula = "{out} = mean(({0} - {1})^2)",
         .local = "d{out}/d{0} = 2({0} - {1})/N, d{out}/d{1} = -2({0} - {1})/N",
         .chain = {"d{0} += d{out} * 2({0} - {1}) / N", "d{1} += -d{out} * 2({0} - {1}) / N"},
@@ -206,6 +230,18 @@ const std::vector<OpDef> kReduceOps = {
               dt->col(j).array() -= k * (z.col(j).array() - lse);
           }
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          const Matrix& z = *in[0];
+          const Matrix& y = *in[1];
+          double d = 0;
+          for (Eigen::Index j = 0; j < z.cols(); ++j) {
+            const Eigen::VectorXd ls = z.col(j).array() - log_sum_exp(z.col(j));  // log_softmax of the column
+            if (t[0])   // df -= (<t, dZ> - sum(t) <softmax(z), dZ>) / n
+              d -= y.col(j).dot(t[0]->col(j)) - y.col(j).sum() * ls.array().exp().matrix().dot(t[0]->col(j));
+            if (t[1]) d -= ls.dot(t[1]->col(j));                 // df -= <log_softmax(z), dT> / n
+          }
+          tout(0, 0) += d / double(z.cols());
+        },)
         .formula = "{out} = mean over columns of -sum({1} * log(softmax({0})))",
         .local = "d{out}/d{0} = (softmax({0}) - {1}) / n  for one-hot {1} (n columns)",
         .chain = {"d{0} += d{out} * (softmax({0}) - {1}) / n", "d{1} += -d{out} * log_softmax({0}) / n"},
@@ -241,6 +277,15 @@ const std::vector<OpDef> kReduceOps = {
             gin[0]->array() += k * ((t == 0).select(0.0, -t / p) + (t == 1).select(0.0, (1.0 - t) / (1.0 - p)));
           if (gin[1]) gin[1]->array() += k * ((1.0 - p).log() - p.log());     // dT += g/N log((1 - p)/p)
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          const auto p = in[0]->array();
+          const auto y = in[1]->array();
+          const double n = double(in[0]->size());
+          if (t[0])   // df += <-t/p + (1 - t)/(1 - p), dP>/N, a term dropped where its factor is 0
+            tout(0, 0) += (((y == 0).select(0.0, -y / p) + (y == 1).select(0.0, (1.0 - y) / (1.0 - p))) * t[0]->array())
+                              .sum() / n;
+          if (t[1]) tout(0, 0) += (((1.0 - p).log() - p.log()) * t[1]->array()).sum() / n;  // df += <log((1 - p)/p), dT>/N
+        },)
         .formula = "{out} = mean(-({1} log {0} + (1 - {1}) log(1 - {0})))",
         .local = "d{out}/d{0} = ({0} - {1}) / ({0}(1 - {0}) N)",
         .chain = {"d{0} += d{out} * ({0} - {1}) / ({0} (1 - {0}) N)", "d{1} += d{out} * log((1 - {0}) / {0}) / N"},

@@ -41,12 +41,13 @@ void write_node_members(JsonWriter& w, const Graph& g, const Node& n, bool show_
   if (n.kind == NodeKind::Op && n.op->attr_name) w.key(n.op->attr_name).number(n.attr);
 }
 
-std::string graph_json(const Graph& g, int indent) {
+std::string graph_json(const Graph& g, int indent, const std::vector<Matrix>* tangents) {
   JsonWriter w(indent);
   w.begin_object().key("output").string(g.output >= 0 ? g.node(g.output).name : "").key("nodes").begin_array();
   for (const Node& n : g.nodes) {
     w.begin_object();
     write_node_members(w, g, n);
+    if (tangents) write_matrix(w.key("tangent"), (*tangents)[size_t(&n - g.nodes.data())]);
     w.end_object();
   }
   w.end_array().end_object();

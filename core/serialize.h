@@ -14,7 +14,8 @@ namespace gs {
 // {"output": "f", "nodes": [{"name", "op", "inputs", "shape", "value", "grad", "expr", "line"}]}
 // (and "exponent" for '^'). Matrices are lists of rows; numbers round-trip a double; NaN and
 // infinities become null. indent -1 is compact, n >= 0 puts one value per line, n spaces deep.
-std::string graph_json(const Graph& g, int indent = -1);
+// With `tangents` (core/forward.h, one per node), each node also has its "tangent".
+std::string graph_json(const Graph& g, int indent = -1, const std::vector<Matrix>* tangents = nullptr);
 
 // {"max_error": e, "tolerance": t, "passed": b, "entries": n, "checked": k, "sampled": b,
 //  "inputs": [{"name", "max_error", "checked", "worst": [r, c], "numeric": [[...]] (null where not checked)}]}

@@ -19,6 +19,8 @@
 #include "../core/examples.h"
 #include "../core/export.h"
 #include "../core/export_latex.h"
+#include "../core/forward.h"
+#include "../core/jacobian.h"
 #include "../core/gradcheck.h"
 #include "../core/serialize.h"
 #include "files.h"
@@ -62,18 +64,18 @@ bool load(const std::string& file, const std::string& example, Source& out) {
   return true;
 }
 
-// "--set W=[[1,2],[3,4]]" -> overrides; false after printing why.
-bool parse_sets(const std::vector<std::string>& sets, Overrides& out) {
+// "--set W=[[1,2],[3,4]]" (or --jvp, the `option`) -> name and matrix; false after printing why.
+bool parse_sets(const std::vector<std::string>& sets, Overrides& out, const std::string& option = "--set") {
   for (const std::string& s : sets) {
     size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::cerr << "--set " << s << ": error: expected NAME=MATRIX, as in --set 'x=[[1], [2], [3]]'\n";
+      std::cerr << option << " " << s << ": error: expected NAME=MATRIX, as in " << option << " 'x=[[1], [2], [3]]'\n";
       return false;
     }
     std::string name = s.substr(0, eq);
     auto m = parse_matrix(s.substr(eq + 1));
     if (!m) {
-      std::cerr << m.error().format("--set " + name) << "\n";
+      std::cerr << m.error().format(option + " " + name) << "\n";
       return false;
     }
     out[name] = m.value();
@@ -101,15 +103,17 @@ void print_matrix(std::ostream& os, const Matrix& m, const std::string& label, i
   }
 }
 
-void print_graph(std::ostream& os, const Graph& g) {
+// Each node's value and gradient, and with `tangents` (eval --jvp) its tangent along the direction.
+void print_graph(std::ostream& os, const Graph& g, const std::vector<Matrix>* tangents = nullptr) {
   for (const Node& n : g.nodes) {
     if (n.kind == NodeKind::Constant) continue;
     os << n.name << " = " << (n.kind == NodeKind::Input ? "input" : n.expr) << "    " << to_string(n.shape())
        << (int(&n - g.nodes.data()) == g.output ? "    (output)" : "") << "\n";
     std::string grad_label = "df/d" + n.name;
-    int width = int(std::max(grad_label.size(), std::string("value").size()));
+    int width = int(std::max(grad_label.size(), std::string(tangents ? "tangent" : "value").size()));
     print_matrix(os, n.value, "value", width);
     print_matrix(os, n.grad, grad_label, width);
+    if (tangents) print_matrix(os, (*tangents)[size_t(&n - g.nodes.data())], "tangent", width);
   }
 }
 
@@ -130,13 +134,66 @@ std::optional<Graph> load_graph(const std::string& file, const std::string& exam
   return std::move(g.value());
 }
 
+// "--jacobian Z:W": the Jacobian of node Z against its input W (the op's local derivative), or
+// of the output against any node W (through every path); printed after the graph.
+int print_jacobian(const Graph& g, const std::string& spec, bool json) {
+  const size_t colon = spec.find(':');
+  const int of = g.find(spec.substr(0, colon)), wrt = colon == std::string::npos ? -1 : g.find(spec.substr(colon + 1));
+  if (of < 0 || wrt < 0) {
+    std::cerr << "--jacobian " << spec << ": error: expected OF:WRT, two nodes of the program, as in --jacobian Z:W\n";
+    return kProgramError;
+  }
+  int k = 0;
+  while (of != g.output && k < g.node(of).arity() && g.node(of).inputs[k] != wrt) ++k;
+  if (of != g.output && k == g.node(of).arity()) {
+    std::cerr << "--jacobian " << spec << ": error: " << g.node(wrt).name << " is not an input of " << g.node(of).name
+              << " (against any node: the output " << g.node(g.output).name << ")\n";
+    return kProgramError;
+  }
+  auto j = of == g.output ? output_jacobian(g, wrt) : local_jacobian(g, of, k);
+  if (!j) {
+    std::cerr << "--jacobian " << spec << ": error: " << j.error().message << "\n";
+    return kProgramError;
+  }
+  if (json) {
+    std::cout << jacobian_json(g, *j) << "\n";
+    return 0;
+  }
+  std::cout << "J = d" << g.node(of).name << "/d" << g.node(wrt).name << ", " << j->rows << " x " << j->cols << "\n";
+  if (!j->note.empty()) std::cout << j->note << "\n";
+  size_t width = 0;
+  for (const std::string& l : j->row_labels) width = std::max(width, l.size());
+  for (size_t r = 0; r < j->row_labels.size(); ++r) print_matrix(std::cout, j->J.row(Eigen::Index(r)), j->row_labels[r], int(width));
+  if (j->note.empty())
+    std::cout << "g^T J equals the VJP backward() computes: largest difference " << format_short(j->max_difference, 3) << "\n";
+  return 0;
+}
+
+// With --jvp, each node's tangent along the direction (forward mode), and df.v beside <grad f, v>.
 int eval_command(const std::string& file, const std::string& example, const std::vector<std::string>& sets,
-                 bool json) {
+                 bool json, const std::vector<std::string>& jvps, const std::string& jacobian) {
   int failure = 0;
   auto g = load_graph(file, example, sets, failure);
   if (!g) return failure;
-  if (json) std::cout << graph_json(*g) << "\n";
-  else print_graph(std::cout, *g);
+  if (!jacobian.empty()) return print_jacobian(*g, jacobian, json);
+  Overrides direction;
+  if (!parse_sets(jvps, direction, "--jvp")) return kProgramError;
+  std::optional<Result<std::vector<Matrix>>> t;
+  if (!jvps.empty()) t = tangents(*g, Direction(direction.begin(), direction.end()));
+  if (t && !t->ok()) {
+    std::cerr << "--jvp: error: " << t->error().message << "\n";
+    return kProgramError;
+  }
+  const std::vector<Matrix>* shown = t ? &t->value() : nullptr;
+  if (json) std::cout << graph_json(*g, -1, shown) << "\n";
+  else print_graph(std::cout, *g, shown);
+  if (json || !t) return 0;
+  double reverse = 0;
+  for (const auto& [name, v] : direction) reverse += (g->node(g->find(name)).grad.array() * v.array()).sum();
+  const std::string f = g->node(g->output).name;
+  std::cout << "along the direction: d" << f << ".v = " << format_short(t->value()[size_t(g->output)](0, 0), 12)
+            << " (forward mode, one sweep for this direction); <grad " << f << ", v> = " << format_short(reverse, 12)
+            << " (reverse mode, one sweep for every direction)\n";
   return 0;
 }
 
@@ -245,6 +302,12 @@ static int run_command(int argc, char** argv) {
   eval->add_option("--example", example, "use a built-in example instead of a file");
   eval->add_option("--set", sets, "override an input: NAME=MATRIX, e.g. 'x=[[1], [0], [-1]]'");
   eval->add_flag("--json", json, "print one JSON object instead of text");
+  std::vector<std::string> jvps;
+  eval->add_option("--jvp", jvps, "forward mode: the direction for an input, NAME=MATRIX (other inputs stay "
+                                  "put); prints each node's tangent along it");
+  std::string jacobian;
+  eval->add_option("--jacobian", jacobian, "print only the Jacobian OF:WRT, of a node against one of its inputs "
+                                           "or of the output against any node (labelled entries, at most 64 x 64)");
 
   auto* check = app.add_subcommand("check", "compare every gradient with central finite differences");
   check->add_option("file", file, "program file, or - for standard input");
@@ -299,7 +362,7 @@ static int run_command(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kOtherFailure;
   }
-  if (eval->parsed()) return eval_command(file, example, sets, json);
+  if (eval->parsed()) return eval_command(file, example, sets, json, jvps, jacobian);
   if (check->parsed()) return check_command(file, example, sets, json, tolerance, max_entries);
   if (exp->parsed()) return export_command(file, example, sets, to);
   if (der->parsed()) return derive_command(file, example, sets, json, points);
