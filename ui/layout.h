@@ -23,7 +23,7 @@ void body(AppState& s, const BodyParts& parts, float below);
 
 // Where the last frame drew everything, as JSON, in pixels from the display's top left:
 // {"graph": rect, "panels": {"left": rect, "side": rect, "sheet": rect}, "train": rect,
-// "cards": {name: rect}, "zoom", "arrangement", "compact", "fold": [left, side] (the user's
+// "stale_banner": rect, "cards": {name: rect}, "zoom", "arrangement", "compact", "fold": [left, side] (the user's
 // choice: 0 automatic, 1 open, 2 folded), "hover": {node, grad, row, col, text} or null},
 // where rect is {"x", "y", "width", "height", "visible"}.
 std::string layout_json(const AppState& s);

@@ -164,6 +164,13 @@ test('#program= links from 0 to 1.5 MB, with a NUL in the program', { timeout: T
     assert.match(await p.locator('.gradscope-status').textContent(), /program:2:6: error: unexpected character/);
     assert.equal(await p.evaluate(() => window.gradscope.program()), nul);
     assert.deepEqual(await p.evaluate(() => window.gradscope.errors().map((e) => [e.line, e.column])), [[2, 6]]);
+    // The same located error through setProgram, for a NUL and for another control character.
+    for (const bad of [nul, nul.replace('\0', '\x1b')]) {
+      const errs = await p.evaluate((t) => window.gradscope.setProgram(t), bad);
+      assert.deepEqual(errs.map((e) => [e.line, e.column]), [[2, 6]], JSON.stringify(errs));
+      assert.match(errs[0].text, /^program:2:6: error: unexpected character '\\x(00|1B)'/);
+    }
+    await p.evaluate((t) => window.gradscope.setProgram(t), nul);
     // The first change saves the whole text, NUL included.
     await p.evaluate(() => window.gradscope.setOptions({ dark: true }));
     await p.waitForFunction((nul) => Object.keys(localStorage).some((k) => localStorage.getItem(k).includes(JSON.stringify(nul).slice(1, -1))),
