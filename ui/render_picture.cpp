@@ -126,7 +126,7 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   // The SVG gets plain polygons (its viewer smooths edges); the PNG ImGui's anti-aliased fringes.
   ImGuiStyle& style = ImGui::GetStyle();
   style.AntiAliasedLines = style.AntiAliasedFill = style.AntiAliasedLinesUseTex = format == PictureFormat::Png;
-  ImGui::GetIO().DisplaySize = size;
+  ImGui::GetIO().DisplaySize = ImVec2(size.x, std::max(size.y, 480.f));  // a picture is never a short embed (compact mode)
   for (int i = 0; i < 2; ++i) draw_frame(s, size, graph, z, caption, m);  // the second frame as the app's steady state
   out.width = int(size.x), out.height = int(size.y);
   const ImDrawData& data = *ImGui::GetDrawData();
