@@ -148,7 +148,8 @@ void phone_body(AppState& s, const BodyParts& p, const bool has[2], float width,
 
 }  // namespace
 
-bool compact_height() { return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.y < kCompactHeight; }  // no context: a picture, drawn at full size
+// (Outside a frame, with no ImGui context, as when a test formats a cell: not compact.)
+bool compact_height() { return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.y < kCompactHeight; }
 
 int push_touch_style() {
   if (ImGui::GetIO().DisplaySize.x >= kPhoneWidth) return 0;
