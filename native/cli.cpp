@@ -161,6 +161,9 @@ int print_jacobian(const Graph& g, const std::string& spec, bool json) {
   }
   std::cout << "J = d" << g.node(of).name << "/d" << g.node(wrt).name << ", " << j->rows << " x " << j->cols << "\n";
   if (!j->note.empty()) std::cout << j->note << "\n";
+  std::cout << "columns:";
+  for (const std::string& l : j->col_labels) std::cout << " " << l;
+  std::cout << "\n";
   size_t width = 0;
   for (const std::string& l : j->row_labels) width = std::max(width, l.size());
   for (size_t r = 0; r < j->row_labels.size(); ++r) print_matrix(std::cout, j->J.row(Eigen::Index(r)), j->row_labels[r], int(width));
