@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <memory>
 #include <set>
 
@@ -20,6 +21,7 @@ struct Expr {
   double number = 0;           // Number, and the exponent of Power
   Matrix literal;              // Literal
   std::vector<std::unique_ptr<Expr>> args;
+  const Token* keyword = nullptr;  // the name of a call's argument written name=value (axis=0)
   size_t begin = 0, end = 0;   // source span
 };
 using ExprPtr = std::unique_ptr<Expr>;
@@ -198,8 +200,12 @@ class Parser {
       call->text = t.text;
       if (!is_op(")")) {
         while (true) {
+          const Token* keyword = nullptr;  // sum(X, axis=0)
+          if (peek().kind == Tok::Name && toks_[pos_ + 1].kind == Tok::Op && toks_[pos_ + 1].text == "=")
+            keyword = &toks_[pos_], pos_ += 2;
           auto arg = expression();
           if (!arg) return arg;
+          arg.value()->keyword = keyword;
           call->args.push_back(std::move(arg.value()));
           if (is_op(",")) { ++pos_; continue; }
           break;
@@ -512,6 +518,14 @@ class Lowering {
     return id;
   }
 
+  // A call resolved to its op, with the numbers written after its matrices.
+  struct Call {
+    const OpDef* op = nullptr;
+    size_t matrices = 0;  // the leading arguments that are matrices
+    double attr = 0;      // one number (an axis, k): the node's attr
+    Shape request;        // "rows, cols": the shape asked for, (0, 0) when none
+  };
+
   // Post-order over the expression tree with an explicit stack instead of recursion: a chain
   // such as a + a + ... or x.T.T... (as long as the node limit allows) must not cost a C++
   // frame per link. Natively those frames took about 1 KB each, enough to overflow a 512 KiB
@@ -519,45 +533,102 @@ class Lowering {
   Result<int> lower(const Expr& root) {
     struct Pending {
       const Expr* e;
-      size_t lowered = 0;      // arguments already turned into nodes
-      std::vector<int> ids;    // their node ids
+      size_t matrices;         // the arguments that become nodes (a call's numbers do not)
+      Call call;               // a call's op and numbers
+      std::vector<int> ids;    // the node ids of the arguments lowered so far
     };
     std::vector<Pending> stack;
     auto visit = [&](const Expr& e) -> Result<bool> {  // checks that come before the arguments'
+      Call call;
       if (e.kind == Expr::Call) {
-        const OpDef* op = find_op(e.text);
-        if (op && op->symbol)
-          return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " + op->usage);
-        if (!op)
-          return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
-        if (op->arity == kAnyArity ? e.args.empty() : int(e.args.size()) != op->arity)
-          return fail(*e.tok, "'" + e.text + "' takes " +
-                                  (op->arity == kAnyArity ? "one or more arguments"
-                                                          : count(size_t(op->arity), "argument", "arguments")) +
-                                  " but was given " + std::to_string(e.args.size()));
+        auto c = resolve_call(e);
+        if (!c) return c.error();
+        call = c.value();
       }
-      stack.push_back({&e});
+      stack.push_back({&e, e.kind == Expr::Call ? call.matrices : e.args.size(), call, {}});
       return true;
     };
     if (auto ok = visit(root); !ok) return ok.error();
     while (true) {
       Pending& top = stack.back();
-      if (top.lowered < top.e->args.size()) {
-        if (auto ok = visit(*top.e->args[top.lowered]); !ok) return ok.error();
+      if (top.ids.size() < top.matrices) {
+        if (auto ok = visit(*top.e->args[top.ids.size()]); !ok) return ok.error();
         continue;
       }
-      auto r = lower_one(*top.e, top.ids);
+      auto r = lower_one(*top.e, top.ids, top.call);
       if (!r) return r;
       stack.pop_back();
       if (stack.empty()) return r;
-      Pending& parent = stack.back();
-      parent.ids.push_back(r.value());
-      ++parent.lowered;
+      stack.back().ids.push_back(r.value());
     }
   }
 
+  // A call's op, chosen by its number of arguments (sum(X) or sum(X, axis)), and the numbers
+  // it passes after its matrices (OpDef::params), each checked where it is written.
+  Result<Call> resolve_call(const Expr& e) const {
+    const std::vector<const OpDef*> ops = find_calls(e.text);
+    if (ops.empty()) {
+      const OpDef* op = find_op(e.text);
+      if (op && op->symbol)
+        return fail(*e.tok, "'" + e.text + "' is the operator '" + op->symbol + "': write it as " + op->usage);
+      return fail(*e.tok, "unknown function '" + e.text + "'" + suggestion(e.text, function_names()));
+    }
+    const size_t n = e.args.size();
+    Call call;
+    for (const OpDef* op : ops)
+      if (op->arity == kAnyArity ? n >= 1 : n == size_t(op->arity) + param_names(*op).size()) call.op = op;
+    if (!call.op) {
+      const OpDef& first = *ops.front();
+      if (ops.size() == 1 && !first.params)
+        return fail(*e.tok, "'" + e.text + "' takes " +
+                                (first.arity == kAnyArity ? "one or more arguments"
+                                                          : count(size_t(first.arity), "argument", "arguments")) +
+                                " but was given " + std::to_string(n));
+      std::string counts, forms;  // "1 or 2", "sum(a) or sum(a, axis)"
+      for (size_t i = 0; i < ops.size(); ++i) {
+        counts += (i ? " or " : "") + std::to_string(size_t(ops[i]->arity) + param_names(*ops[i]).size());
+        forms += (i ? " or " : "") + std::string(ops[i]->usage);
+      }
+      return fail(*e.tok, "'" + e.text + "' takes " + counts + (counts == "1" ? " argument" : " arguments") +
+                              ", as in " + forms + ", but was given " + std::to_string(n));
+    }
+    const OpDef& op = *call.op;
+    call.matrices = op.arity == kAnyArity ? n : size_t(op.arity);
+    const std::vector<std::string> params = param_names(op);
+    for (size_t i = 0; i < n; ++i) {
+      const Expr& a = *e.args[i];
+      if (i < call.matrices) {
+        if (a.keyword)
+          return fail(*a.keyword, "'" + e.text + "' takes a matrix here, not '" + a.keyword->text + "=': write " +
+                                      op.usage);
+        continue;
+      }
+      const std::string& name = params[i - call.matrices];
+      const std::string what = "the " + name + " of '" + e.text + "'";
+      if (a.keyword && a.keyword->text != name)
+        return fail(*a.keyword, "'" + e.text + "' has no argument '" + a.keyword->text + "': write " + op.usage);
+      if (a.kind != Expr::Number)
+        return fail(*a.tok, what + " must be a number written in the call, as in " + op.usage + ", not '" +
+                                g_.source.substr(a.begin, a.end - a.begin) + "'");
+      double v = a.number;
+      if (v != std::floor(v)) return fail(*a.tok, what + " must be a whole number, not " + format_number(v));
+      if (name == "axis") {
+        if (v < 0) v += 2;  // -1 is the last axis, as in NumPy
+        if (v != 0 && v != 1)
+          return fail(*a.tok, what + " must be 0 (down each column: one result per column) or 1 (along each "
+                                     "row: one result per row), not " + format_number(a.number));
+      } else if (v < 1 || v > kMaxDim) {
+        return fail(*a.tok, what + " must be from 1 to " + std::to_string(kMaxDim) + ", not " + format_number(v));
+      }
+      if (name == "rows") call.request.rows = int(v);
+      else if (name == "cols") call.request.cols = int(v);
+      else call.attr = v;
+    }
+    return call;
+  }
+
   // One expression whose arguments are already the nodes `ids`.
-  Result<int> lower_one(const Expr& e, const std::vector<int>& ids) {
+  Result<int> lower_one(const Expr& e, const std::vector<int>& ids, const Call& call) {
     switch (e.kind) {
       case Expr::Number: {
         int id = constant(Matrix::Constant(1, 1, e.number), format_number(e.number), *e.tok, e);
@@ -592,21 +663,22 @@ class Lowering {
       case Expr::Binary:
         if (const OpDef* op = find_operator(e.text, 2)) return apply(e, op, ids);
         return fail(*e.tok, "unknown operator '" + e.text + "'");
-      case Expr::Call: return apply(e, find_op(e.text), ids);  // checked by lower()'s visit
+      case Expr::Call: return apply(e, call.op, ids, &call);  // resolved by lower()'s visit
     }
     return fail(*e.tok, "unsupported expression");
   }
 
-  Result<int> apply(const Expr& e, const OpDef* op, const std::vector<int>& ids) {
+  Result<int> apply(const Expr& e, const OpDef* op, const std::vector<int>& ids, const Call* call = nullptr) {
     std::vector<Shape> in;
     for (int id : ids) in.push_back(g_.node(id).shape());
-    const double attr = op->arity == kAnyArity ? double(ids.size()) : e.number;
+    if (call && call->request.rows > 0) in.push_back(call->request);  // "rows, cols": after the inputs
+    const double attr = op->arity == kAnyArity ? double(ids.size()) : call ? call->attr : e.number;
     Shape out;
     std::string why = op->shape(in.data(), attr, out);
     if (!why.empty()) {
       std::string shapes;  // "(3, 1)", "(3, 1) and (2, 2)", "(3, 1), (2, 2) and (1, 1)"
-      for (size_t k = 0; k < in.size(); ++k)
-        shapes += (k == 0 ? "" : k + 1 == in.size() ? " and " : ", ") + to_string(in[k]);
+      for (size_t k = 0; k < ids.size(); ++k)
+        shapes += (k == 0 ? "" : k + 1 == ids.size() ? " and " : ", ") + to_string(in[k]);
       std::string what = op->symbol && in.size() == 2 ? op->symbol : op->name;
       return fail(*e.tok, "cannot apply '" + what + "' to " + shapes + ": " + why);
     }
@@ -629,6 +701,9 @@ class Lowering {
     n.value.resize(out.rows, out.cols);  // filled by the first forward pass
     n.attr = attr;
     n.generated_name = true;
+    n.differentiable = !op->no_grad && (ids.empty() || std::any_of(ids.begin(), ids.end(), [&](int i) {
+                         return g_.node(i).differentiable;
+                       }));
     return id;
   }
 
@@ -735,6 +810,13 @@ Result<Graph> compile(const std::string& source, const Overrides& overrides) {
   for (int i = g.output; i >= 0; --i)
     for (int k = 0; g.node(i).feeds_output && k < g.node(i).arity(); ++k) g.node(g.node(i).inputs[k]).feeds_output = true;
   g.evaluate();
+  for (const Node& n : g.nodes) {  // values an op cannot use, such as an index out of range
+    if (n.kind != NodeKind::Op || !n.op->check) continue;
+    std::vector<const Matrix*> in;
+    for (int id : n.inputs) in.push_back(&g.node(id).value);
+    if (std::string why = n.op->check(in.data(), n.attr); !why.empty())
+      return Error{why, n.line, n.column, line_of(source, n.line)};
+  }
   return g;
 }
 

@@ -59,7 +59,7 @@ std::string grad_of(const Graph& g, int id) {
 // An op's text with the node's names, numbers and shapes written in (see OpDef::latex).
 std::string fill(const Graph& g, int id, const char* text) {
   const Node& n = g.node(id);
-  const Node& in0 = g.node(n.inputs[0]);
+  const Node& in0 = g.node(n.arity() ? n.inputs[0] : id);  // zeros(r, c) has no inputs
   auto broadcast = [&](int k) {
     if (k >= n.arity()) return std::string();
     const Matrix& v = g.node(n.inputs[k]).value;
@@ -179,7 +179,7 @@ std::string export_latex(const Graph& g, const std::string& label) {
       rows.push_back(grad_of(g, int(i)) + " &= " + latex_matrix(n.grad) + " && \\text{all shares in}");
     for (int k = 0; k < n.arity(); ++k) {
       if (g.node(n.inputs[k]).kind == NodeKind::Constant) continue;
-      const char* chain = n.op->latex_chain[k];
+      const char* chain = n.op->latex_chain[n.op->arity == kAnyArity ? 0 : k];
       std::string rule = chain && *chain ? fill(g, int(i), chain) : "\\text{(" + std::string(n.op->name) + ")}";
       rows.push_back(grad_of(g, n.inputs[k]) + " &\\mathrel{+}= " + rule + " = " +
                      latex_matrix(contribution(g, int(i), k)) + " && \\text{from } " + latex_name(n.name));

@@ -78,7 +78,7 @@ TEST_CASE("program errors carry their exact message, line and column") {
   SUBCASE("wrong argument count") {
     check_error("x = [[1]]\nf = sum(sigmoid(x, x))", {"'sigmoid' takes 1 argument but was given 2", 2, 9});
     check_error("x = [[1]]\nf = mse(x)", {"'mse' takes 2 arguments but was given 1", 2, 5});
-    check_error("x = [[1]]\nf = sum()", {"'sum' takes 1 argument but was given 0", 2, 5});
+    check_error("x = [[1]]\nf = sum()", {"'sum' takes 1 or 2 arguments, as in sum(a) or sum(a, axis), but was given 0", 2, 5});
   }
   SUBCASE("matmul shape mismatch") {
     check_error("W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0]]\nZ = W @ x\nf = norm2(Z)",

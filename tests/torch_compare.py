@@ -36,6 +36,7 @@ RTOL, ATOL = 1e-9, 1e-10
 MAX_MAGNITUDE = 1e4
 KINK_EPS = 1e-6
 BCE_EPS = 1e-3
+SOFTPLUS_TAIL = -25
 
 # The op records, from `gradscope ops --json` (load_ops): name -> {"symbol", "arity", "torch", ...}.
 OPS = {}
@@ -45,7 +46,8 @@ BINARY_SYMBOL = {}   # "add" -> "+"
 # one-input function (a newly registered op) is built by b_other on positive arguments.
 BUILT = {"matmul", "transpose", "add", "sub", "mul", "div", "neg", "pow", "sigmoid", "tanh", "relu", "exp",
          "log", "sqrt", "abs", "softplus", "sum", "mean", "norm2", "softmax", "log_softmax", "mse",
-         "cross_entropy", "bce"}
+         "cross_entropy", "bce", "sum_axis", "mean_axis", "max_axis", "min_axis", "max", "min", "argmax",
+         "argmin", "zeros", "ones", "zeros_like", "ones_like", "onehot", "reshape", "hstack", "vstack"}
 OTHER_UNARY = []     # names of those other one-input functions, filled by load_ops
 
 
@@ -138,7 +140,13 @@ def render_raw(node, rng):
         return render(node.args[0], 5, rng) + " ^ " + fmt_num(node.p), 4
     if op == "transpose":
         return render(node.args[0], 6, rng) + ".T", 5
-    return op + "(" + ", ".join(render(a, 0, rng) for a in node.args) + ")", 6
+    args = [render(a, 0, rng) for a in node.args]
+    if OPS[op]["params"]:       # the numbers after the matrices: sum(x, 0), sum(x, axis=1), zeros(2, 3)
+        numbers = {"axis": node.p, "k": node.p, "rows": node.shape[0], "cols": node.shape[1]}
+        for name in OPS[op]["params"]:
+            v = fmt_num(numbers[name])
+            args.append(f"{name}={v}" if name == "axis" and rng.random() < 0.3 else v)
+    return OPS[op]["function"] + "(" + ", ".join(args) + ")", 6
 
 
 # --- generation ------------------------------------------------------------------------
@@ -289,6 +297,7 @@ class Generator:
             b.append((self.b_scalar, 3))
         if OTHER_UNARY:
             b.append((self.b_other, 2))
+        b += [(self.b_axis, 2.5), (self.b_stack, 1), (self.b_reshape, 1), (self.b_constant, 2)]
         return b
 
     def pos_builders(self, shape):
@@ -371,6 +380,52 @@ class Generator:
                 self.b_unary_any(shape, depth)
         return Op(op, [self.expr(shape, POS, depth)], shape)
 
+    def b_axis(self, shape, depth):
+        """A reduction along an axis that keeps two dimensions: sum(x, 0) is (1, cols)."""
+        r = self.rng
+        rows, cols = shape
+        op = r.choice(["sum_axis", "mean_axis", "max_axis", "min_axis"])
+        if rows == 1 and (cols > 1 or r.random() < 0.5):
+            return Op(op, [self.expr((r.randint(1, 5), cols), ANY, depth)], shape, p=0)
+        if cols == 1:
+            return Op(op, [self.expr((rows, r.randint(1, 5)), ANY, depth)], shape, p=1)
+        return self.b_unary_any(shape, depth)
+
+    def b_stack(self, shape, depth):
+        """hstack or vstack of two or three parts."""
+        r = self.rng
+        rows, cols = shape
+        side = cols > 1 and (rows == 1 or r.random() < 0.5)
+        n = cols if side else rows
+        if n < 2:
+            return self.b_unary_any(shape, depth)
+        cuts = sorted(r.sample(range(1, n), min(n - 1, r.choice([1, 2]))))
+        sizes = [b - a for a, b in zip([0] + cuts, cuts + [n])]
+        parts = [self.expr((rows, k) if side else (k, cols), ANY, depth) for k in sizes]
+        return Op("hstack" if side else "vstack", parts, shape)
+
+    def b_reshape(self, shape, depth):
+        rows, cols = shape
+        total = rows * cols
+        a = self.rng.choice([d for d in range(1, total + 1) if total % d == 0])
+        return Op("reshape", [self.expr((a, total // a), ANY, depth)], shape)
+
+    def b_constant(self, shape, depth):
+        """An expression times or plus a constant with no gradient: ones(r, c), zeros_like(x),
+        onehot(argmax(x, 1), c) (with argmax's positions below c)."""
+        r = self.rng
+        rows, cols = shape
+        kind = r.choice(["zeros", "ones", "zeros_like", "ones_like", "onehot"])
+        if kind in ("zeros", "ones"):
+            c = Op(kind, [], shape)
+        elif kind in ("zeros_like", "ones_like"):
+            c = Op(kind, [self.expr(shape, ANY, depth - 1)], shape)
+        else:
+            pick = r.choice(["argmax", "argmin"])
+            c = Op("onehot", [Op(pick, [self.expr((rows, r.randint(1, cols)), ANY, depth - 1)], (rows, 1), p=1)],
+                   shape, p=cols)
+        return Op("add" if kind == "zeros" else "mul", [self.expr(shape, ANY, depth), c], shape)
+
     def b_pow_int(self, shape, depth):
         return Op("pow", [self.expr(shape, ANY, depth)], shape, p=self.rng.choice(INT_EXPONENTS))
 
@@ -383,10 +438,10 @@ class Generator:
 
     def b_scalar(self, shape, depth):
         r = self.rng
-        kind = r.choice(["sum", "mean", "norm2", "mse", "cross_entropy", "bce"])
+        kind = r.choice(["sum", "mean", "norm2", "mse", "cross_entropy", "bce", "max", "min"])
         s = self.pick_shape()
         named = any(isinstance(n, Op) and n.shape == s for n in self.pool)
-        if kind in ("sum", "mean", "norm2"):
+        if kind in ("sum", "mean", "norm2", "max", "min"):
             arg = self.leaf(s, ANY) if named and r.random() < 0.4 else self.expr(s, ANY, depth, top=True)
             return Op(kind, [arg], (1, 1))
         if kind == "mse":
@@ -548,19 +603,24 @@ def program_text(statements, rng, header):
     return "\n".join(lines) + "\n", where
 
 
-def torch_op(op, a, p):
+def torch_op(op, a, p, shape):
     """The op's PyTorch text from its record, evaluated on the argument tensors."""
-    text = OPS[op]["torch"].replace("{0}", "_0").replace("{1}", "_1")
-    if p is not None:
-        text = text.replace("{p}", repr(float(p)))
-    return eval(text, {"torch": torch}, {"_0": a[0], "_1": a[1] if len(a) > 1 else None})
+    names = {f"_{k}": t for k, t in enumerate(a)}
+    text = OPS[op]["torch"].replace("{*}", ", ".join(names))
+    for k in range(len(a)):
+        text = text.replace("{%d}" % k, f"_{k}")
+    text = text.replace("{rows}", str(shape[0])).replace("{cols}", str(shape[1]))
+    if p is not None:   # an axis or a count as a whole number, an exponent as a float
+        text = text.replace("{p}", str(int(p)) if OPS[op]["params"] else repr(float(p)))
+    return eval(text, {"torch": torch}, names)
 
 
 def run_torch(statements):
     """Evaluates the program in PyTorch: {name: (op, input names, value, grad)} and checks."""
     named = {}      # statement name -> tensor
     nodes = {}      # node name -> [op, expected input names, tensor]
-    kinks, bce_probs = [], []
+    kinks, bce_probs, lines = [], [], []   # lines: what max, min and their positions choose from
+    softplus_args = []
 
     def ev(node):
         if isinstance(node, Ref):
@@ -572,7 +632,12 @@ def run_torch(statements):
             kinks.append(args[0].detach())
         if node.op == "bce":
             bce_probs.append(args[0].detach())
-        t = torch_op(node.op, args, node.p)
+        if node.op == "softplus":
+            softplus_args.append(args[0].detach())
+        if node.op in ("max", "min", "max_axis", "min_axis", "argmax", "argmin"):
+            x = args[0].detach()
+            lines.append(x.reshape(1, -1) if node.op in ("max", "min") else x if node.p == 1 else x.T)
+        t = torch_op(node.op, args, node.p, node.shape)
         if t.requires_grad:
             t.retain_grad()
         ins = [a.target.name if isinstance(a, Ref) else a.name if isinstance(a, Op) else None
@@ -603,6 +668,14 @@ def run_torch(statements):
         problems.append("relu/abs input near 0")
     if any(((p < BCE_EPS) | (p > 1 - BCE_EPS)).any() for p in bce_probs):
         problems.append("bce probability near 0 or 1")
+    # PyTorch's softplus is log(1 + e^x) there: it rounds to a multiple of 2^-52 where gradscope's
+    # log1p stays exact, a relative error a sqrt or a quotient can lift above the tolerance.
+    if any((x < SOFTPLUS_TAIL).any() for x in softplus_args):
+        problems.append(f"softplus input below {SOFTPLUS_TAIL}")
+    # Exact ties are fine (both engines pick the first); near ties could go either way.
+    gaps = [(s[:, 1:] - s[:, :-1]) for s in (x.sort(dim=1).values for x in lines) if s.shape[1] > 1]
+    if any(((gap > 0) & (gap < KINK_EPS)).any() for gap in gaps):
+        problems.append("max/min entries within 1e-6 of each other")
     return result, problems
 
 

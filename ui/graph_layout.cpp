@@ -59,7 +59,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   const float f = ImGui::GetFontSize(), line = line_height(), label = label_height();
   CardLayout c;
   const int rows = int(node.value.rows()), cols = int(node.value.cols());
-  const bool grads = node.kind != NodeKind::Constant && s.show_gradients;
+  const bool grads = node.kind != NodeKind::Constant && node.differentiable && s.show_gradients;  // argmax, zeros: none
   c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
   if (c.numbers) {
     c.cell_w = cell_width(s, id, false, is_hidden(s, id, false));

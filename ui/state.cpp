@@ -237,7 +237,7 @@ void check_answer(AppState& s, size_t q) {
 }
 
 bool shows_gradient(const AppState& s, int node) {
-  if (!s.show_gradients) return false;
+  if (!s.show_gradients || !s.graph.node(node).differentiable) return false;  // argmax, zeros: none
   if (s.options.grad_nodes.empty()) return true;
   return s.options.grad_nodes.count(s.graph.node(node).name) > 0;
 }
