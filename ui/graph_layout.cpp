@@ -9,6 +9,7 @@
 
 #include "ui/graph_view.h"
 #include "ui/derive_panel.h"
+#include "ui/views.h"
 #include "ui/graph_parts.h"
 #include "ui/layout.h"
 
@@ -106,6 +107,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.value_x = (c.w - vw) / 2;
     c.grad_x = (c.w - gw) / 2;
   }
+  c.h += tangent_row_height(s, id, c);  // forward mode's tangent row (ui/views_panel.cpp)
   c.h += claim_row_height(s, id, c);  // derive mode's third row (ui/derive_panel.cpp)
   return c;
 }
