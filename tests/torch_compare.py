@@ -721,7 +721,7 @@ def rounding_scales(nodes, out_name):
             def f(x, k=k):
                 xs = list(args)
                 xs[k] = x
-                return torch_op(op, xs, p)
+                return torch_op(op, xs, p, tuple(v.shape))
             J = torch.autograd.functional.jacobian(f, a).reshape(v.numel(), a.numel()).abs()
             jac[(name, k)] = J
             sa = vs[ins[k]] if ins[k] is not None else a.abs()
@@ -746,7 +746,7 @@ def rounding_scales(nodes, out_name):
                 def contribution(x, j=j, k=k):
                     xs = list(args)
                     xs[k] = x
-                    return torch.autograd.functional.vjp(lambda *ys: torch_op(op, list(ys), p), tuple(xs), g,
+                    return torch.autograd.functional.vjp(lambda *ys: torch_op(op, list(ys), p, tuple(t.shape)), tuple(xs), g,
                                                          create_graph=True)[1][j]
                 H = torch.autograd.functional.jacobian(contribution, b).reshape(a.numel(), b.numel()).abs()
                 H = torch.nan_to_num(H, nan=0.0)   # 0 * inf in a second derivative far in a tail
