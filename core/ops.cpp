@@ -70,6 +70,7 @@ void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix
 }
 
 void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*) {}
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&) {}
 
 std::string same_shape(const Shape* in, double, Shape& out) {
   out = in[0];

@@ -165,5 +165,6 @@ std::string same_shape(const Shape* in, double, Shape& out);   // unary elementw
 std::string to_scalar(const Shape* in, double, Shape& out);    // reductions to (1, 1)
 std::string equal_shapes(const Shape* in, double, Shape& out); // binary, output (1, 1)
 void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*);  // no_grad ops
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&);  // and their tangent
 
 }  // namespace gs

@@ -46,6 +46,11 @@ void extreme_vjp(const Matrix* const* in, double axis, const Matrix&, const Matr
   Matrix& d = gin[0]->accumulator();                        // dX[first extreme of line j] += G[j]
   for (Eigen::Index j = 0; j < g.size(); ++j) at(d, axis, j, first_extreme(*in[0], axis, j, kLargest)) += g(j);
 }
+template <bool kLargest>
+void extreme_jvp(const Matrix* const* in, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+  if (!t[0]) return;                                        // dY[j] += dX[first extreme of line j]
+  for (Eigen::Index j = 0; j < tout.size(); ++j) tout(j) += at(*t[0], axis, j, first_extreme(*in[0], axis, j, kLargest));
+}
 template <bool kLargest> void whole_extreme_forward(const Matrix* const* in, double, Matrix& out) {
   Eigen::Index r, c;
   first_extreme_entry(*in[0], kLargest, r, c);
@@ -57,6 +62,13 @@ void whole_extreme_vjp(const Matrix* const* in, double, const Matrix&, const Mat
   Eigen::Index r, c;
   first_extreme_entry(*in[0], kLargest, r, c);
   gin[0]->accumulator()(r, c) += g(0, 0);                   // dX[first extreme] += g
+}
+template <bool kLargest>
+void whole_extreme_jvp(const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+  if (!t[0]) return;
+  Eigen::Index r, c;
+  first_extreme_entry(*in[0], kLargest, r, c);
+  tout(0, 0) += (*t[0])(r, c);                              // dy += dX[first extreme]
 }
 template <bool kLargest> void arg_forward(const Matrix* const* in, double axis, Matrix& out) {
   for (Eigen::Index j = 0; j < out.size(); ++j) out(j) = double(first_extreme(*in[0], axis, j, kLargest));
@@ -88,6 +100,10 @@ const std::vector<OpDef> kAxisOps = {
           if (axis == 0) *gin[0] += g.replicate(in[0]->rows(), 1);
           else *gin[0] += g.replicate(1, in[0]->cols());
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+          if (t[0] && axis == 0) tout += t[0]->colwise().sum();  // dY += the sums of dX
+          else if (t[0]) tout += t[0]->rowwise().sum();
+        },)
         .formula = "{out} = sum of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 for every entry of the line it sums",
         .chain = {"d{0} += d{out}  (copied along axis {p})", nullptr},
@@ -117,6 +133,10 @@ const std::vector<OpDef> kAxisOps = {
           if (axis == 0) *gin[0] += g.replicate(in[0]->rows(), 1) / double(in[0]->rows());
           else *gin[0] += g.replicate(1, in[0]->cols()) / double(in[0]->cols());
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+          if (t[0] && axis == 0) tout += t[0]->colwise().mean();  // dY += the means of dX
+          else if (t[0]) tout += t[0]->rowwise().mean();
+        },)
         .formula = "{out} = mean of {0} along axis {p}",
         .local = "d{out}/d{0} = 1/n for every entry of the line it averages (n entries)",
         .chain = {"d{0} += d{out} / n  (copied along axis {p})", nullptr},
@@ -137,6 +157,7 @@ const std::vector<OpDef> kAxisOps = {
     {
         .name = "max", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = whole_extreme_forward<true>, .vjp = whole_extreme_vjp<true>,
+        GS_CLI_ONLY(.jvp = whole_extreme_jvp<true>,)
         .formula = "{out} = the largest entry of {0}",
         .local = "d{out}/d{0} = 1 at the first largest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at the first largest entry only", nullptr},
@@ -156,6 +177,7 @@ const std::vector<OpDef> kAxisOps = {
     {
         .name = "min", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = whole_extreme_forward<false>, .vjp = whole_extreme_vjp<false>,
+        GS_CLI_ONLY(.jvp = whole_extreme_jvp<false>,)
         .formula = "{out} = the smallest entry of {0}",
         .local = "d{out}/d{0} = 1 at the first smallest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at the first smallest entry only", nullptr},
@@ -173,7 +195,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "max_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = extreme_forward<true>, .vjp = extreme_vjp<true>,
+        .forward = extreme_forward<true>, .vjp = extreme_vjp<true>, GS_CLI_ONLY(.jvp = extreme_jvp<true>,)
         .formula = "{out} = the largest entry of each line of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 at each line's first largest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at each line's first largest entry only", nullptr},
@@ -194,7 +216,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "min_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = extreme_forward<false>, .vjp = extreme_vjp<false>,
+        .forward = extreme_forward<false>, .vjp = extreme_vjp<false>, GS_CLI_ONLY(.jvp = extreme_jvp<false>,)
         .formula = "{out} = the smallest entry of each line of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 at each line's first smallest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at each line's first smallest entry only", nullptr},
@@ -213,7 +235,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "argmax", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = arg_forward<true>, .vjp = no_vjp,
+        .forward = arg_forward<true>, .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = where the largest entry of each line of {0} along axis {p} is (0, 1, ...)",
         .local = "none: {out} holds whole numbers, which do not change when {0} moves a little",
         .chain = {"nothing flows back: positions carry no gradient", nullptr},
@@ -233,7 +255,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "argmin", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = arg_forward<false>, .vjp = no_vjp,
+        .forward = arg_forward<false>, .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = where the smallest entry of each line of {0} along axis {p} is (0, 1, ...)",
         .local = "none: {out} holds whole numbers, which do not change when {0} moves a little",
         .chain = {"nothing flows back: positions carry no gradient", nullptr},

@@ -47,6 +47,16 @@ void stack_vjp(const Matrix* const* in, double count, const Matrix&, const Matri
   }
 }
 
+template <bool kSideBySide>
+void stack_jvp(const Matrix* const* in, const Matrix* const* t, double count, const Matrix&, Matrix& tout) {
+  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); ++k) {
+    const Eigen::Index n = kSideBySide ? in[k]->cols() : in[k]->rows();
+    if (t[k] && kSideBySide) tout.middleCols(at, n) += *t[k];  // dY's block of argument k += dA_k
+    if (t[k] && !kSideBySide) tout.middleRows(at, n) += *t[k];
+    at += n;
+  }
+}
+
 // The NumPy export's share of hstack's and vstack's gradient for argument k.
 const char* const kStackParts =
     "def hstack_part(g, k, xs):  # the columns of g that xs[k] filled\n"
@@ -62,7 +72,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "zeros", .symbol = nullptr, .arity = 0, .shape = requested,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setZero(); },
-        .vjp = no_vjp,
+        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = a matrix of zeros",
         .local = "none: {out} is a constant",
         .chain = {nullptr},
@@ -79,7 +89,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "ones", .symbol = nullptr, .arity = 0, .shape = requested,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setOnes(); },
-        .vjp = no_vjp,
+        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = a matrix of ones",
         .local = "none: {out} is a constant",
         .chain = {nullptr},
@@ -96,7 +106,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "zeros_like", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setZero(); },
-        .vjp = no_vjp,
+        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = zeros in the shape of {0}",
         .local = "none: {out} does not depend on the values of {0}",
         .chain = {"nothing flows back: {out} is a constant", nullptr},
@@ -113,7 +123,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "ones_like", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setOnes(); },
-        .vjp = no_vjp,
+        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = ones in the shape of {0}",
         .local = "none: {out} does not depend on the values of {0}",
         .chain = {"nothing flows back: {out} is a constant", nullptr},
@@ -141,7 +151,7 @@ const std::vector<OpDef> kShapeOps = {
             if (c >= 0 && c < k && c == std::floor(c)) out(i, Eigen::Index(c)) = 1;  // else compile() refused it
           }
         },
-        .vjp = no_vjp,
+        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
         .formula = "{out} = one row per entry of {0}, with a 1 in the column {0} names",
         .local = "none: {out} is made of 0s and 1s chosen by whole numbers",
         .chain = {"nothing flows back: indices carry no gradient", nullptr},
@@ -182,6 +192,9 @@ const std::vector<OpDef> kShapeOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += g.reshaped<Eigen::RowMajor>(in[0]->rows(), in[0]->cols());  // dX += G, back in X's shape
         },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          if (t[0]) tout += t[0]->reshaped<Eigen::RowMajor>(tout.rows(), tout.cols());  // dY += dX, reshaped
+        },)
         .formula = "{out} = the entries of {0}, row by row, in a new shape",
         .local = "each entry moves, nothing is scaled",
         .chain = {"d{0} += d{out} reshaped back to {0}'s shape", nullptr},
@@ -201,7 +214,7 @@ const std::vector<OpDef> kShapeOps = {
     },
     {
         .name = "hstack", .symbol = nullptr, .arity = kAnyArity, .shape = stacked<true>,
-        .forward = stack_forward<true>, .vjp = stack_vjp<true>,
+        .forward = stack_forward<true>, .vjp = stack_vjp<true>, GS_CLI_ONLY(.jvp = stack_jvp<true>,)
         .formula = "{out} = its arguments side by side",
         .local = "each entry moves, nothing is scaled",
         .chain = {"each argument's gradient += the columns of d{out} it filled", nullptr},
@@ -220,7 +233,7 @@ const std::vector<OpDef> kShapeOps = {
     },
     {
         .name = "vstack", .symbol = nullptr, .arity = kAnyArity, .shape = stacked<false>,
-        .forward = stack_forward<false>, .vjp = stack_vjp<false>,
+        .forward = stack_forward<false>, .vjp = stack_vjp<false>, GS_CLI_ONLY(.jvp = stack_jvp<false>,)
         .formula = "{out} = its arguments stacked, top to bottom",
         .local = "each entry moves, nothing is scaled",
         .chain = {"each argument's gradient += the rows of d{out} it filled", nullptr},
