@@ -118,8 +118,11 @@ void landscape_view(AppState& s) {
     if (!t.history.empty()) v.path.emplace_back(entry(g, v.ax, false), entry(g, v.ay, false));
     v.path_steps = t.history.size();
   }
-  const std::string xn = entry_label(g.node(l.x.node).name, l.x.row, l.x.col);
-  const std::string yn = entry_label(g.node(l.y.node).name, l.y.row, l.y.col);
+  // "W[0,0]", as core/jacobian.h's entry_label (not in the browser build) writes an entry.
+  auto label = [&](const LandscapeAxis& a) {
+    return g.node(a.node).name + "[" + std::to_string(a.row) + "," + std::to_string(a.col) + "]";
+  };
+  const std::string xn = label(l.x), yn = label(l.y);
   double lo = INFINITY, hi = -INFINITY;
   for (Eigen::Index i = 0; i < l.f.size(); ++i)
     if (std::isfinite(l.f.data()[i])) lo = std::min(lo, l.f.data()[i]), hi = std::max(hi, l.f.data()[i]);
