@@ -91,7 +91,7 @@ struct OpDef {
   // shape ("3 \\times 2"), @bc0 @bc1 for "summed back to the input's shape" (an operator
   // written only where that input was broadcast). \odot and \oslash are entrywise.
   GS_CLI_ONLY(const char* latex;)           // the forward's right side: "\\sigma(@0)"
-  GS_CLI_ONLY(const char* latex_chain[2];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
+  GS_CLI_ONLY(const char* latex_chain[kMaxArity];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
   // The language reference (README): how a program writes it, and what it does.
   const char* usage;          // "a @ b", "sigmoid(a)"
   const char* doc;            // "matrix product"
@@ -99,6 +99,10 @@ struct OpDef {
   // Multiply-adds of one forward pass, for ops whose work grows faster than their operands
   // (compile() bounds the total); nullptr for ops linear in their entries.
   long long (*multiply_adds)(const Shape* in) = nullptr;
+  // For ops that read integer indices (the gathers X[I], X[I, J]): input k holds indices below
+  // index_bound(in, k) (0 for an input of numbers). An index gets no gradient, derive mode keeps
+  // its values at perturbed points, and the app edits it in whole steps within range.
+  int (*index_bound)(const Shape* in, int k) = nullptr;
 
   // Input k's chain rule and NumPy VJP text: a kAnyArity op has one for every input.
   const char* chain_for(int k) const { return chain[arity == kAnyArity ? 0 : k]; }
@@ -125,6 +129,11 @@ extern const std::vector<OpDef> kBroadcastOps;
 extern const std::vector<OpDef> kElementwiseOps;
 extern const std::vector<OpDef> kMatrixOps;
 extern const std::vector<OpDef> kReduceOps;
+extern const std::vector<OpDef> kIndexOps;  // ops_index.cpp
+
+// The smallest bound of the index inputs `node` is read as (core/ops_index.cpp), or 0 when no
+// op reads it as an index.
+int index_bound(const Graph& g, int node);
 
 // --- helpers shared by op files ---------------------------------------------------
 

@@ -54,6 +54,11 @@ EDGE = [
     ("a tiny denominator", "a = [[1, 2]]\nb = [[1e-200, 3]]\nf = sum(a / b) * 1e-200\n"),
     ("a power 0 at 0", "x = [[0, 2]]\nf = sum(x ^ 0) + sum(x ^ 2)\n"),
     ("a relu of a huge gradient", "x = [[-1, 2]]\nf = sum(relu(x) * 1e300 * 1e10)\n"),
+    ("gathers and slices",
+     "C = [[0.5, -1], [1.5, 0.25], [-0.75, 2]]\nXb = [[2], [0], [2]]\nY = [[1], [0], [1]]\nE = C[Xb]\n"
+     "P = E[range(3), Y]\nf = sum(P) + sum(E[1:, :1] * 2) + sum(C[:, -1]) + C[0, 1]\n"),
+    ("reassigned names (c', c'' become c_1, c_2; c_1 is taken)",
+     "c_1 = [[1, 2]]\nc = c_1 * 2\nc += 1\nc *= c\nc -= c_1 ** -0.5\nc /= 2\nb = c\nb = b\nf = sum(b + c')\n"),
 ]
 # PyTorch's own derivatives are not all written in stable forms: these are NumPy only.
 NUMPY_ONLY = {"saturated sigmoid, softplus, softmax and losses", "a relu of a huge gradient", "a tiny denominator"}
@@ -70,7 +75,7 @@ def one_op_program(op):
     """y = the op on a and b (entries in (0.2, 0.8): inside every op's domain), and a
     weighted sum so that the upstream gradient differs per entry."""
     if op["symbol"]:
-        call = op["usage"]                        # "a @ b", "-a", "a.T", "a ^ 2"
+        call = op["usage"].split(" = ")[-1]       # "a @ b", "-a", "a.T", "a ** 2"; "b = a" is y = a
     else:
         call = op["name"] + ("(a, b)" if op["arity"] == 2 else "(a)")
     return ("a = [[0.3, 0.7], [0.55, 0.2]]\nb = [[0.6, 0.25], [0.4, 0.8]]\n"
