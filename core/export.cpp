@@ -38,9 +38,11 @@ PythonNames python_names(const Graph& g) {
   auto reserved = [&](const std::string& s) { return taken.count(s) > 0 || s.rfind("__", 0) == 0; };
   PythonNames names;
   std::vector<bool> keep(g.nodes.size());
+  // c', c'' (a reassigned c) are not Python names: c_1, c_2, renamed like reserved names.
+  auto valid = [](const std::string& s) { return s.find('\'') == std::string::npos; };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    keep[i] = n.kind != NodeKind::Constant && !reserved(n.name);
+    keep[i] = n.kind != NodeKind::Constant && !reserved(n.name) && valid(n.name);
   }
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (keep[i]) taken.insert(g.nodes[i].name);
@@ -52,8 +54,11 @@ PythonNames python_names(const Graph& g) {
       do py = "const_" + std::to_string(++constants);
       while (taken.count(py));
     } else if (!keep[i]) {
-      do py += "_";
-      while (taken.count(py));
+      if (size_t prime = py.find('\''); prime != std::string::npos)
+        py = py.substr(0, prime) + "_" + std::to_string(py.size() - prime);
+      else
+        py += "_";
+      while (taken.count(py)) py += "_";
       names.renamed += (names.renamed.empty() ? "" : ", ") + n.name + " -> " + py;
     }
     taken.insert(py);

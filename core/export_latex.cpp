@@ -4,12 +4,15 @@
 // its numbers), then every gradient.
 #include "export_latex.h"
 
+#include "cell_story.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
+#include "cell_story.h"
 #include "ops.h"
 
 namespace gs {
@@ -105,16 +108,7 @@ std::string forward(const Graph& g, int id) {
 }
 
 // Input k's share of node `id`'s gradient, as the backward sweep adds it.
-Matrix contribution(const Graph& g, int id, int k) {
-  const Node& n = g.node(id);
-  const Node& src = g.node(n.inputs[k]);
-  Matrix out = Matrix::Zero(src.value.rows(), src.value.cols());
-  const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.arity() > 1 ? &g.node(n.inputs[1]).value : nullptr};
-  Matrix* gin[2] = {nullptr, nullptr};
-  gin[k] = &out;
-  add_vjp(*n.op, in, n.attr, n.value, n.grad, gin);
-  return out;
-}
+Matrix contribution(const Graph& g, int id, int k) { return vjp_share(g, id, k, g.node(id).grad); }  // any arity
 
 std::string align(const std::vector<std::string>& rows) {
   std::string out = "\\begin{align*}\n";

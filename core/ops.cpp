@@ -10,7 +10,7 @@ namespace gs {
 const std::vector<const OpDef*>& all_ops() {
   static const std::vector<const OpDef*> ops = [] {
     std::vector<const OpDef*> v;
-    for (const auto* table : {&kMatrixOps, &kBroadcastOps, &kElementwiseOps, &kReduceOps, &kAxisOps, &kShapeOps})
+    for (const auto* table : {&kMatrixOps, &kBroadcastOps, &kElementwiseOps, &kReduceOps, &kAxisOps, &kShapeOps, &kIndexOps})
       for (const OpDef& op : *table) v.push_back(&op);
     return v;
   }();

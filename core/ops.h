@@ -126,6 +126,10 @@ struct OpDef {
   // A reason when the inputs' values cannot be used ("I[3] is 7, outside 0 to 4"), checked by
   // compile(); the forward pass must stay safe on such values anyway.
   std::string (*check)(const Matrix* const* in, double attr) = nullptr;
+  // For ops that read integer indices (the gathers X[I], X[I, J]): input k holds indices below
+  // index_bound(in, k) (0 for an input of numbers). An index gets no gradient, derive mode keeps
+  // its values at perturbed points, and the app edits it in whole steps within range.
+  int (*index_bound)(const Shape* in, int k) = nullptr;
 
   // Input k's chain rule and NumPy VJP text: a kAnyArity op has one for every input.
   const char* chain_for(int k) const { return chain[arity == kAnyArity ? 0 : k]; }
@@ -158,6 +162,11 @@ extern const std::vector<OpDef> kMatrixOps;
 extern const std::vector<OpDef> kReduceOps;
 extern const std::vector<OpDef> kAxisOps;   // ops_axis.cpp: sum(X, axis) ..., max, min, argmax
 extern const std::vector<OpDef> kShapeOps;  // ops_shape.cpp: zeros ..., onehot, reshape, hstack, vstack
+extern const std::vector<OpDef> kIndexOps;  // ops_index.cpp
+
+// The smallest bound of the index inputs `node` is read as (core/ops_index.cpp), or 0 when no
+// op reads it as an index.
+int index_bound(const Graph& g, int node);
 
 // --- helpers shared by op files ---------------------------------------------------
 

@@ -61,6 +61,11 @@ EDGE = [
      "f = sum(a) + sum(b * c) + sum(h) + max(v) + min(r) + sum(e * d) + sum(m * argmin(x, 1)) + sum(zeros(2, 2))\n"),
     ("max and min ties: the gradient goes to the first extreme, as in PyTorch",
      "a = [[1, 7, 2], [7, 0, 7]]\nf = sum(max(a, 0)) + sum(max(a, 1)) + max(a) + sum(min(a, 1)) + min(a)\n"),
+    ("gathers and slices",
+     "C = [[0.5, -1], [1.5, 0.25], [-0.75, 2]]\nXb = [[2], [0], [2]]\nY = [[1], [0], [1]]\nE = C[Xb]\n"
+     "P = E[range(3), Y]\nf = sum(P) + sum(E[1:, :1] * 2) + sum(C[:, -1]) + C[0, 1]\n"),
+    ("reassigned names (c', c'' become c_1, c_2; c_1 is taken)",
+     "c_1 = [[1, 2]]\nc = c_1 * 2\nc += 1\nc *= c\nc -= c_1 ** -0.5\nc /= 2\nb = c\nb = b\nf = sum(b + c')\n"),
 ]
 # PyTorch's own derivatives are not all written in stable forms: these are NumPy only.
 NUMPY_ONLY = {"saturated sigmoid, softplus, softmax and losses", "a relu of a huge gradient", "a tiny denominator"}
@@ -81,7 +86,7 @@ def one_op_program(op):
     """y = the op on a and b (entries in (0.2, 0.8): inside every op's domain), and a
     weighted sum so that the upstream gradient differs per entry."""
     if op["symbol"]:
-        call = op["usage"]                        # "a @ b", "-a", "a.T", "a ^ 2"
+        call = op["usage"].split(" = ")[-1]       # "a @ b", "-a", "a.T", "a ** 2"; "b = a" is y = a
     elif op["name"] == "onehot":                  # whole numbers from 0 to k - 1
         call = "onehot(argmax(a, 1), 3)"
     elif op["params"] or op["arity"] not in (1, 2):   # sum(a, 1), zeros(1, 4), hstack(b, a, b)

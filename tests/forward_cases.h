@@ -24,7 +24,11 @@ struct OpCase {
 // with its numbers (OpDef::params) after: sum(a, 1), zeros(3, 2), reshape(a, 3, 2), and
 // onehot(argmax(a, 1), 3) for whole numbers below the class count.
 inline std::string op_call(const OpDef& op) {
-  if (op.symbol) return op.usage;
+  if (op.symbol) {  // "a @ b"; a statement's right-hand side ("b = a", an alias: y = a)
+    const std::string usage = op.usage;
+    const size_t at = usage.find(" = ");
+    return at == std::string::npos ? usage : usage.substr(at + 3);
+  }
   std::vector<std::string> args;
   if (op.arity != 0) args.push_back("a");
   if (op.arity >= 2 || op.arity == kAnyArity) args.push_back("b");

@@ -87,6 +87,12 @@ const std::vector<OpProgram> kOpPrograms = {
     {"sqrt", "sqrt(a)", 1, Domain::Positive, Domain::Any, kOneInputShapes},
     {"abs", "abs(a)", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
     {"softplus", "softplus(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
+    {"copy", "a", 1, Domain::Any, Domain::Any, kOneInputShapes},  // y = a
+    // Gathers with constant indices (finite differences must not move an index); row 2 twice.
+    {"gather_rows", "a[[[2], [0], [2]]]", 1, Domain::Any, Domain::Any, {{{3, 2}, {}}, {{4, 4}, {}}}},
+    {"gather_cols", "a[:, [[1], [0], [1]]]", 1, Domain::Any, Domain::Any, {{{3, 2}, {}}, {{4, 4}, {}}}},
+    {"gather", "a[[[0], [1], [1], [-1]], [[1], [0], [0], [0]]]", 1, Domain::Any, Domain::Any,
+     {{{3, 2}, {}}, {{4, 4}, {}}}},
     {"sum", "sum(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
     {"mean", "mean(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
     {"norm2", "norm2(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
@@ -244,7 +250,7 @@ TEST_CASE("every op's record is complete: export text, VJP text and its line in 
 }
 
 TEST_CASE("the exports of a program using every op carry each op's text, and nothing is missing") {
-  std::string source = "a = [[0.3, 0.7], [0.55, 0.2]]\nb = [[0.6, 0.25], [0.4, 0.8]]\nf = mean(b)";
+  std::string source = "a = [[0.3, 0.7], [0.55, 0.2]]\nb = [[0.6, 0.25], [0.4, 0.8]]\n", sums = "f = mean(b)";
   // Shapes other than a's and b's (2, 2): reshape to 4 entries, onehot of indices.
   const std::map<std::string, std::string> calls = {{"reshape", "reshape(a, 1, 4)"},
                                                     {"onehot", "onehot(argmax(a, 1), 3)"}};
@@ -254,8 +260,13 @@ TEST_CASE("the exports of a program using every op carry each op's text, and not
       for (const OpProgram& p : kOpPrograms)
         if (p.op == std::string(op->name)) { call = p.expr; break; }
     if (calls.count(op->name)) call = calls.at(op->name);
-    source += " + sum(" + call + ")";
+    if (call.find(" = ") != std::string::npos) {  // a statement ("b = a"): on a line of its own
+      source += "s_" + std::string(op->name) + call.substr(call.find(" = ")) + "\n";
+      call = "s_" + std::string(op->name);
+    }
+    sums += " + sum(" + call + ")";
   }
+  source += sums;
   CAPTURE(source);
   Graph g = compiled(source + "\n");
   std::string numpy = export_numpy(g), torch = export_pytorch(g);
@@ -277,6 +288,13 @@ TEST_CASE("the exports of a program using every op carry each op's text, and not
     };
     std::string op = n.op->name;
     CAPTURE(op);
+    bool constant = false;  // a number operand (a[1]) is named const_N in Python: the line is there
+    for (int id : n.inputs) constant |= g.node(id).kind == NodeKind::Constant;
+    if (constant) {
+      CHECK(numpy.find("\n" + n.name + " = " + g.node(n.inputs[0]).name) != std::string::npos);
+      CHECK(torch.find("\n" + n.name + " = " + g.node(n.inputs[0]).name) != std::string::npos);
+      continue;
+    }
     CHECK(numpy.find(filled(n.op->numpy)) != std::string::npos);
     CHECK(torch.find(filled(n.op->torch)) != std::string::npos);
   }
@@ -421,6 +439,23 @@ const std::vector<HandCase> kHandCases = {
      "a = [[-1, 0, 1]]\ny = softplus(a)\nf = sum(y)",
      {{"y", "[[0.31326168751822286, 0.6931471805599453, 1.3132616875182228]]"}, {"f", "2.319670555596391"}},
      {{"a", "[[0.2689414213699951, 0.5, 0.7310585786300049]]"}}},
+    {"gather_rows",  // row 2 twice: its gradient is the sum of both rows of G
+     "a = [[1, 2], [3, 4], [5, 6]]\nG = [[1, 2], [3, 4]]\ny = a[[[2], [-1]]]\nf = sum(G * y)",
+     {{"y", "[[5, 6], [5, 6]]"}, {"f", "56"}},
+     {{"a", "[[0, 0], [0, 0], [4, 6]]"}}},
+    {"gather_cols",
+     "a = [[1, 2, 3], [4, 5, 6]]\nG = [[1, 2], [3, 4]]\ny = a[:, [[0], [2]]]\nf = sum(G * y)",
+     {{"y", "[[1, 3], [4, 6]]"}, {"f", "43"}},
+     {{"a", "[[1, 0, 2], [3, 0, 4]]"}}},
+    {"gather",  // (1, 0) twice; the indices get no gradient
+     "a = [[1, 2], [3, 4]]\nI = [[1], [0], [1]]\nJ = [[0], [1], [0]]\nG = [[1], [2], [3]]\ny = a[I, J]\n"
+     "f = sum(G * y)",
+     {{"y", "[[3], [2], [3]]"}, {"f", "16"}},
+     {{"a", "[[0, 2], [4, 0]]"}, {"I", "[[0], [0], [0]]"}, {"J", "[[0], [0], [0]]"}}},
+    {"copy",  // y = a: a node of its own, the gradient passes unchanged
+     "a = [[1, -2]]\nG = [[3, 4]]\ny = a\nf = sum(G * y)",
+     {{"y", "[[1, -2]]"}, {"f", "-5"}},
+     {{"a", "[[3, 4]]"}}},
     {"sum",
      "a = [[1, 2], [3, 4]]\ny = sum(a)\nf = 3 * y",
      {{"y", "10"}, {"f", "30"}},

@@ -35,6 +35,8 @@ over seeds 1..3 and the default seed, while a gradient entry perturbed by a rela
 fails. Options --seed N and --programs N run other random programs.
 
 Also checked: the course notebook's seed example (exact numbers), relu/abs at exactly 0,
+micrograd's test_more_ops (reassignment: every version of c against PyTorch), gathers and
+slices (values and scattered gradients),
 and that a shape mismatch is rejected with exit code 2 and a file:line:col error.
 Ends with the line "N passed, M failed"; the exit code is non-zero if anything failed.
 """
@@ -924,6 +926,106 @@ def check_shape_errors(binary):
     return ok
 
 
+# micrograd's test_more_ops, written almost verbatim: powers, reassignment (c, c', c''), relu.
+MICROGRAD_TEXT = """a = -4.0
+b = 2.0
+c = a + b
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + relu(b + a)
+d += 3 * d + relu(b - a)
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f
+"""
+# An alias is a node of its own: b = a, and a name assigned its own value again.
+ALIAS_TEXT = "x = [[1, -2]]\nb = x\nb = b\nc = b * x\nc -= x ** (1/3 + 2/3)\nf = sum(c * b')\n"
+
+
+# Gathers and slices: an embedding lookup with a repeated row, logprobs[range(n), Yb], a block.
+GATHER_C = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.2], [-1.2, 0.7]]
+GATHER_W = [[0.3, -0.6, 0.9], [0.8, 0.4, -0.2]]
+GATHER_TEXT = (f"C = {fmt_matrix(GATHER_C)}\nXb = [[1], [4], [1], [0]]\nW = {fmt_matrix(GATHER_W)}\n"
+               "Y = [[2], [0], [1], [2]]\nE = C[Xb]\nH = tanh(E @ W)\nP = H[range(4), Y]\nS = H[1:3, :2]\n"
+               "c = H[:, 1]\nf = sum(P) + sum(S * S) + sum(c) + H[-1, 0] + sum(C[-2])\n")
+
+
+def torch_reassigned():
+    """The two programs in PyTorch, each version of a name kept under its shown name."""
+    out = []
+    t = {}
+    a = t["a"] = torch.tensor([[-4.0]], requires_grad=True)
+    b = t["b"] = torch.tensor([[2.0]], requires_grad=True)
+    c = t["c"] = a + b
+    d = t["d"] = a * b + b ** 3
+    c = t["c'"] = c + (c + 1)
+    c = t["c''"] = c + (1 + c + (-a))
+    d = t["d'"] = d + (d * 2 + (b + a).relu())
+    d = t["d''"] = d + (3 * d + (b - a).relu())
+    e = t["e"] = c - d
+    f = t["f"] = e ** 2
+    g = t["g"] = f / 2.0
+    t["g'"] = g + 10.0 / f
+    out.append((MICROGRAD_TEXT, t, "g'"))
+    t = {}
+    x = t["x"] = torch.tensor([[1.0, -2.0]], requires_grad=True)
+    b = t["b"] = x.clone()
+    t["b'"] = b.clone()
+    c = t["c"] = t["b'"] * x
+    c = t["c'"] = c - x ** 1.0
+    t["f"] = (c * t["b'"]).sum().reshape(1, 1)
+    out.append((ALIAS_TEXT, t, "f"))
+    t = {}
+    C = t["C"] = torch.tensor(GATHER_C, requires_grad=True)
+    Xb = t["Xb"] = torch.tensor([[1.0], [4.0], [1.0], [0.0]], requires_grad=True)
+    W = t["W"] = torch.tensor(GATHER_W, requires_grad=True)
+    Y = t["Y"] = torch.tensor([[2.0], [0.0], [1.0], [2.0]], requires_grad=True)
+    E = t["E"] = C[Xb.detach().long().flatten()]
+    H = t["H"] = torch.tanh(E @ W)
+    P = t["P"] = H[torch.arange(4), Y.detach().long().flatten()].reshape(-1, 1)
+    S = t["S"] = H[1:3, :2]
+    c = t["c"] = H[:, 1:2]
+    t["f"] = P.sum().reshape(1, 1) + (S * S).sum() + c.sum() + H[-1, 0].reshape(1, 1) + C[-2].sum()
+    out.append((GATHER_TEXT, t, "f"))
+    return out
+
+
+def check_reassigned(binary, ops_seen):
+    """Every version of every reassigned name against PyTorch, and micrograd's own numbers:
+    g = 24.70408163265306, dg/da = 138.83381924198252, dg/db = 645.5772594752186."""
+    ok = True
+    for text, tensors, output in torch_reassigned():
+        for v in tensors.values():
+            v.retain_grad()
+        tensors[output].backward()
+        proc = run_gradscope(binary, text)
+        if proc.returncode != 0:
+            print(f"FAIL fixed program: gradscope exited with {proc.returncode}:\n{proc.stderr}")
+            ok = False
+            continue
+        data = json.loads(proc.stdout)
+        nodes = {n["name"]: n for n in data["nodes"]}
+        ops_seen.update(n["op"] for n in data["nodes"])
+        if data["output"] != output:
+            print(f"FAIL reassignment: the output is {data['output']}, expected {output}")
+            ok = False
+        for name, t in tensors.items():
+            g = t.grad if t.grad is not None else torch.zeros_like(t)
+            if name not in nodes or not close(to_tensor(nodes[name]["value"]), t.detach()) or \
+                    not close(to_tensor(nodes[name]["grad"]), g):
+                print(f"FAIL fixed program: node {name} differs from PyTorch\n--- program ---\n{text}---")
+                ok = False
+    nodes = {n["name"]: n for n in json.loads(run_gradscope(binary, MICROGRAD_TEXT).stdout)["nodes"]}
+    for name, what, want in (("g'", "value", 24.70408163265306), ("a", "grad", 138.83381924198252),
+                             ("b", "grad", 645.5772594752186)):
+        if abs(nodes[name][what][0][0] - want) > 1e-12 * abs(want):
+            print(f"FAIL micrograd test_more_ops: {name} {what} is {nodes[name][what][0][0]}, expected {want}")
+            ok = False
+    return ok
+
+
 # --- main --------------------------------------------------------------------------------
 
 def main():
@@ -991,13 +1093,17 @@ def main():
     if not check_shape_errors(binary):
         failed += 1
         print("FAIL shape error check")
+    if check_reassigned(binary, ops_seen):
+        passed += 1
+    else:
+        failed += 1
     missing = [op for op in ALL_OPS if op not in ops_seen]
     if failed == 0 and missing:
         print(f"FAIL coverage: the random programs never used {', '.join(missing)}")
         failed += 1
 
     elapsed = time.monotonic() - start
-    print(f"seed example, relu/abs at 0 and {NUM_RANDOM} random programs ({redrawn} redrawn as "
+    print(f"seed example, relu/abs at 0, reassignment (micrograd's test_more_ops), gathers and {NUM_RANDOM} random programs ({redrawn} redrawn as "
           f"ill-conditioned, {reused_statements} using a named node twice, {nodes_compared} nodes "
           f"compared, ops covered {len(ALL_OPS) - len(missing)}/{len(ALL_OPS)}); shape errors "
           f"checked; {elapsed:.1f} s")
