@@ -8,7 +8,6 @@
 
 #include "core/examples.h"
 #include "ui/derive_panel.h"
-#include "ui/views.h"
 #include "ui/graph_view.h"
 #include "ui/layout.h"
 #include "ui/panels.h"
@@ -290,7 +289,6 @@ void side_tabs(AppState& s) {
   if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
   if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
   if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
-  views_tab(s);  // Jacobian, forward mode, gradient flow, landscape (ui/views_panel.cpp)
   if (!exercise_pending(s) && ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
   if (!exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
 }
