@@ -265,7 +265,9 @@ void check_edges_miss_cards(const ui::GraphLayout& l, const Graph& g) {
 TEST_CASE("edges go around the cards they do not connect, in every arrangement and at every tested size") {
   std::vector<std::pair<std::string, std::string>> programs = {{"15 nodes of 4x4", kDeep}};
   for (const Example& e : examples()) programs.push_back({e.name, e.source});
-  for (const auto& [name, source] : programs) {
+  for (const auto& program : programs) {  // no structured binding: clang 14 cannot CAPTURE one
+    const std::string& name = program.first;
+    const std::string& source = program.second;
     CAPTURE(name);
     ui::Headless h(browser_font());
     REQUIRE(ui::set_program(h.state, source));
