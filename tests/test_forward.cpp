@@ -29,6 +29,7 @@ std::vector<Matrix> random_seed(const Graph& g, std::mt19937& rng) {
 std::pair<double, double> gradient_dot(const Graph& g, const std::vector<Matrix>& seed) {
   double sum = 0, scale = 0;
   for (int id : g.input_ids()) {
+    if (seed[size_t(id)].size() == 0) continue;  // an input held still (no direction)
     sum += dot(g.node(id).grad, seed[size_t(id)]);
     scale += (g.node(id).grad.array() * seed[size_t(id)].array()).abs().sum();
   }
