@@ -234,7 +234,8 @@ int main(int argc, char** argv) {
     ImGuiIO& io = ImGui::GetIO();
     glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
                int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    glClearColor(0.95f, 0.95f, 0.94f, 1.0f);
+    const ImVec4 bg = gs::ui::clear_color(state);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     done = test_hooks(args, state, window, frame, started, written_revision);

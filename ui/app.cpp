@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/examples.h"
@@ -303,12 +304,41 @@ void center(AppState& s) {
 
 }  // namespace
 
+ImVec4 clear_color(const AppState& s) {
+  return s.view.canvas_cleared ? ImGui::ColorConvertU32ToFloat4(palette(s.dark).canvas_bg)
+                             : ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+}
+
+namespace {
+
+// The main window's background. Every whole-screen pass costs several milliseconds a frame in
+// a software renderer (headless Chromium's SwiftShader), so no pixel is filled twice: the main
+// window has no background quad, the platform clears the screen (clear_color()), and the larger
+// of the graph canvas and the rest of the window is the cleared part, the smaller one filled.
+void window_background(const AppState& s) {
+  if (!s.view.canvas_cleared) return;
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  const Rect& g = s.view.graph;
+  const float x0 = std::max(g.x, 0.f), y0 = std::max(g.y, 0.f);
+  const float x1 = std::min(g.x + g.w, d.x), y1 = std::min(g.y + g.h, d.y);
+  const ImU32 bg = ImGui::GetColorU32(ImGuiCol_WindowBg);
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(d.x, y0), bg);
+  dl->AddRectFilled(ImVec2(0, y1), d, bg);
+  dl->AddRectFilled(ImVec2(0, y0), ImVec2(x0, y1), bg);
+  dl->AddRectFilled(ImVec2(x1, y0), ImVec2(d.x, y1), bg);
+}
+
+}  // namespace
+
 void frame(AppState& s, Platform& p) {
   const int touch_style = push_touch_style();
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
-  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+  // No background quad: the platform clears the screen to clear_color() instead, which in a
+  // software renderer (headless Chromium's SwiftShader) saves a whole-screen blended pass per frame.
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBackground |
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
   const bool show_menu = panel_visible(s, "menu") && !compact_height();  // a short embed keeps its height for the graph
   if (show_menu) flags |= ImGuiWindowFlags_MenuBar;
@@ -326,7 +356,9 @@ void frame(AppState& s, Platform& p) {
   const float status_h = std::max(ImGui::GetFrameHeightWithSpacing(),
                                   ImGui::CalcTextSize(status, nullptr, false, ImGui::GetContentRegionAvail().x).y +
                                       ImGui::GetStyle().ItemSpacing.y * 2);
+  s.view.canvas_cleared = false;
   body(s, {left_panel, side_tabs, center}, compact ? 0 : status_h);
+  window_background(s);
   if (s.training.running && !s.training.train.empty() && !answers_hidden(s)) train_step(s);
   if (!compact) {
     ImGui::PushTextWrapPos(0);

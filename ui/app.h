@@ -2,6 +2,8 @@
 // own event loops: init once, frame() between ImGui::NewFrame() and ImGui::Render().
 #pragma once
 
+#include <imgui.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,6 +32,9 @@ struct InitOptions {
 void init(AppState& s, const InitOptions& opt);
 // Builds one frame: menu, editor, inputs, graph, side panels, status bar.
 void frame(AppState& s, Platform& p);
+// The colour the platform clears the screen to before drawing a frame: the window background,
+// or the graph canvas's when the canvas covers most of the screen (ui/app.cpp).
+ImVec4 clear_color(const AppState& s);
 // Every string the last rendered frame drew (after ImGui::Render), one per run of text:
 // the test hook behind drawnText() (ui/drawn_text.cpp).
 std::vector<std::string> drawn_text();

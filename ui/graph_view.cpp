@@ -463,7 +463,9 @@ void graph_view(AppState& s) {
   v.cards.assign(c.g.nodes.size(), {});
 
   c.dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-  c.dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), c.pal.canvas_bg);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  v.canvas_cleared = 2 * size.x * size.y > display.x * display.y;
+  if (!v.canvas_cleared) c.dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), c.pal.canvas_bg);
   draw_edges(c);
   v.hovered = {};
   for (size_t i = 0; i < c.g.nodes.size(); ++i) draw_card(c, int(i));

@@ -50,6 +50,10 @@ void apply_theme(bool dark) {
   style.TabRounding = 3;
   style.WindowBorderSize = 0;
   style.FrameBorderSize = dark ? 0.f : 1.f;
+  // Opaque, as it looked over the cleared screen: the main window's background is drawn only
+  // around the graph canvas (clear_color()), where nothing lies under it to blend with.
+  ImVec4& bg = style.Colors[ImGuiCol_WindowBg];
+  bg = ImVec4(bg.x * bg.w + 0.96f * (1 - bg.w), bg.y * bg.w + 0.96f * (1 - bg.w), bg.z * bg.w + 0.96f * (1 - bg.w), 1);
 }
 
 }  // namespace gs::ui

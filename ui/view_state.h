@@ -71,6 +71,9 @@ struct ViewState {
 
   // Where the last frame drew things, in CSS pixels from the canvas's top left.
   Rect graph;                         // the graph canvas
+  // This frame's canvas covers more than half the screen: the screen is cleared to the canvas's
+  // colour and the window background is drawn around it (clear_color()); otherwise the other way.
+  bool canvas_cleared = false;
   Rect panels[kPanelCount];           // w = 0 when hidden
   bool panel_visible[kPanelCount] = {};
   std::vector<Rect> cards;            // per node

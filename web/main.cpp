@@ -93,7 +93,8 @@ void frame() {
   ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(0.96f, 0.96f, 0.95f, 1.0f);
+  const ImVec4 bg = gs::ui::clear_color(gs::web::state());
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   gs::web::after_frame();
