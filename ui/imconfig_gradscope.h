@@ -35,6 +35,10 @@ int gs_sscanf(const char* s, const char* format, ...);
 #define IM_ASSERT(_EXPR) ((_EXPR) ? (void)0 : gs_imgui_check_failed_at(gs_imgui_where(__FILE__, __LINE__)))
 // No files in the browser (the font arrives in memory; settings are not saved to disk).
 #define IMGUI_DISABLE_FILE_FUNCTIONS
+// 32-bit indices: WebGL has no glDrawElementsBaseVertex, so ImGui cannot split a draw list
+// past 64K vertices (ImDrawCmd::VtxOffset), and a large matrix's cells (4 vertices each)
+// wrapped around to garbage, leaving later cards undrawn. WebGL 2 draws UNSIGNED_INT indices.
+#define ImDrawIdx unsigned int
 #else
 #define IM_ASSERT(_EXPR) ((_EXPR) ? (void)0 : gs_imgui_check_failed(#_EXPR, __FILE__, __LINE__))
 #endif
