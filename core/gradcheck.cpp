@@ -65,53 +65,86 @@ bool is_product(const OpDef& op) {
 
 }  // namespace
 
-GradCheck gradient_check(Graph& g, double h, long long max_entries) {
-  GradCheck report;
-  g.evaluate();
-  const std::vector<int> ids = g.input_ids();
+GradCheckRun::GradCheckRun(const Graph& g, double h, long long max_entries) : g_(g), h_(h) {
+  g_.evaluate();
+  ids_ = g_.input_ids();
   std::vector<long long> sizes;
-  for (int id : ids) sizes.push_back(g.node(id).value.size());
-  const std::vector<long long> counts = sample_sizes(sizes, max_entries < 0 ? sample_limit(g) : max_entries);
-  for (size_t k = 0; k < ids.size(); ++k) {
-    const int id = ids[k];
-    InputCheck c;
-    c.name = g.node(id).name;
-    const Matrix analytic = g.node(id).grad;  // (r, c), copied: forward() leaves grads alone but be explicit
-    c.numeric = Matrix::Constant(analytic.rows(), analytic.cols(), std::numeric_limits<double>::quiet_NaN());
-    Matrix& v = g.node(id).value;
-    for (long long index : sample_indices(sizes[k], counts[k], 0x67726164ull + k)) {  // column-major, as stored
-      const Eigen::Index row = Eigen::Index(index % v.rows()), col = Eigen::Index(index / v.rows());
-      double saved = v(row, col);
-      // The step grows with the entry, so it stays above a large number's precision;
-      // dividing by the steps actually taken keeps the quotient exact to rounding.
-      double step = h * std::max(1.0, std::abs(saved));
-      double hi = saved + step, lo = saved - step;
-      v(row, col) = hi;
-      g.forward();
-      double up = g.node(g.output).value(0, 0);
-      v(row, col) = lo;
-      g.forward();
-      double down = g.node(g.output).value(0, 0);
-      v(row, col) = saved;
-      double numeric = (up - down) / (hi - lo);
-      double a = analytic(row, col);
-      c.numeric(row, col) = numeric;
-      double err = std::abs(a - numeric) / std::max({1.0, std::abs(a), std::abs(numeric)});
-      if (!std::isfinite(err)) err = (a == numeric) ? 0 : INFINITY;
-      if (c.checked == 0 || err > c.max_error) {  // the worst place is always a checked one
-        c.max_error = err;
-        c.worst_row = int(row);
-        c.worst_col = int(col);
-      }
-      ++c.checked;
-    }
-    report.entries += sizes[k];
-    report.checked += c.checked;
-    report.max_error = std::max(report.max_error, c.max_error);
-    report.inputs.push_back(std::move(c));
+  for (int id : ids_) sizes.push_back(g_.node(id).value.size());
+  const std::vector<long long> counts = sample_sizes(sizes, max_entries < 0 ? sample_limit(g_) : max_entries);
+  for (size_t k = 0; k < ids_.size(); ++k) {
+    picks_.push_back(sample_indices(sizes[k], counts[k], 0x67726164ull + k));
+    total_ += counts[k];
+    report_.entries += sizes[k];
   }
-  g.evaluate();
-  return report;
+  if (!ids_.empty()) start_input();
+  finish_inputs();
+}
+
+// The next input's analytic gradient and an empty result.
+void GradCheckRun::start_input() {
+  const Node& n = g_.node(ids_[input_]);
+  current_ = InputCheck{};
+  current_.name = n.name;
+  analytic_ = n.grad;  // forward() leaves gradients alone, but the copy makes it explicit
+  current_.numeric = Matrix::Constant(analytic_.rows(), analytic_.cols(), std::numeric_limits<double>::quiet_NaN());
+  next_ = 0;
+}
+
+void GradCheckRun::next_pass() {
+  Matrix& v = g_.node(ids_[input_]).value;
+  const long long index = picks_[input_][next_];
+  const Eigen::Index row = Eigen::Index(index % v.rows()), col = Eigen::Index(index / v.rows());
+  const double saved = v(row, col);
+  // The step grows with the entry, so it stays above a large number's precision;
+  // dividing by the steps actually taken keeps the quotient exact to rounding.
+  const double step = h_ * std::max(1.0, std::abs(saved));
+  const double hi = saved + step, lo = saved - step;
+  v(row, col) = up_done_ ? lo : hi;
+  g_.forward();
+  v(row, col) = saved;
+  const double f = g_.node(g_.output).value(0, 0);
+  ++passes_;
+  if (!up_done_) {  // the first of the entry's two passes
+    up_ = f;
+    up_done_ = true;
+    return;
+  }
+  up_done_ = false;
+  ++next_;
+  const double numeric = (up_ - f) / (hi - lo), a = analytic_(row, col);
+  current_.numeric(row, col) = numeric;
+  double err = std::abs(a - numeric) / std::max({1.0, std::abs(a), std::abs(numeric)});
+  if (!std::isfinite(err)) err = (a == numeric) ? 0 : INFINITY;
+  if (current_.checked == 0 || err > current_.max_error) {  // the worst place is always a checked one
+    current_.max_error = err;
+    current_.worst_row = int(row);
+    current_.worst_col = int(col);
+  }
+  ++current_.checked;
+  ++report_.checked;
+}
+
+void GradCheckRun::finish_inputs() {
+  while (!done() && next_ >= picks_[input_].size()) {
+    report_.max_error = std::max(report_.max_error, current_.max_error);
+    report_.inputs.push_back(std::move(current_));
+    if (++input_ < ids_.size()) start_input();
+  }
+}
+
+bool GradCheckRun::step(long long passes) {
+  for (long long run = 0; !done() && run < passes; ++run) {
+    next_pass();
+    finish_inputs();
+  }
+  return done();
+}
+
+GradCheck gradient_check(Graph& g, double h, long long max_entries) {
+  GradCheckRun run(g, h, max_entries);
+  run.step(std::numeric_limits<long long>::max());
+  g.evaluate();  // as found: values and gradients of the current inputs
+  return run.report();
 }
 
 double forward_work(const Graph& g) {

@@ -41,6 +41,38 @@ struct GradCheck {
 // The default `max_entries` is sample_limit(g).
 GradCheck gradient_check(Graph& g, double h = 1e-6, long long max_entries = -1);
 
+// A check in slices, so that a window can draw (and offer Cancel) between them: the same
+// entries, steps and results as gradient_check(), one forward pass per step() call at least.
+// It works on its own copy of the graph, so the caller's graph may change meanwhile.
+class GradCheckRun {
+ public:
+  GradCheckRun(const Graph& g, double h = 1e-6, long long max_entries = -1);
+  // Runs forward passes (two per entry: f(v + h), then f(v - h)) until `passes` have run or the
+  // check is complete; true when complete.
+  bool step(long long passes);
+  bool done() const { return input_ >= ids_.size(); }
+  long long passes_done() const { return passes_; }
+  long long passes_total() const { return 2 * total_; }
+  // Complete once done(); before that, the inputs finished so far.
+  const GradCheck& report() const { return report_; }
+
+ private:
+  void start_input();
+  void next_pass();      // one of the two forward passes of the current input's next entry
+  void finish_inputs();  // files the inputs whose entries are all checked
+  Graph g_;
+  double h_;
+  std::vector<int> ids_;
+  std::vector<std::vector<long long>> picks_;  // per input: the entries to check, column-major
+  size_t input_ = 0, next_ = 0;                // the current input and its next pick
+  bool up_done_ = false;                       // the next pick's f(v + h) is in up_
+  double up_ = 0;
+  long long total_ = 0, passes_ = 0;
+  InputCheck current_;
+  Matrix analytic_;
+  GradCheck report_;
+};
+
 // kCheckedEntries, or fewer so that the check's work stays within kCheckWorkBudget (at least
 // one entry per input).
 long long sample_limit(const Graph& g);

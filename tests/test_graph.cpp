@@ -486,6 +486,42 @@ TEST_CASE("the gradient check scales its step with the entry") {
   CHECK(c.inputs[0].numeric(0, 0) == doctest::Approx(2e10).epsilon(1e-6));
 }
 
+TEST_CASE("a check in slices gives the whole check's results, one forward pass at a time") {
+  Graph g = compiled("W = [[2, 1, 2], [1, 3, 1]]\nx = [[1], [0], [-1]]\nb = [[0.5], [-2]]\nf = sum(tanh(W @ x + b))\n");
+  const GradCheck whole = gradient_check(g);
+  GradCheckRun run(g);
+  CHECK(run.passes_total() == 2 * (6 + 3 + 2));
+  CHECK_FALSE(run.done());
+  CHECK_FALSE(run.step(1));  // f(v + h) of W[0][0]: half an entry
+  CHECK(run.passes_done() == 1);
+  CHECK(run.report().checked == 0);
+  CHECK_FALSE(run.step(12));  // W done, with one pass of x
+  CHECK(run.passes_done() == 13);
+  REQUIRE(run.report().inputs.size() == 1);
+  CHECK(run.report().inputs[0].name == "W");
+  CHECK(run.report().checked == 6);
+  // The caller's graph changes meanwhile: the run works on its own copy.
+  g.node(g.find("W")).value(0, 0) = 100;
+  g.evaluate();
+  CHECK(run.step(100));
+  CHECK(run.done());
+  CHECK(run.passes_done() == run.passes_total());
+  const GradCheck& sliced = run.report();
+  REQUIRE(sliced.inputs.size() == whole.inputs.size());
+  CHECK(sliced.checked == whole.checked);
+  CHECK(sliced.max_error == whole.max_error);
+  for (size_t k = 0; k < whole.inputs.size(); ++k) {
+    CAPTURE(whole.inputs[k].name);
+    CHECK(sliced.inputs[k].name == whole.inputs[k].name);
+    CHECK(sliced.inputs[k].numeric == whole.inputs[k].numeric);
+    CHECK(sliced.inputs[k].worst_row == whole.inputs[k].worst_row);
+    CHECK(sliced.inputs[k].worst_col == whole.inputs[k].worst_col);
+  }
+  CHECK(whole.passed());
+  CHECK(run.step(1));  // nothing left to run
+  CHECK(run.passes_done() == run.passes_total());
+}
+
 TEST_CASE("large checks sample their entries: bounded, deterministic, and saying so") {
   // x (500, 1): 500 input entries, more than the 200 a check perturbs.
   std::string rows;

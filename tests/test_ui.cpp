@@ -551,3 +551,53 @@ TEST_CASE("the step-through legend names the two roles, true forward and backwar
     CHECK(h.drawn().find("computed now") == std::string::npos);  // untrue backward, where the node sends
   }
 }
+
+TEST_CASE("a long gradient check runs a slice a frame, with a progress bar and Cancel") {
+  // x (300, 1) and x @ x.T: a check of 200 sampled entries, too long for one frame.
+  std::string xs;
+  for (int i = 0; i < 300; ++i) xs += (i ? "], [" : "") + std::to_string(std::sin(i + 1.0));
+  const std::string program = "x = [[" + xs + "]]\nA = x @ x.T\nf = sum(A * A) / 1000\n";
+  Headless h;
+  REQUIRE(ui::set_program(h.state, program));
+  h.state.view.fold[ui::kPanelSide] = ui::Fold::Open;  // a large graph folds it on its own
+  h.frame();
+  h.frame();  // a tab bar shown for the first time draws its tabs in its second frame
+  REQUIRE(h.click_text("Check"));
+  REQUIRE(h.click_text("Check now"));
+  REQUIRE(h.state.panels.check_run);
+  h.frame();
+  CHECK(h.drawn().find("of 400 forward passes") != std::string::npos);
+  CHECK(h.drawn().find("Cancel") != std::string::npos);
+  CHECK(h.drawn().find("Check now") == std::string::npos);
+  SUBCASE("it finishes over frames, with the whole check's result") {
+    int frames = 0;
+    while (h.state.panels.check_run && frames < 10000) h.frame(), ++frames;
+    CHECK_FALSE(h.state.panels.check_run);
+    CHECK(frames >= 1);
+    h.frame();
+    const GradCheck& report = h.state.panels.report;
+    CHECK(report.checked == 200);
+    CHECK(report.passed());
+    Graph copy = h.state.graph;
+    const GradCheck whole = gradient_check(copy);
+    const Matrix& a = report.inputs[0].numeric;  // nan where not checked
+    const Matrix& b = whole.inputs[0].numeric;
+    CHECK(a.array().isNaN().matrix() == b.array().isNaN().matrix());
+    CHECK(a.array().isNaN().select(0.0, a).matrix() == b.array().isNaN().select(0.0, b).matrix());
+    CHECK(h.drawn().find("(a sample: 200 of 300 input entries") != std::string::npos);
+    CHECK(h.drawn().find("out of date") == std::string::npos);
+  }
+  SUBCASE("Cancel stops it") {
+    REQUIRE(h.click_text("Cancel"));
+    CHECK_FALSE(h.state.panels.check_run);
+    h.frame();
+    CHECK(h.drawn().find("Check now") != std::string::npos);
+    CHECK(h.drawn().find("out of date") != std::string::npos);
+  }
+  SUBCASE("an edit stops it") {
+    ui::set_input_entry(h.state, h.state.graph.find("x"), 0, 0, 2.5);
+    h.frame();
+    CHECK_FALSE(h.state.panels.check_run);
+    CHECK(h.drawn().find("out of date") != std::string::npos);
+  }
+}

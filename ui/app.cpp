@@ -356,6 +356,7 @@ void frame(AppState& s, Platform& p) {
   const float status_h = std::max(ImGui::GetFrameHeightWithSpacing(),
                                   ImGui::CalcTextSize(status, nullptr, false, ImGui::GetContentRegionAvail().x).y +
                                       ImGui::GetStyle().ItemSpacing.y * 2);
+  run_check_slice(s);
   s.view.canvas_cleared = false;
   body(s, {left_panel, side_tabs, center}, compact ? 0 : status_h);
   window_background(s);

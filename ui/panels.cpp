@@ -5,6 +5,7 @@
 #include <imgui_internal.h>  // GetActiveID, ClearActiveID: Escape in the program editor
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -295,33 +296,55 @@ bool locked_by_answers(const AppState& s) {
 
 }  // namespace
 
+void run_check_slice(AppState& s) {
+  PanelState& p = s.panels;
+  if (!p.check_run) return;
+  if (p.check_run_revision != s.revision) {  // the program or an input changed: start again on request
+    p.check_run.reset();
+    return;
+  }
+  const double budget = 0.012;
+  const auto clock = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+  const double t0 = clock();
+  while (!p.check_run->step(1) && clock() - t0 < budget) {}
+  if (p.check_run->done()) {
+    p.report = p.check_run->report();
+    p.checked_revision = p.check_run_revision;
+    p.check_run.reset();
+  }
+}
+
 void check_panel(AppState& s) {
   if (locked_by_answers(s)) return;
-  unsigned long long& checked_revision = s.panels.checked_revision;
-  GradCheck& report = s.panels.report;
-  bool& auto_run = s.panels.auto_check;
-  ImGui::Checkbox("re-check on every change", &auto_run);
-  // Each checked entry costs two forward passes (gradient_check samples large inputs): a quick
-  // check re-runs on every change, a slower one on request, and one that would freeze the
-  // window not at all.
-  constexpr double kAutoCheckWork = 1 << 22, kMaxCheckWork = 1 << 28;  // about 10 ms and 1 s in the browser
+  PanelState& p = s.panels;
+  ImGui::Checkbox("re-check on every change", &p.auto_check);
+  // Each checked entry costs two forward passes, and large inputs are sampled (core/gradcheck.h):
+  // a quick check re-runs on every change; a longer one runs on request, a slice a frame.
+  constexpr double kAutoCheckWork = 1 << 22;  // about 10 ms in the browser
   const double work = check_work(s.graph);
   const bool small = s.graph.nodes.size() < 64 && work <= kAutoCheckWork;
-  const bool affordable = work <= kMaxCheckWork;
-  ImGui::BeginDisabled(!affordable);
-  bool now = ImGui::Button("Check now");
-  ImGui::EndDisabled();
-  if (!affordable) ImGui::TextDisabled("(about %.0f million operations: too slow to check here; use gradscope check)", work / 1e6);
-  if ((now && affordable) || (auto_run && small && checked_revision != s.revision)) {
-    Graph copy = s.graph;
-    report = gradient_check(copy);
-    checked_revision = s.revision;
+  if (p.check_run) {
+    // A progress bar: the share of forward passes run, and the count.
+    const float done = float(p.check_run->passes_done()) / float(std::max<long long>(1, p.check_run->passes_total()));
+    const ImVec2 at = ImGui::GetCursorScreenPos(), size(ImGui::GetContentRegionAvail().x, ImGui::GetFrameHeight());
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg), 3);
+    dl->AddRectFilled(at, ImVec2(at.x + size.x * done, at.y + size.y), ImGui::GetColorU32(ImGuiCol_PlotHistogram), 3);
+    ImGui::SetCursorScreenPos(ImVec2(at.x + ImGui::GetStyle().FramePadding.x, at.y + ImGui::GetStyle().FramePadding.y));
+    ImGui::Text("%lld of %lld forward passes", p.check_run->passes_done(), p.check_run->passes_total());
+    ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + size.y + ImGui::GetStyle().ItemSpacing.y));
+    if (ImGui::Button("Cancel")) p.check_run.reset();
+  } else if (ImGui::Button("Check now") || (p.auto_check && small && p.checked_revision != s.revision)) {
+    p.check_run = std::make_unique<GradCheckRun>(s.graph);
+    p.check_run_revision = s.revision;
+    if (small) run_check_slice(s);  // a quick check completes in this frame
   }
   ImGui::TextWrapped(
       "Central differences: each input entry is nudged by +-1e-6 (times |entry| if larger than 1) and the change in %s compared with "
       "the backward pass. Error = |analytic - numeric| / max(1, |analytic|, |numeric|).",
       s.graph.node(s.graph.output).name.c_str());
-  if (checked_revision != s.revision) ImGui::TextDisabled("(out of date: press Check now)");
+  const GradCheck& report = p.report;
+  if (p.checked_revision != s.revision && !p.check_run) ImGui::TextDisabled("(out of date: press Check now)");
   if (report.sampled())
     ImGui::TextDisabled("(a sample: %lld of %lld input entries, chosen with a fixed seed)", report.checked, report.entries);
   // Three columns (ui/layout.cpp's column(): no ImGui tables in the build).

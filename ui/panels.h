@@ -10,6 +10,10 @@ void program_panel(AppState& s);
 void inputs_panel(AppState& s);
 void inspector_panel(AppState& s);
 void check_panel(AppState& s);
+// Runs the check in progress for about 12 ms of this frame (one forward pass at least), so
+// that a long check leaves the window drawing, with a progress bar and Cancel; called every
+// frame. A change to the program or an input stops it.
+void run_check_slice(AppState& s);
 void train_panel(AppState& s);
 void export_panel(AppState& s);
 void exercise_panel(AppState& s);  // ui/exercise_panel.cpp

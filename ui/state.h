@@ -3,6 +3,7 @@
 // JS API read and write this; ui/ draws it.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -75,6 +76,8 @@ struct PanelState {
   unsigned long long checked_revision = ~0ull;
   GradCheck report;
   bool auto_check = true;
+  std::unique_ptr<GradCheckRun> check_run;  // a check in progress (a slice a frame), or none
+  unsigned long long check_run_revision = 0; // the revision it checks
   // Inputs: the "shape..." popup
   int reshape_rows = 1, reshape_cols = 1;
   // Export: 0 PyTorch, 1 NumPy, 2 JSON, 3 program
