@@ -35,6 +35,7 @@ over seeds 1..3 and the default seed, while a gradient entry perturbed by a rela
 fails. Options --seed N and --programs N run other random programs.
 
 Also checked: the course notebook's seed example (exact numbers), relu/abs at exactly 0,
+softplus and its slope from -800 to 800 (each entry within a relative 1e-13),
 and that a shape mismatch is rejected with exit code 2 and a file:line:col error.
 Ends with the line "N passed, M failed"; the exit code is non-zero if anything failed.
 """
@@ -833,6 +834,39 @@ def kink_statements():
     return statements
 
 
+def softplus_statements():
+    """softplus and its slope from -800 to 800: tails of 1e-300 and 1 - 1e-17, the overflow of
+    exp and the switch to the identity."""
+    xs = [float(v) for v in range(-800, 801, 5)] + [-745.5, -37.5, -20.5, 20.5, 33.3, 37.5, 40.5, 709.5]
+    x = Input("x", [xs], ANY)
+    s = Op("softplus", [Ref(x)], (1, len(xs)))
+    f = Op("sum", [Ref(s)], (1, 1))
+    statements = [("x", x), ("s", s), ("f", f)]
+    assign_names(statements)
+    return statements
+
+
+def check_softplus(binary):
+    """The range check above, and every entry within a relative 1e-13 (the rounding scale of a
+    whole node allows more than a 1e-18 tail can show)."""
+    statements = softplus_statements()
+    expected, _ = run_torch(statements)
+    text, lines = program_text(statements, random.Random(0), "# softplus from -800 to 800")
+    ok, data = compare(binary, text, expected, "f", lines, "softplus from -800 to 800")
+    if not ok:
+        return False
+    nodes = {n["name"]: n for n in data["nodes"]}
+    for name, what, ref in (("s", "value", expected["s"][2]), ("x", "grad", expected["x"][3])):
+        gs = to_tensor(nodes[name][what])
+        bad = ((gs - ref).abs() > 1e-13 * ref.abs() + 1e-300).nonzero()
+        if len(bad):
+            k = bad[0][1].item()
+            print(f"FAIL softplus from -800 to 800: {name} {what} at x = {statements[0][1].value[0][k]} "
+                  f"is {gs[0][k].item()!r}, PyTorch {ref[0][k].item()!r} ({len(bad)} entries differ)")
+            return False
+    return True
+
+
 def check_shape_errors(binary):
     """A mismatched '@' is rejected: exit code 2 and 'FILE:LINE:COL: error: cannot apply '@''."""
     cases = [
@@ -889,6 +923,8 @@ def main():
             print(f"FAIL relu/abs at 0: df/dx = {xg}, expected 0 where x = 0")
             ok = False
     passed, failed = passed + ok, failed + (not ok)
+    ok = check_softplus(binary)
+    passed, failed = passed + ok, failed + (not ok)
 
     for i in range(NUM_RANDOM):
         for _attempt in range(1000):
@@ -924,7 +960,7 @@ def main():
         failed += 1
 
     elapsed = time.monotonic() - start
-    print(f"seed example, relu/abs at 0 and {NUM_RANDOM} random programs ({redrawn} redrawn as "
+    print(f"seed example, relu/abs at 0, softplus from -800 to 800 and {NUM_RANDOM} random programs ({redrawn} redrawn as "
           f"ill-conditioned, {reused_statements} using a named node twice, {nodes_compared} nodes "
           f"compared, ops covered {len(ALL_OPS) - len(missing)}/{len(ALL_OPS)}); shape errors "
           f"checked; {elapsed:.1f} s")
