@@ -147,10 +147,6 @@ bool is_hidden(const AppState& s, int node, bool gradient) {
 
 const Graph& shown_graph(const AppState& s) { return s.stepper.active() ? s.stepper.view() : s.graph; }
 
-std::string grad_label(const Graph& g, int node) {
-  return "d" + g.node(g.output).name + "/d" + g.node(node).name;
-}
-
 namespace {
 
 void write_visible_node(JsonWriter& w, const AppState& s, int id) {

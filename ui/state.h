@@ -141,8 +141,6 @@ bool panel_visible(const AppState& s, const char* panel);
 bool is_hidden(const AppState& s, int node, bool gradient);
 // The graph as shown: the step-through's partial graph while stepping, else the graph.
 const Graph& shown_graph(const AppState& s);
-// "df/dZ": the label of a node's gradient.
-std::string grad_label(const Graph& g, int node);
 // The node's {"value", "grad", "shape"} (hidden parts null, "hidden": true), and the whole
 // graph, as the JS API's get(), graph() and text view show them.
 std::string visible_node_json(const AppState& s, int node);

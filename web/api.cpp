@@ -238,7 +238,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
     const gs::ui::Answer& a = s.answers[i];
     int id = s.graph.find(q.node);
     const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
-    w.begin_object().key("label").string(q.gradient ? gs::ui::grad_label(s.graph, id) : q.node).key("node").string(q.node);
+    w.begin_object().key("label").string(q.gradient ? gs::grad_label(s.graph, id) : q.node).key("node").string(q.node);
     w.key("gradient").boolean(q.gradient).key("shape").begin_array().integer(truth.rows()).integer(truth.cols());
     w.end_array();
     w.key("checked").boolean(a.checked).key("correct").integer(a.marked.correct).key("total").integer(a.marked.total);
