@@ -20,10 +20,7 @@ namespace gs::ui {
 
 // What an instructor may restrict (web data-* attributes, URL options, exercises).
 struct Options {
-  bool show_editor = true;      // the program editor and the examples menu
-  bool show_inputs = true;      // the inputs panel
-  bool show_side = true;        // inspector / check / train / export tabs
-  bool show_menu = true;        // the menu bar
+  std::set<std::string> hidden; // panels the page hides, by their names in kHideablePanels
   std::set<std::string> locked; // inputs that cannot be edited ("*" locks all)
   std::set<std::string> grad_nodes;  // if non-empty, only these nodes show gradients
   bool start_in_step_mode = false;

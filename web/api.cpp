@@ -160,10 +160,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
   for (const auto& h : hide)
     if (!gs::is_panel_name(h))
       return gs::web::out("unknown panel '" + h + "' in hide (use " + gs::panel_name_list() + ")");
-  s.options.show_editor = !hide.count("editor");
-  s.options.show_inputs = !hide.count("inputs");
-  s.options.show_side = !hide.count("side");
-  s.options.show_menu = !hide.count("menu");
+  s.options.hidden = hide;
   // step and dark count only as true or false; any other value leaves them as they are.
   auto flag = [&](const char* key) -> std::optional<bool> {
     const gs::JsonValue* v = j.find(key);
