@@ -85,7 +85,7 @@ std::string entry_share(const Graph& g, int user, int k, long r, long c, std::ve
       if (n == kMaxTerms) numbers += " + ...";
       if (n >= kMaxTerms) continue;
       double l = local(g, user, k, i, j, r, c);
-      words += (n ? " + " : "") + at(du, i, j) + (l == 1 ? "" : " * d" + u.name + "/d" + x.name);
+      words += (n ? " + " : "") + at(du, i, j) + (l == 1 ? "" : " * " + derivative_label(u.name, x.name));
       numbers += (n ? " + " : "") + num(u.grad(i, j)) + (l == 1 ? "" : "*" + num(l));
     }
   // A function of one input says its local slope; the others how the gradient is routed.
@@ -168,7 +168,7 @@ std::string whole_share(const Graph& g, int user, int k, long r, long c, std::ve
       if (n == kMaxTerms) terms += " + ...";
       if (n++ < kMaxTerms) terms += (terms.empty() ? "" : " + ") + num(u.grad(i, j)) + "*" + num(l);
     }
-  return "d" + x.name + at("", r, c) + " += d" + u.name + " * d" + u.name + "/d" + x.name + "   (" +
+  return "d" + x.name + at("", r, c) + " += d" + u.name + " * " + derivative_label(u.name, x.name) + "   (" +
          fill_template(g, user, u.op->chain_for(k)) + ")\n  = " + (terms.empty() ? "0" : terms);
 }
 
@@ -202,7 +202,7 @@ std::string value_story(const Graph& g, int id, long r, long c, std::vector<Cell
 std::string grad_story(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
   const Node& n = g.node(id);
   if (id == g.output)
-    return "d" + n.name + at("", r, c) + " = 1: the backward pass starts here (d" + n.name + "/d" + n.name + " = 1)";
+    return "d" + n.name + at("", r, c) + " = 1: the backward pass starts here (" + grad_label(g, id) + " = 1)";
   std::string s;
   double total = 0;
   int users = 0;
@@ -215,7 +215,7 @@ std::string grad_story(const Graph& g, int id, long r, long c, std::vector<CellR
              g.nodes[u].op->story->share(g, int(u), k, r, c, reads) + "\n  = " + num(part);
       }
   if (!users) return "d" + n.name + at("", r, c) + " = 0: " + g.node(g.output).name + " does not depend on " + n.name;
-  return "d" + g.node(g.output).name + "/d" + at(n.name, r, c) + " = " + num(n.grad(r, c)) + "\n" + s +
+  return grad_label(g, id) + at("", r, c) + " = " + num(n.grad(r, c)) + "\n" + s +
          (users > 1 ? "\nsum of the shares = " + num(total) : "");
 }
 

@@ -410,8 +410,9 @@ class Lowering {
       if (name.text.size() > 1 && name.text[0] == 'd') {
         st.node = name.text.substr(1);
         if (forward_node(st.node) < 0)
-          return fail(name, "there is no node " + st.node + ": a name that starts with 'd' claims the gradient df/d" +
-                                st.node + "; give a helper another name");
+          return fail(name, "there is no node " + st.node + ": a name that starts with 'd' claims the gradient " +
+                                derivative_label(forward_->node(forward_->output).name, st.node) +
+                                "; give a helper another name");
       }
       auto r = lower(*s.rhs);
       if (!r) return r.error();

@@ -29,7 +29,7 @@ std::string panel_name_list();  // "editor, inputs, side, menu, grads"
 struct Question {
   std::string node;  // the node asked about
   bool gradient;     // true: df/dnode; false: its value
-  std::string label() const;  // "df/dZ" (given the output name) is built by the UI; this is "dZ" or "Z"
+  std::string label() const;  // "dZ" or "Z", as the program writes it (grad_label gives "df/dZ")
 };
 
 struct Exercise {

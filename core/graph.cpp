@@ -126,4 +126,8 @@ std::string Graph::program_text() const {
   return out;
 }
 
+std::string derivative_label(const std::string& of, const std::string& wrt) { return "d" + of + "/d" + wrt; }
+
+std::string grad_label(const Graph& g, int node) { return derivative_label(g.node(g.output).name, g.node(node).name); }
+
 }  // namespace gs

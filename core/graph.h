@@ -67,4 +67,10 @@ class Graph {
   std::vector<char> fresh_;  // backward(): gradients nothing has been added to yet
 };
 
+// "dZ/dW": how the derivative of one node with respect to another is written, everywhere.
+std::string derivative_label(const std::string& of, const std::string& wrt);
+// "df/dW": the label of a node's gradient, the output's derivative with respect to the node
+// (web/embed.js's gradLabel writes the text view's the same way).
+std::string grad_label(const Graph& g, int node);
+
 }  // namespace gs

@@ -270,9 +270,10 @@ const std::vector<OpDef> kElementwiseOps = {
             "softplus is a smooth relu. Its slope is exactly the sigmoid of its input: near 0 "
             "for very negative inputs, near 1 for large ones.",
         .story = &kEntrywiseStory, .cell = "softplus({0})",
-        // Not F.softplus: above its threshold of 20 it is the identity (slope exactly 1), where the
-        // true slope sigmoid(z) differs from 1 by about 2e-9.
-        .torch = "torch.logaddexp({0}, torch.zeros_like({0}))",
+        // F.softplus's default threshold of 20 makes it the identity (slope exactly 1) where the
+        // true slope sigmoid(z) is 1 - 2e-9; above 40 both are exact in float64, and its backward's
+        // exp(z) overflows only past 709. (torch.logaddexp(z, 0) returns 0 for z below about -37.)
+        .torch = "torch.nn.functional.softplus({0}, threshold=40)",
         .numpy = "np.logaddexp(0, {0})",
         .numpy_vjp = {"{g} * sigmoid({0})", nullptr},
         .numpy_helpers = kSigmoid,

@@ -109,10 +109,10 @@ void print_graph(std::ostream& os, const Graph& g, const std::vector<Matrix>* ta
     if (n.kind == NodeKind::Constant) continue;
     os << n.name << " = " << (n.kind == NodeKind::Input ? "input" : n.expr) << "    " << to_string(n.shape())
        << (int(&n - g.nodes.data()) == g.output ? "    (output)" : "") << "\n";
-    std::string grad_label = "df/d" + n.name;
-    int width = int(std::max(grad_label.size(), std::string(tangents ? "tangent" : "value").size()));
+    std::string label = grad_label(g, int(&n - g.nodes.data()));
+    int width = int(std::max(label.size(), std::string(tangents ? "tangent" : "value").size()));
     print_matrix(os, n.value, "value", width);
-    print_matrix(os, n.grad, grad_label, width);
+    print_matrix(os, n.grad, label, width);
     if (tangents) print_matrix(os, (*tangents)[size_t(&n - g.nodes.data())], "tangent", width);
   }
 }
@@ -159,7 +159,7 @@ int print_jacobian(const Graph& g, const std::string& spec, bool json) {
     std::cout << jacobian_json(g, *j) << "\n";
     return 0;
   }
-  std::cout << "J = d" << g.node(of).name << "/d" << g.node(wrt).name << ", " << j->rows << " x " << j->cols << "\n";
+  std::cout << "J = " << derivative_label(g.node(of).name, g.node(wrt).name) << ", " << j->rows << " x " << j->cols << "\n";
   if (!j->note.empty()) std::cout << j->note << "\n";
   std::cout << "columns:";
   for (const std::string& l : j->col_labels) std::cout << " " << l;

@@ -212,6 +212,13 @@ TEST_CASE("gradscope eval prints every node's value and gradient as text") {
   CHECK(lines[28] == "f = norm2(y)    (1, 1)    (output)");
   CHECK(lines[29] == "  value  0.75");
   CHECK(lines[30] == "  df/df  1");
+  // The gradient labels name the program's own output.
+  Run named = gradscope({"eval", "-"}, "x = [[1, 2]]\nL = sum(x * x)\n");
+  REQUIRE(named.status == 0);
+  lines = lines_of(named.out);
+  REQUIRE(lines.size() == 9);
+  CHECK(lines[2] == "  dL/dx  2  4");
+  CHECK(lines[8] == "  dL/dL  1");
 }
 
 // --- --set ---------------------------------------------------------------------------------

@@ -378,14 +378,12 @@ TEST_CASE("panels hide by the page's options and the exercise's lines, each by i
   ui::AppState s;
   REQUIRE(ui::load_example(s, "seed"));
   for (const char* p : kHideablePanels) CHECK(ui::panel_visible(s, p));
-  s.options.show_side = false;
-  CHECK_FALSE(ui::panel_visible(s, "side"));
-  CHECK(ui::panel_visible(s, "inputs"));
-  s.options.show_side = true;
-  s.options.show_editor = false;
-  CHECK_FALSE(ui::panel_visible(s, "editor"));
-  CHECK(ui::panel_visible(s, "menu"));
-  s.options.show_editor = true;
+  for (const char* hidden : kHideablePanels) {
+    CAPTURE(hidden);
+    s.options.hidden = {hidden};
+    for (const char* p : kHideablePanels) CHECK(ui::panel_visible(s, p) == (std::string(p) != hidden));
+  }
+  s.options.hidden.clear();
   REQUIRE(ui::set_program(s, "#! hide: menu, inputs\n" + std::string(find_example("seed")->source)));
   CHECK_FALSE(ui::panel_visible(s, "menu"));
   CHECK_FALSE(ui::panel_visible(s, "inputs"));

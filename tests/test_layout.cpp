@@ -198,7 +198,7 @@ TEST_CASE("the Inspector tells the selected node's cell story, as the graph's to
 
 TEST_CASE("panels a page hides take no room") {
   ui::Headless h(browser_font());
-  h.state.options.show_editor = h.state.options.show_inputs = false;
+  h.state.options.hidden = {"editor", "inputs"};
   for (int i = 0; i < 3; ++i) h.frame();
   CHECK_FALSE(ui::panel_visible(h.state, "editor"));
   CHECK(h.state.view.panels[ui::kPanelLeft].w == 0);

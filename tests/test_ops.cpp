@@ -28,7 +28,7 @@ using namespace gs::testing;
 
 namespace {
 
-// --- the per-op test programs --------------------------------------------------------
+// --- the per-op test cases: a program for random inputs and a hand-checked case ---------
 
 enum class Domain {
   Any,           // uniform in (-2, 2)
@@ -41,14 +41,6 @@ struct ShapePair {
   Shape a, b;  // b is unused by one-input programs
 };
 
-struct OpProgram {
-  const char* op;    // the registry name the expression must produce
-  const char* expr;  // the expression under test, over inputs a (and b)
-  int inputs;        // 1: a only, 2: a and b
-  Domain a, b;
-  std::vector<ShapePair> shapes;
-};
-
 const std::vector<ShapePair> kOneInputShapes = {{{1, 1}, {}}, {{3, 1}, {}}, {{2, 3}, {}}, {{4, 4}, {}}};
 const std::vector<ShapePair> kBroadcastShapes = {
     {{2, 3}, {2, 3}}, {{3, 2}, {3, 1}}, {{3, 2}, {1, 2}}, {{1, 1}, {2, 3}},
@@ -59,36 +51,167 @@ const std::vector<ShapePair> kSameShapes = {{{1, 1}, {1, 1}}, {{3, 1}, {3, 1}}, 
 const std::vector<ShapePair> kColumnShapes = {{{2, 1}, {}}, {{3, 1}, {}}, {{2, 3}, {}}, {{4, 4}, {}}};
 const std::vector<ShapePair> kColumnPairs = {{{2, 1}, {2, 1}}, {{3, 1}, {3, 1}}, {{3, 4}, {3, 4}}};
 
-// One or more programs per op. A new op without an entry here fails "every registered op
-// has a test program".
-const std::vector<OpProgram> kOpPrograms = {
-    {"matmul", "a @ b", 2, Domain::Any, Domain::Any, kMatmulShapes},
-    {"transpose", "a.T", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"add", "a + b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
-    {"sub", "a - b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
-    {"mul", "a * b", 2, Domain::Any, Domain::Any, kBroadcastShapes},
-    {"div", "a / b", 2, Domain::Any, Domain::AwayFromZero, kBroadcastShapes},
-    {"neg", "-a", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"pow", "a ^ 2", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"pow", "a ^ 3", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"pow", "a ^ -1", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
-    {"pow", "a ^ 0.5", 1, Domain::Positive, Domain::Any, kOneInputShapes},
-    {"sigmoid", "sigmoid(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"tanh", "tanh(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"relu", "relu(a)", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
-    {"exp", "exp(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"log", "log(a)", 1, Domain::Positive, Domain::Any, kOneInputShapes},
-    {"sqrt", "sqrt(a)", 1, Domain::Positive, Domain::Any, kOneInputShapes},
-    {"abs", "abs(a)", 1, Domain::AwayFromZero, Domain::Any, kOneInputShapes},
-    {"softplus", "softplus(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"sum", "sum(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"mean", "mean(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"norm2", "norm2(a)", 1, Domain::Any, Domain::Any, kOneInputShapes},
-    {"softmax", "softmax(a)", 1, Domain::Any, Domain::Any, kColumnShapes},
-    {"log_softmax", "log_softmax(a)", 1, Domain::Any, Domain::Any, kColumnShapes},
-    {"mse", "mse(a, b)", 2, Domain::Any, Domain::Any, kSameShapes},
-    {"cross_entropy", "cross_entropy(a, b)", 2, Domain::Any, Domain::Probability, kColumnPairs},
-    {"bce", "bce(a, b)", 2, Domain::Probability, Domain::Probability, kSameShapes},
+// One entry per op, or per form of it (pow's exponents): the expression under test, over
+// inputs a (and b); where its gradient check draws random inputs, at which shapes; and a case
+// worked out by hand (transcendental numbers from Python's math module). A new op without an
+// entry fails "every registered op has a test case".
+struct Hand {
+  const char* a;
+  const char* b;  // nullptr: the expression reads a alone
+  const char* G;  // the upstream gradient reaching y (f = sum(G * y)); nullptr: f = sum(y)
+};
+
+struct OpCase {
+  const char* op;    // the registry name the expression must produce
+  const char* expr;  // the expression under test, node y
+  Domain a, b;
+  std::vector<ShapePair> shapes;
+  Hand hand;
+  std::vector<std::pair<const char*, const char*>> values;  // node -> expected value
+  std::vector<std::pair<const char*, const char*>> grads;   // node -> expected gradient
+  int inputs() const { return hand.b ? 2 : 1; }
+};
+
+const std::vector<OpCase> kOpCases = {
+    // y = a b; da = G b^T, db = a^T G
+    {"matmul", "a @ b", Domain::Any, Domain::Any, kMatmulShapes,
+     {"[[1, 2, 3], [4, 5, 6]]", "[[1], [0], [-1]]", "[[1], [2]]"},
+     {{"y", "[[-2], [-2]]"}, {"f", "-6"}},
+     {{"a", "[[1, 0, -1], [2, 0, -2]]"}, {"b", "[[9], [12], [15]]"}, {"G", "[[-2], [-2]]"}}},
+    // da = G^T
+    {"transpose", "a.T", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2, 3], [4, 5, 6]]", nullptr, "[[1, 2], [3, 4], [5, 6]]"},
+     {{"y", "[[1, 4], [2, 5], [3, 6]]"}, {"f", "86"}},
+     {{"a", "[[1, 3, 5], [2, 4, 6]]"}}},
+    {"add", "a + b", Domain::Any, Domain::Any, kBroadcastShapes,
+     {"[[1, 2], [3, 4]]", "[[10, 20], [30, 40]]", "[[1, 2], [3, 4]]"},
+     {{"y", "[[11, 22], [33, 44]]"}, {"f", "330"}},
+     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[1, 2], [3, 4]]"}}},
+    {"sub", "a - b", Domain::Any, Domain::Any, kBroadcastShapes,
+     {"[[1, 2], [3, 4]]", "[[10, 20], [30, 40]]", "[[1, 2], [3, 4]]"},
+     {{"y", "[[-9, -18], [-27, -36]]"}, {"f", "-270"}},
+     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[-1, -2], [-3, -4]]"}}},
+    // da = G b, db = G a
+    {"mul", "a * b", Domain::Any, Domain::Any, kBroadcastShapes,
+     {"[[1, 2], [3, 4]]", "[[10, 20], [30, 40]]", "[[1, 2], [3, 4]]"},
+     {{"y", "[[10, 40], [90, 160]]"}, {"f", "1000"}},
+     {{"a", "[[10, 40], [90, 160]]"}, {"b", "[[1, 4], [9, 16]]"}}},
+    // da = G / b, db = -G a / b^2
+    {"div", "a / b", Domain::Any, Domain::AwayFromZero, kBroadcastShapes,
+     {"[[1, 2], [3, 4]]", "[[2, 4], [5, 8]]", "[[1, 2], [3, 4]]"},
+     {{"y", "[[0.5, 0.5], [0.6, 0.5]]"}, {"f", "5.3"}},
+     {{"a", "[[0.5, 0.5], [0.6, 0.5]]"}, {"b", "[[-0.25, -0.25], [-0.36, -0.25]]"}}},
+    {"neg", "-a", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, -2]]", nullptr, "[[3, 4]]"},
+     {{"y", "[[-1, 2]]"}, {"f", "5"}},
+     {{"a", "[[-3, -4]]"}}},
+    // d a^2 = 2a (its own code path)
+    {"pow", "a ^ 2", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2, -3]]", nullptr, nullptr},
+     {{"y", "[[1, 4, 9]]"}, {"f", "14"}},
+     {{"a", "[[2, 4, -6]]"}}},
+    // d a^3 = 3a^2
+    {"pow", "a ^ 3", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2, -3]]", nullptr, nullptr},
+     {{"y", "[[1, 8, -27]]"}, {"f", "-18"}},
+     {{"a", "[[3, 12, 27]]"}}},
+    // d a^-1 = -a^-2
+    {"pow", "a ^ -1", Domain::AwayFromZero, Domain::Any, kOneInputShapes,
+     {"[[1, 2, 4]]", nullptr, nullptr},
+     {{"y", "[[1, 0.5, 0.25]]"}, {"f", "1.75"}},
+     {{"a", "[[-1, -0.25, -0.0625]]"}}},
+    // d a^0.5 = 0.5 a^-0.5
+    {"pow", "a ^ 0.5", Domain::Positive, Domain::Any, kOneInputShapes,
+     {"[[1, 4, 9]]", nullptr, nullptr},
+     {{"y", "[[1, 2, 3]]"}, {"f", "6"}},
+     {{"a", "[[0.5, 0.25, 0.16666666666666666]]"}}},
+    // s(2) = 0.8808, s'(z) = s(1 - s): 0.25 at 0, 0.10499 at +-2
+    {"sigmoid", "sigmoid(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[0, 2, -2]]", nullptr, nullptr},
+     {{"y", "[[0.5, 0.8807970779778823, 0.11920292202211755]]"}, {"f", "1.5"}},
+     {{"a", "[[0.25, 0.10499358540350662, 0.10499358540350662]]"}}},
+    // 1 - tanh^2
+    {"tanh", "tanh(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[0, 0.5, -0.5]]", nullptr, nullptr},
+     {{"y", "[[0, 0.46211715726000974, -0.46211715726000974]]"}, {"f", "0"}},
+     {{"a", "[[1, 0.7864477329659274, 0.7864477329659274]]"}}},
+    // slope 0 at exactly 0, as in PyTorch
+    {"relu", "relu(a)", Domain::AwayFromZero, Domain::Any, kOneInputShapes,
+     {"[[-1, 0, 2]]", nullptr, "[[5, 6, 7]]"},
+     {{"y", "[[0, 0, 2]]"}, {"f", "14"}},
+     {{"a", "[[0, 0, 7]]"}}},
+    {"exp", "exp(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[0, 1]]", nullptr, "[[3, 4]]"},
+     {{"y", "[[1, 2.718281828459045]]"}, {"f", "13.87312731383618"}},
+     {{"a", "[[3, 10.87312731383618]]"}}},
+    {"log", "log(a)", Domain::Positive, Domain::Any, kOneInputShapes,
+     {"[[1, 2]]", nullptr, "[[3, 4]]"},
+     {{"y", "[[0, 0.6931471805599453]]"}, {"f", "2.772588722239781"}},
+     {{"a", "[[3, 2]]"}}},
+    // 1 / (2 sqrt(a))
+    {"sqrt", "sqrt(a)", Domain::Positive, Domain::Any, kOneInputShapes,
+     {"[[4, 9]]", nullptr, nullptr},
+     {{"y", "[[2, 3]]"}, {"f", "5"}},
+     {{"a", "[[0.25, 0.16666666666666666]]"}}},
+    // sign(a), 0 at 0
+    {"abs", "abs(a)", Domain::AwayFromZero, Domain::Any, kOneInputShapes,
+     {"[[-2, 0, 3]]", nullptr, nullptr},
+     {{"y", "[[2, 0, 3]]"}, {"f", "5"}},
+     {{"a", "[[-1, 0, 1]]"}}},
+    // log(1 + e^z), slope sigmoid(z)
+    {"softplus", "softplus(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[-1, 0, 1]]", nullptr, nullptr},
+     {{"y", "[[0.31326168751822286, 0.6931471805599453, 1.3132616875182228]]"}, {"f", "2.319670555596391"}},
+     {{"a", "[[0.2689414213699951, 0.5, 0.7310585786300049]]"}}},
+    {"sum", "sum(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2], [3, 4]]", nullptr, "3"},
+     {{"y", "10"}, {"f", "30"}},
+     {{"a", "[[3, 3], [3, 3]]"}, {"y", "3"}}},
+    {"mean", "mean(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2], [3, 4]]", nullptr, "2"},
+     {{"y", "2.5"}, {"f", "5"}},
+     {{"a", "[[0.5, 0.5], [0.5, 0.5]]"}}},
+    // sum of squares, gradient 2a
+    {"norm2", "norm2(a)", Domain::Any, Domain::Any, kOneInputShapes,
+     {"[[1, 2], [3, 4]]", nullptr, "2"},
+     {{"y", "30"}, {"f", "60"}},
+     {{"a", "[[4, 8], [12, 16]]"}}},
+    // per column; column 2 is uniform: p (G - <p, G>) = [2/9, -1/9, -1/9]
+    {"softmax", "softmax(a)", Domain::Any, Domain::Any, kColumnShapes,
+     {"[[1, 0], [2, 0], [3, 0]]", nullptr, "[[1, 1], [0, 0], [-1, 0]]"},
+     {{"y",
+       "[[0.09003057317038046, 0.3333333333333333], [0.24472847105479764, 0.3333333333333333], "
+       "[0.6652409557748218, 0.3333333333333333]]"},
+      {"f", "-0.24187704927110804"}},
+     {{"a",
+       "[[0.14181709360981215, 0.2222222222222222], [0.1407703574696301, -0.1111111111111111], "
+       "[-0.2825874510794423, -0.1111111111111111]]"}}},
+    // z - logsumexp(z) per column; dz = G - softmax sum(G)
+    {"log_softmax", "log_softmax(a)", Domain::Any, Domain::Any, kColumnShapes,
+     {"[[1, 0], [2, 0], [3, 0]]", nullptr, "[[1, 1], [2, 0], [3, 0]]"},
+     {{"y",
+       "[[-2.4076059644443806, -1.0986122886681098], [-1.4076059644443806, -1.0986122886681098], "
+       "[-0.4076059644443806, -1.0986122886681098]]"},
+      {"f", "-7.5442480753343935"}},
+     {{"a",
+       "[[0.45981656097771717, 0.6666666666666667], [0.5316291736712142, -0.3333333333333333], "
+       "[-0.9914457346489307, -0.3333333333333333]]"}}},
+    // mean((a - b)^2); da = 2(a - b)/N, db = -da
+    {"mse", "mse(a, b)", Domain::Any, Domain::Any, kSameShapes,
+     {"[[1, 2], [3, 4]]", "[[1, 0], [0, 0]]", "2"},
+     {{"y", "7.25"}, {"f", "14.5"}},
+     {{"a", "[[0, 2], [3, 4]]"}, {"b", "[[0, -2], [-3, -4]]"}}},
+    // columns: ln 2 and log(e^2 + 1) - 0; dz = (softmax - t)/n, dt = -log_softmax/n
+    {"cross_entropy", "cross_entropy(a, b)", Domain::Any, Domain::Probability, kColumnPairs,
+     {"[[0, 2], [0, 0]]", "[[1, 0], [0, 1]]", nullptr},
+     {{"y", "1.410037595801459"}},
+     {{"a", "[[-0.25, 0.44039853898894116], [0.25, -0.4403985389889412]]"},
+      {"b", "[[0.34657359027997264, 0.06346400552148634], [0.34657359027997264, 1.0634640055214863]]"}}},
+    // -(log 0.5 + log 0.2)/2; dp = (p - t)/(p(1 - p)N), dt = log((1 - p)/p)/N
+    {"bce", "bce(a, b)", Domain::Probability, Domain::Probability, kSameShapes,
+     {"[[0.5, 0.8]]", "[[1, 0]]", "2"},
+     {{"y", "1.1512925464970227"}, {"f", "2.3025850929940455"}},
+     {{"a", "[[-2, 5]]"}, {"b", "[[0, -1.3862943611198906]]"}}},
 };
 
 Matrix random_matrix(std::mt19937& rng, Shape s, Domain d) {
@@ -106,24 +229,33 @@ Matrix random_matrix(std::mt19937& rng, Shape s, Domain d) {
   return m;
 }
 
-// "a = ...\nb = ...\n" plus the expression as node y. With weights, f = sum(G * y) so the
-// upstream gradient reaching y is a random matrix rather than all ones.
-std::string program(const OpProgram& p, const Matrix& a, const Matrix& b, const Matrix* weights) {
-  std::string s = "a = " + format_matrix(a) + "\n";
-  if (p.inputs == 2) s += "b = " + format_matrix(b) + "\n";
-  if (weights) s += "G = " + format_matrix(*weights) + "\n";
+// "a = ...\nb = ...\n" plus the expression as node y. With weights G, f = sum(G * y), so the
+// upstream gradient reaching y is G rather than all ones.
+std::string program(const OpCase& p, const std::string& a, const std::string& b, const std::string& G) {
+  std::string s = "a = " + a + "\n";
+  if (p.inputs() == 2) s += "b = " + b + "\n";
+  if (!G.empty()) s += "G = " + G + "\n";
   s += std::string("y = ") + p.expr + "\n";
-  s += weights ? "f = sum(G * y)\n" : "f = sum(y)\n";
-  return s;
+  return s + (G.empty() ? "f = sum(y)\n" : "f = sum(G * y)\n");
+}
+
+std::string hand_program(const OpCase& p) {
+  return program(p, p.hand.a, p.hand.b ? p.hand.b : "", p.hand.G ? p.hand.G : "");
+}
+
+// Random inputs in the case's domains; b is "" when the expression reads a alone.
+std::pair<std::string, std::string> random_inputs(std::mt19937& rng, const OpCase& p, const ShapePair& s) {
+  std::string a = format_matrix(random_matrix(rng, s.a, p.a));  // (drawn before b)
+  return {a, p.inputs() == 2 ? format_matrix(random_matrix(rng, s.b, p.b)) : ""};
 }
 
 }  // namespace
 
 // --- registry coverage ---------------------------------------------------------------
 
-TEST_CASE("every registered op has a test program") {
+TEST_CASE("every registered op has a test case") {
   std::set<std::string> tested;
-  for (const OpProgram& p : kOpPrograms) tested.insert(p.op);
+  for (const OpCase& p : kOpCases) tested.insert(p.op);
 
   SUBCASE("each op in all_ops() appears in the table") {
     REQUIRE(all_ops().size() >= 20);
@@ -264,25 +396,23 @@ TEST_CASE("the README's list of operators and functions is the records' own") {
 
 TEST_CASE("every op passes a finite-difference gradient check on random inputs") {
   std::mt19937 rng(20240611);
-  for (const OpProgram& p : kOpPrograms) {
+  for (const OpCase& p : kOpCases) {
     std::string expr = p.expr;
     SUBCASE(expr.c_str()) {
       for (const ShapePair& s : p.shapes) {
         for (int draw = 0; draw < 2; ++draw) {
-          Matrix a = random_matrix(rng, s.a, p.a);
-          Matrix b = p.inputs == 2 ? random_matrix(rng, s.b, p.b) : Matrix();
+          auto [a, b] = random_inputs(rng, p, s);
           // First find y's shape, then weight it with a random upstream gradient.
-          Graph plain = compiled(program(p, a, b, nullptr));
+          Graph plain = compiled(program(p, a, b, ""));
           const Node& y = node(plain, "y");
           REQUIRE(y.op != nullptr);
           CHECK(std::string(y.op->name) == p.op);
-          Matrix weights = random_matrix(rng, y.shape(), Domain::Any);
-          std::string source = program(p, a, b, &weights);
+          std::string source = program(p, a, b, format_matrix(random_matrix(rng, y.shape(), Domain::Any)));
           CAPTURE(source);
           Graph g = compiled(source);
           GradCheck report = gradient_check(g);
           CAPTURE(report.max_error);
-          CHECK(report.inputs.size() == size_t(p.inputs + 1));
+          CHECK(report.inputs.size() == size_t(p.inputs() + 1));
           CHECK(report.passed(1e-6));
           // The report must compare something: the gradients are not all zero.
           CHECK(node(g, "a").grad.cwiseAbs().maxCoeff() > 0);
@@ -294,151 +424,13 @@ TEST_CASE("every op passes a finite-difference gradient check on random inputs")
 
 // --- hand-checked values ---------------------------------------------------------------
 
-// A small program where the value of y and the gradients of the inputs were worked out by
-// hand (transcendental numbers from Python's math module).
-struct HandCase {
-  const char* op;
-  const char* source;
-  std::vector<std::pair<const char*, const char*>> values;  // node -> expected value
-  std::vector<std::pair<const char*, const char*>> grads;   // node -> expected gradient
-};
-
-const std::vector<HandCase> kHandCases = {
-    {"matmul",  // y = a b; da = G b^T, db = a^T G
-     "a = [[1, 2, 3], [4, 5, 6]]\nb = [[1], [0], [-1]]\nG = [[1], [2]]\ny = a @ b\nf = sum(G * y)",
-     {{"y", "[[-2], [-2]]"}, {"f", "-6"}},
-     {{"a", "[[1, 0, -1], [2, 0, -2]]"}, {"b", "[[9], [12], [15]]"}, {"G", "[[-2], [-2]]"}}},
-    {"transpose",  // da = G^T
-     "a = [[1, 2, 3], [4, 5, 6]]\nG = [[1, 2], [3, 4], [5, 6]]\ny = a.T\nf = sum(G * y)",
-     {{"y", "[[1, 4], [2, 5], [3, 6]]"}, {"f", "86"}},
-     {{"a", "[[1, 3, 5], [2, 4, 6]]"}}},
-    {"add",
-     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a + b\nf = sum(G * y)",
-     {{"y", "[[11, 22], [33, 44]]"}, {"f", "330"}},
-     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[1, 2], [3, 4]]"}}},
-    {"sub",
-     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a - b\nf = sum(G * y)",
-     {{"y", "[[-9, -18], [-27, -36]]"}, {"f", "-270"}},
-     {{"a", "[[1, 2], [3, 4]]"}, {"b", "[[-1, -2], [-3, -4]]"}}},
-    {"mul",  // da = G b, db = G a
-     "a = [[1, 2], [3, 4]]\nb = [[10, 20], [30, 40]]\nG = [[1, 2], [3, 4]]\ny = a * b\nf = sum(G * y)",
-     {{"y", "[[10, 40], [90, 160]]"}, {"f", "1000"}},
-     {{"a", "[[10, 40], [90, 160]]"}, {"b", "[[1, 4], [9, 16]]"}}},
-    {"div",  // da = G / b, db = -G a / b^2
-     "a = [[1, 2], [3, 4]]\nb = [[2, 4], [5, 8]]\nG = [[1, 2], [3, 4]]\ny = a / b\nf = sum(G * y)",
-     {{"y", "[[0.5, 0.5], [0.6, 0.5]]"}, {"f", "5.3"}},
-     {{"a", "[[0.5, 0.5], [0.6, 0.5]]"}, {"b", "[[-0.25, -0.25], [-0.36, -0.25]]"}}},
-    {"neg",
-     "a = [[1, -2]]\nG = [[3, 4]]\ny = -a\nf = sum(G * y)",
-     {{"y", "[[-1, 2]]"}, {"f", "5"}},
-     {{"a", "[[-3, -4]]"}}},
-    {"pow",  // d a^2 = 2a (its own code path)
-     "a = [[1, 2, -3]]\ny = a ^ 2\nf = sum(y)",
-     {{"y", "[[1, 4, 9]]"}, {"f", "14"}},
-     {{"a", "[[2, 4, -6]]"}}},
-    {"pow",  // d a^3 = 3a^2
-     "a = [[1, 2, -3]]\ny = a ^ 3\nf = sum(y)",
-     {{"y", "[[1, 8, -27]]"}, {"f", "-18"}},
-     {{"a", "[[3, 12, 27]]"}}},
-    {"pow",  // d a^-1 = -a^-2
-     "a = [[1, 2, 4]]\ny = a ^ -1\nf = sum(y)",
-     {{"y", "[[1, 0.5, 0.25]]"}, {"f", "1.75"}},
-     {{"a", "[[-1, -0.25, -0.0625]]"}}},
-    {"pow",  // d a^0.5 = 0.5 a^-0.5
-     "a = [[1, 4, 9]]\ny = a ^ 0.5\nf = sum(y)",
-     {{"y", "[[1, 2, 3]]"}, {"f", "6"}},
-     {{"a", "[[0.5, 0.25, 0.16666666666666666]]"}}},
-    {"sigmoid",  // s(2) = 0.8808, s'(z) = s(1 - s): 0.25 at 0, 0.10499 at +-2
-     "a = [[0, 2, -2]]\ny = sigmoid(a)\nf = sum(y)",
-     {{"y", "[[0.5, 0.8807970779778823, 0.11920292202211755]]"}, {"f", "1.5"}},
-     {{"a", "[[0.25, 0.10499358540350662, 0.10499358540350662]]"}}},
-    {"tanh",  // 1 - tanh^2
-     "a = [[0, 0.5, -0.5]]\ny = tanh(a)\nf = sum(y)",
-     {{"y", "[[0, 0.46211715726000974, -0.46211715726000974]]"}, {"f", "0"}},
-     {{"a", "[[1, 0.7864477329659274, 0.7864477329659274]]"}}},
-    {"relu",  // slope 0 at exactly 0, as in PyTorch
-     "a = [[-1, 0, 2]]\nG = [[5, 6, 7]]\ny = relu(a)\nf = sum(G * y)",
-     {{"y", "[[0, 0, 2]]"}, {"f", "14"}},
-     {{"a", "[[0, 0, 7]]"}}},
-    {"exp",
-     "a = [[0, 1]]\nG = [[3, 4]]\ny = exp(a)\nf = sum(G * y)",
-     {{"y", "[[1, 2.718281828459045]]"}, {"f", "13.87312731383618"}},
-     {{"a", "[[3, 10.87312731383618]]"}}},
-    {"log",
-     "a = [[1, 2]]\nG = [[3, 4]]\ny = log(a)\nf = sum(G * y)",
-     {{"y", "[[0, 0.6931471805599453]]"}, {"f", "2.772588722239781"}},
-     {{"a", "[[3, 2]]"}}},
-    {"sqrt",  // 1 / (2 sqrt(a))
-     "a = [[4, 9]]\ny = sqrt(a)\nf = sum(y)",
-     {{"y", "[[2, 3]]"}, {"f", "5"}},
-     {{"a", "[[0.25, 0.16666666666666666]]"}}},
-    {"abs",  // sign(a), 0 at 0
-     "a = [[-2, 0, 3]]\ny = abs(a)\nf = sum(y)",
-     {{"y", "[[2, 0, 3]]"}, {"f", "5"}},
-     {{"a", "[[-1, 0, 1]]"}}},
-    {"softplus",  // log(1 + e^z), slope sigmoid(z)
-     "a = [[-1, 0, 1]]\ny = softplus(a)\nf = sum(y)",
-     {{"y", "[[0.31326168751822286, 0.6931471805599453, 1.3132616875182228]]"}, {"f", "2.319670555596391"}},
-     {{"a", "[[0.2689414213699951, 0.5, 0.7310585786300049]]"}}},
-    {"sum",
-     "a = [[1, 2], [3, 4]]\ny = sum(a)\nf = 3 * y",
-     {{"y", "10"}, {"f", "30"}},
-     {{"a", "[[3, 3], [3, 3]]"}, {"y", "3"}}},
-    {"mean",
-     "a = [[1, 2], [3, 4]]\ny = mean(a)\nf = 2 * y",
-     {{"y", "2.5"}, {"f", "5"}},
-     {{"a", "[[0.5, 0.5], [0.5, 0.5]]"}}},
-    {"norm2",  // sum of squares, gradient 2a
-     "a = [[1, 2], [3, 4]]\ny = norm2(a)\nf = 2 * y",
-     {{"y", "30"}, {"f", "60"}},
-     {{"a", "[[4, 8], [12, 16]]"}}},
-    {"softmax",  // per column; column 2 is uniform: p (G - <p, G>) = [2/9, -1/9, -1/9]
-     "a = [[1, 0], [2, 0], [3, 0]]\nG = [[1, 1], [0, 0], [-1, 0]]\ny = softmax(a)\nf = sum(G * y)",
-     {{"y",
-       "[[0.09003057317038046, 0.3333333333333333], [0.24472847105479764, 0.3333333333333333], "
-       "[0.6652409557748218, 0.3333333333333333]]"},
-      {"f", "-0.24187704927110804"}},
-     {{"a",
-       "[[0.14181709360981215, 0.2222222222222222], [0.1407703574696301, -0.1111111111111111], "
-       "[-0.2825874510794423, -0.1111111111111111]]"}}},
-    {"log_softmax",  // z - logsumexp(z) per column; dz = G - softmax sum(G)
-     "a = [[1, 0], [2, 0], [3, 0]]\nG = [[1, 1], [2, 0], [3, 0]]\ny = log_softmax(a)\nf = sum(G * y)",
-     {{"y",
-       "[[-2.4076059644443806, -1.0986122886681098], [-1.4076059644443806, -1.0986122886681098], "
-       "[-0.4076059644443806, -1.0986122886681098]]"},
-      {"f", "-7.5442480753343935"}},
-     {{"a",
-       "[[0.45981656097771717, 0.6666666666666667], [0.5316291736712142, -0.3333333333333333], "
-       "[-0.9914457346489307, -0.3333333333333333]]"}}},
-    {"mse",  // mean((a - b)^2); da = 2(a - b)/N, db = -da
-     "a = [[1, 2], [3, 4]]\nb = [[1, 0], [0, 0]]\ny = mse(a, b)\nf = 2 * y",
-     {{"y", "7.25"}, {"f", "14.5"}},
-     {{"a", "[[0, 2], [3, 4]]"}, {"b", "[[0, -2], [-3, -4]]"}}},
-    {"cross_entropy",  // columns: ln 2 and log(e^2 + 1) - 0; dz = (softmax - t)/n, dt = -log_softmax/n
-     "a = [[0, 2], [0, 0]]\nb = [[1, 0], [0, 1]]\ny = cross_entropy(a, b)",
-     {{"y", "1.410037595801459"}},
-     {{"a", "[[-0.25, 0.44039853898894116], [0.25, -0.4403985389889412]]"},
-      {"b", "[[0.34657359027997264, 0.06346400552148634], [0.34657359027997264, 1.0634640055214863]]"}}},
-    {"bce",  // -(log 0.5 + log 0.2)/2; dp = (p - t)/(p(1 - p)N), dt = log((1 - p)/p)/N
-     "a = [[0.5, 0.8]]\nb = [[1, 0]]\ny = bce(a, b)\nf = 2 * y",
-     {{"y", "1.1512925464970227"}, {"f", "2.3025850929940455"}},
-     {{"a", "[[-2, 5]]"}, {"b", "[[0, -1.3862943611198906]]"}}},
-};
-
 TEST_CASE("every op matches hand-checked values and gradients") {
-  SUBCASE("each registered op has a hand-checked case") {
-    std::set<std::string> covered;
-    for (const HandCase& h : kHandCases) covered.insert(h.op);
-    for (const OpDef* op : all_ops()) {
-      std::string name = op->name;
-      CAPTURE(name);
-      CHECK(covered.count(name) == 1);
-    }
-  }
-  for (const HandCase& h : kHandCases) {
-    std::string source = h.source;
+  for (const OpCase& h : kOpCases) {
+    std::string source = hand_program(h);
     SUBCASE(source.c_str()) {
       CAPTURE(source);
+      CHECK(!h.values.empty());  // a hand-checked case checks a value and a gradient at least
+      CHECK(!h.grads.empty());
       Graph g = compiled(source);
       CHECK(std::string(node(g, "y").op->name) == h.op);
       for (const auto& [name, value] : h.values) {
@@ -585,11 +577,9 @@ TEST_CASE("every op tells the story of one cell: its family, its entry formula, 
       CHECK(allowed.count((*it)[1].str()) == 1);
   }
   std::mt19937 rng(14);
-  for (const OpProgram& p : kOpPrograms) {
-    const ShapePair& s = p.shapes.back();
-    Matrix a = random_matrix(rng, s.a, p.a);
-    Matrix b = p.inputs == 2 ? random_matrix(rng, s.b, p.b) : Matrix();
-    Graph g = compiled(program(p, a, b, nullptr));
+  for (const OpCase& p : kOpCases) {
+    auto [a, b] = random_inputs(rng, p, p.shapes.back());
+    Graph g = compiled(program(p, a, b, ""));
     const int y = g.find("y");
     std::string expr = p.expr;
     CAPTURE(expr);

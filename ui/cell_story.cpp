@@ -7,12 +7,6 @@
 #include "ui/panels.h"
 
 namespace gs::ui {
-namespace {
-
-std::string dname(const Graph& g, const Node& n) { return "d" + g.node(g.output).name + "/d" + n.name; }
-
-}  // namespace
-
 void cell_story_section(const AppState& s, const Graph& g) {
   const CellRef& last = s.view.story_cell;
   const Node& n = g.node(s.selected);
@@ -31,7 +25,7 @@ Matrix contribution(const Graph& g, int user, int k) { return vjp_share(g, user,
 std::string cell_story(const AppState& s, const Graph& g, const CellRef& cell, std::vector<CellRef>& reads) {
   const Node& n = g.node(cell.node);
   const double v = cell.grad ? n.grad(cell.row, cell.col) : n.value(cell.row, cell.col);
-  const std::string plain = (cell.grad ? dname(g, n) : n.name) + "[" + std::to_string(cell.row) + "][" +
+  const std::string plain = (cell.grad ? grad_label(g, cell.node) : n.name) + "[" + std::to_string(cell.row) + "][" +
                             std::to_string(cell.col) + "] = ";
   // While a question is open, or the step-through has not reached it, the cell tells nothing.
   const bool unknown = is_hidden(s, cell.node, cell.grad) || (cell.grad && !shows_gradient(s, cell.node)) ||

@@ -122,13 +122,7 @@ bool is_locked(const AppState& s, const std::string& input) {
 }
 
 bool panel_visible(const AppState& s, const char* panel) {
-  const std::string p = panel;
-  const bool shown[] = {s.options.show_editor, s.options.show_inputs, s.options.show_side, s.options.show_menu,
-                        true};  // grads: no page option, only "#! hide: grads"
-  bool page = true;
-  for (size_t i = 0; i < std::size(kHideablePanels); ++i)
-    if (p == kHideablePanels[i]) page = shown[i];
-  return page && s.exercise.hidden_panels.count(p) == 0;
+  return s.options.hidden.count(panel) == 0 && s.exercise.hidden_panels.count(panel) == 0;
 }
 
 bool is_hidden(const AppState& s, int node, bool gradient) {
@@ -146,10 +140,6 @@ bool is_hidden(const AppState& s, int node, bool gradient) {
 }
 
 const Graph& shown_graph(const AppState& s) { return s.stepper.active() ? s.stepper.view() : s.graph; }
-
-std::string grad_label(const Graph& g, int node) {
-  return "d" + g.node(g.output).name + "/d" + g.node(node).name;
-}
 
 namespace {
 

@@ -21,10 +21,7 @@ namespace gs::ui {
 
 // What an instructor may restrict (web data-* attributes, URL options, exercises).
 struct Options {
-  bool show_editor = true;      // the program editor and the examples menu
-  bool show_inputs = true;      // the inputs panel
-  bool show_side = true;        // inspector / check / train / export tabs
-  bool show_menu = true;        // the menu bar
+  std::set<std::string> hidden; // panels the page hides, by their names in kHideablePanels
   std::set<std::string> locked; // inputs that cannot be edited ("*" locks all)
   std::set<std::string> grad_nodes;  // if non-empty, only these nodes show gradients
   bool start_in_step_mode = false;
@@ -144,8 +141,6 @@ bool panel_visible(const AppState& s, const char* panel);
 bool is_hidden(const AppState& s, int node, bool gradient);
 // The graph as shown: the step-through's partial graph while stepping, else the graph.
 const Graph& shown_graph(const AppState& s);
-// "df/dZ": the label of a node's gradient.
-std::string grad_label(const Graph& g, int node);
 // The node's {"value", "grad", "shape"} (hidden parts null, "hidden": true), and the whole
 // graph, as the JS API's get(), graph() and text view show them.
 std::string visible_node_json(const AppState& s, int node);

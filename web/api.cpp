@@ -160,10 +160,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_set_options(const char* json, int json_bytes
   for (const auto& h : hide)
     if (!gs::is_panel_name(h))
       return gs::web::out("unknown panel '" + h + "' in hide (use " + gs::panel_name_list() + ")");
-  s.options.show_editor = !hide.count("editor");
-  s.options.show_inputs = !hide.count("inputs");
-  s.options.show_side = !hide.count("side");
-  s.options.show_menu = !hide.count("menu");
+  s.options.hidden = hide;
   // step and dark count only as true or false; any other value leaves them as they are.
   auto flag = [&](const char* key) -> std::optional<bool> {
     const gs::JsonValue* v = j.find(key);
@@ -238,7 +235,7 @@ EMSCRIPTEN_KEEPALIVE const char* gs_exercise_json() {
     const gs::ui::Answer& a = s.answers[i];
     int id = s.graph.find(q.node);
     const gs::Matrix& truth = q.gradient ? s.graph.node(id).grad : s.graph.node(id).value;
-    w.begin_object().key("label").string(q.gradient ? gs::ui::grad_label(s.graph, id) : q.node).key("node").string(q.node);
+    w.begin_object().key("label").string(q.gradient ? gs::grad_label(s.graph, id) : q.node).key("node").string(q.node);
     w.key("gradient").boolean(q.gradient).key("shape").begin_array().integer(truth.rows()).integer(truth.cols());
     w.end_array();
     w.key("checked").boolean(a.checked).key("correct").integer(a.marked.correct).key("total").integer(a.marked.total);

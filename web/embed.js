@@ -337,6 +337,9 @@
     };
   }
 
+  // "df/dW": a node's gradient label, written as core/graph.cpp's grad_label writes it.
+  function gradLabel(output, name) { return "d" + output + "/d" + name; }
+
   // One node: heading, page buttons for a large matrix, value and gradient (or "hidden").
   function nodeSection(name, move) {
     var sec = element("section", "gradscope-text-node");
@@ -361,7 +364,7 @@
         var shown = n.value || n.grad || [[]];
         if (paged) setText(where, "rows " + (page[0] + 1) + "-" + (page[0] + shown.length) + " of " + n.shape[0] +
                                   ", columns " + (page[1] + 1) + "-" + (page[1] + shown[0].length) + " of " + n.shape[1]);
-        [["value of " + n.name, n.value], ["gradient d" + output + "/d" + n.name, n.grad]].forEach(function (x, k) {
+        [["value of " + n.name, n.value], ["gradient " + gradLabel(output, n.name), n.grad]].forEach(function (x, k) {
           parts[k].el.style.display = x[1] ? "" : "none";
           hidden[k].style.display = x[1] ? "none" : "";
           if (x[1]) parts[k].update(x[0], x[1], page);
