@@ -59,7 +59,7 @@ bool derive_tab(AppState& s) {
   if (!derive_tab_visible(s)) return false;
   const ImGuiTabItemFlags flags = s.derive_tab_opens ? ImGuiTabItemFlags_SetSelected : 0;
   s.derive_tab_opens = false;
-  return ImGui::BeginTabItem("Derive", nullptr, flags);
+  return side_tab(s, "Derive", flags);
 }
 
 bool derivation_hides_gradients(const AppState& s) {

@@ -14,9 +14,15 @@ namespace gs::ui {
 
 struct BodyParts {
   void (*left)(AppState&);       // the program editor and the inputs
-  void (*side_tabs)(AppState&);  // the side panel's tab items (each BeginTabItem .. EndTabItem)
+  void (*side_tabs)(AppState&);  // the side panel's tab items (each side_tab .. end_side_tab)
   void (*center)(AppState&);     // the step bar and the graph
 };
+// One of the side panel's tabs, used as ImGui's BeginTabItem (an EndTabItem-like
+// end_side_tab() after a true one): on a phone the tabs are a grid of buttons that show
+// every label whole.
+bool side_tab(AppState& s, const char* label, ImGuiTabItemFlags flags = 0);
+void end_side_tab(AppState& s);
+
 // Lays out and draws the body in the current window's remaining region, leaving
 // `below` pixels free at the bottom (the status line).
 void body(AppState& s, const BodyParts& parts, float below);
