@@ -94,6 +94,19 @@ for (const height of [300, 460]) {
       const layout = await checkInstance(page, `document.getElementById('${example}').gradscope`,
                                          `embed ${example} at ${height} px`, 12);
       assert.equal(layout.compact, height < 480, `${example}: compact is ${layout.compact} at ${height} px`);
+      // The page's own buttons over the canvas (the "Text view" toggle) cover no card, and the
+      // graph lies inside the canvas.
+      const { canvas, buttons } = await page.evaluate((id) => {
+        const el = document.getElementById(id), box = (e) => e.getBoundingClientRect().toJSON();
+        return { canvas: box(el.querySelector('canvas')),
+                 buttons: [...el.querySelectorAll('button')].map(box).filter((b) => b.width > 0 && b.height > 0) };
+      }, example);
+      assert.ok(buttons.length > 0, `${example}: no Text view button over the embed`);
+      assert.ok(within(layout.graph, canvas), `${example}: the graph ${JSON.stringify(layout.graph)} leaves the canvas ${JSON.stringify(canvas)}`);
+      for (const [name, c] of Object.entries(layout.cards))
+        for (const b of buttons)
+          assert.ok(c.x >= b.x + b.width || c.x + c.width <= b.x || c.y >= b.y + b.height || c.y + c.height <= b.y,
+                    `embed ${example} at ${height} px: card ${name} ${JSON.stringify(c)} lies under the button ${JSON.stringify(b)}`);
     }
     await context.close();
   });
