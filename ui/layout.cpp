@@ -4,6 +4,7 @@
 #include "ui/layout.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/json.h"
 #include "ui/derive_panel.h"
@@ -286,6 +287,17 @@ std::string layout_json(const AppState& s) {
     w.null();
   }
   return w.end_object().take();
+}
+
+std::string panel_settings(const AppState& s) {
+  return "fold " + std::to_string(int(s.view.fold[0])) + " " + std::to_string(int(s.view.fold[1])) + "\n";
+}
+
+void apply_panel_settings(AppState& s, const std::string& text) {
+  int fold[2] = {0, 0};
+  if (std::sscanf(text.c_str(), "fold %d %d", &fold[0], &fold[1]) != 2) return;
+  for (int i = 0; i < 2; ++i) s.view.fold[i] = Fold(std::clamp(fold[i], 0, 2));
+  s.fit_pending = true;
 }
 
 void column(int k, int n) {

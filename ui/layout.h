@@ -34,6 +34,12 @@ void body(AppState& s, const BodyParts& parts, float below);
 // where rect is {"x", "y", "width", "height", "visible"}.
 std::string layout_json(const AppState& s);
 
+// The panel choices a desktop keeps between runs (the browser keeps layout()'s "fold" in
+// localStorage): the text of a small settings file, "fold LEFT SIDE\n" with 0 automatic,
+// 1 open, 2 folded. Reading ignores what it does not understand.
+std::string panel_settings(const AppState& s);
+void apply_panel_settings(AppState& s, const std::string& text);
+
 // Narrow (phone) screens: touch-sized controls (at least 40 px). Returns how many style
 // variables to pop at the end of the frame.
 int push_touch_style();
