@@ -305,3 +305,27 @@ TEST_CASE("edges go around the cards they do not connect, in every arrangement a
   }
 }
 
+
+TEST_CASE("derive mode's claim labels stay inside their cards, in a short embed too") {
+  for (Screen screen : {Screen{1280, 800}, Screen{760, 300}, Screen{760, 460}}) {
+    CAPTURE(screen.h);
+    ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+    REQUIRE(ui::load_example(h.state, "slip"));
+    for (int i = 0; i < 4; ++i) h.frame();
+    int labels = 0;
+    for (const ui::DrawnString& d : ui::drawn_strings()) {
+      if (d.text.rfind("yours: ", 0) != 0) continue;
+      CAPTURE(d.text);
+      CAPTURE(d.x);
+      CAPTURE(d.y);
+      CAPTURE(d.w);
+      CAPTURE(d.h);
+      CAPTURE(ui::layout_json(h.state));
+      ++labels;
+      bool in_a_card = false;
+      for (const ui::Rect& card : h.state.view.cards) in_a_card |= inside({d.x, d.y, d.w, d.h}, card);
+      CHECK(in_a_card);
+    }
+    CHECK(labels == 4);  // slip's claims about dW, dx, dZ and dy
+  }
+}

@@ -98,6 +98,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.h = c.grad_y + mh + kPad;
   }
   if (node.kind != NodeKind::Constant && c.subtitle) c.w = std::max(c.w, 7 * f + 2 * kPad);  // room for the subtitle
+  c.w = std::max(c.w, claim_row_width(s, id));  // derive mode's label ("yours: dZ  coincidence")
   if (grads && side) {
     float left = (c.w - (vw + kGapMatrices + gw)) / 2;
     c.value_x = left;
