@@ -2,6 +2,8 @@
 // `gradscope [FILE]` opens the app in an SDL2 + OpenGL3 window (imgui's example_sdl_opengl3
 // shape). Test hooks: --state-out FILE writes where each input cell is drawn and the graph
 // as JSON whenever they change; --screenshot PNG --frames N saves the window and exits.
+// The side panels' fold choice is kept in $XDG_CONFIG_HOME/gradscope/settings (or
+// ~/.config/gradscope/settings) across runs.
 #include <SDL.h>
 #include <SDL_opengl.h>
 #include <imgui.h>
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,7 @@
 #include "native/render.h"
 #include "ui/app.h"
 #include "ui/key_hold.h"
+#include "ui/layout.h"
 
 namespace {
 
@@ -52,7 +56,26 @@ Args parse_args(int argc, char** argv) {
   return a;
 }
 
-// {"cells": {"W": [[x, y, w, h], ...] row-major}, "graph": {...}} in window pixels.
+// Where the desktop keeps its settings between runs; "" when there is no home to keep them in.
+std::string settings_path() {
+  const char* config = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  if (config && *config) return std::string(config) + "/gradscope/settings";
+  return home && *home ? std::string(home) + "/.config/gradscope/settings" : "";
+}
+
+// Writes the panel settings when they differ from what the file holds (`saved`).
+void keep_settings(const gs::ui::AppState& state, const std::string& path, std::string& saved) {
+  const std::string now = gs::ui::panel_settings(state);
+  if (path.empty() || now == saved) return;
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
+  const std::string why = gs::write_file_atomic(path, now);
+  if (!why.empty()) std::fprintf(stderr, "gradscope: cannot keep the settings in %s: %s\n", path.c_str(), why.c_str());
+  saved = now;  // one message, not one a frame
+}
+
+// {"cells": {"W": [[x, y, w, h], ...] row-major}, "graph": {...}, "layout": {...}} in window pixels.
 void write_state(const gs::ui::AppState& s, const std::string& path) {
   std::string out = "{\"revision\": " + std::to_string(s.revision) + ", \"cells\": {";
   bool first = true;
@@ -68,7 +91,7 @@ void write_state(const gs::ui::AppState& s, const std::string& path) {
     }
     out += "]";
   }
-  out += "}, \"graph\": " + gs::graph_json(s.graph) + "}\n";
+  out += "}, \"graph\": " + gs::graph_json(s.graph) + ", \"layout\": " + gs::ui::layout_json(s) + "}\n";
   gs::write_file_atomic(path, out);
 }
 
@@ -129,17 +152,19 @@ void apply_keys(gs::ui::KeyHold& keys) {
 }
 
 // The test hooks, after each rendered frame and before it is shown: the start-up time
-// (GRADSCOPE_REPORT_STARTUP), --state-out, and --screenshot/--frames. True to stop.
+// (GRADSCOPE_REPORT_STARTUP), --state-out (on a new revision or panel choice), and
+// --screenshot/--frames. True to stop.
 bool test_hooks(const Args& args, const gs::ui::AppState& state, SDL_Window* window, int frame,
-                std::chrono::steady_clock::time_point started, unsigned long long& written_revision) {
+                std::chrono::steady_clock::time_point started, std::string& last_written) {
   if (frame == 1 && std::getenv("GRADSCOPE_REPORT_STARTUP")) {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr, "first frame after %.1f ms\n", ms);
   }
   // Cell positions are known after the second frame (the first one fits the view).
-  if (!args.state_out.empty() && frame >= 2 && state.revision != written_revision) {
+  const std::string written = std::to_string(state.revision) + gs::ui::panel_settings(state);
+  if (!args.state_out.empty() && frame >= 2 && written != last_written) {
     write_state(state, args.state_out);
-    written_revision = state.revision;
+    last_written = written;
   }
   if (args.frames <= 0 || frame < args.frames) return false;
   if (!args.screenshot.empty()) {
@@ -200,6 +225,11 @@ int main(int argc, char** argv) {
   init.scale = scale;
   init.font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   gs::ui::init(state, init);
+  const std::string settings = settings_path();
+  std::string saved_settings;
+  if (!settings.empty() && gs::read_program_file(settings, saved_settings).empty())
+    gs::ui::apply_panel_settings(state, saved_settings);
+  saved_settings = gs::ui::panel_settings(state);  // written again only when the user changes it
   gs::ui::Platform platform;
   platform.save = [&state](const std::string& path, const std::string& text) {
     // "Save as..." a name ending in .svg or .png: a picture of the graph as shown (native/render.h).
@@ -209,7 +239,7 @@ int main(int argc, char** argv) {
   platform.open = [](const std::string& path, std::string& text) { return gs::read_program_file(path, text); };
 
   // Main loop
-  unsigned long long written_revision = ~0ull;
+  std::string last_written;
   gs::ui::KeyHold keys;
   bool done = false;
   for (int frame = 1; !done; ++frame) {
@@ -238,7 +268,8 @@ int main(int argc, char** argv) {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    done = test_hooks(args, state, window, frame, started, written_revision);
+    done = test_hooks(args, state, window, frame, started, last_written);
+    keep_settings(state, settings, saved_settings);
     SDL_GL_SwapWindow(window);
   }
 

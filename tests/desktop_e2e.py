@@ -4,7 +4,8 @@
 Starts build/native/gradscope under Xvfb, screenshots the screen with ImageMagick's
 `import`, checks the graph is drawn (heatmap colours, not an empty window), drags W[0][0]
 with xdotool at the position the app reports (--state-out), and checks W and every
-gradient against `gradscope eval --set` on the same values.
+gradient against `gradscope eval --set` on the same values. Then folds the side panel with
+a click, and checks that it is still folded when the app starts again (its settings file).
 Usage: desktop_e2e.py BUILD/gradscope [SCREENSHOT_DIR]
 """
 import json
@@ -86,7 +87,8 @@ def main():
                 break
             time.sleep(0.05)
         state_path = os.path.join(tempfile.mkdtemp(prefix="gradscope-state-"), "state.json")
-        env = dict(os.environ, DISPLAY=display)
+        # The app's settings (the panels' fold) live in a folder of the test's own.
+        env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="gradscope-config-"))
         app = subprocess.Popen([binary, "--state-out", state_path], env=env)
         state = read_state(state_path)
         time.sleep(0.3)  # one more frame on screen
@@ -139,6 +141,32 @@ def main():
         png2 = os.path.join(shots, "desktop-after-drag.png")
         screenshot_pixels(display, png2)
         print(f"screenshot after the drag: {png2}")
+
+        # 4. Fold the side panel with its button (the first thing in the panel, top left), quit,
+        #    start again: the panel is still folded, as the browser keeps it in localStorage.
+        side = after["layout"]["panels"]["side"]
+        check(side["visible"] and after["layout"]["fold"] == [0, 0], "the side panel is open at 1280x800")
+        xdo("mousemove", int(side["x"] + 16), int(side["y"] + 15))
+        time.sleep(0.15)
+        xdo("click", 1)
+        folded = read_state(state_path, newer_than=-1)
+        for _ in range(100):
+            if folded["layout"]["fold"] == [0, 2]:
+                break
+            time.sleep(0.05)
+            folded = read_state(state_path, newer_than=-1)
+        check(folded["layout"]["fold"] == [0, 2], "a click on the side panel's fold button folds it")
+        app.terminate()
+        app.wait(5)
+        settings = os.path.join(env["XDG_CONFIG_HOME"], "gradscope", "settings")
+        check(os.path.exists(settings) and open(settings).read() == "fold 0 2\n", f"{settings} keeps the fold")
+        os.remove(state_path)
+        app = subprocess.Popen([binary, "--state-out", state_path], env=env)
+        again = read_state(state_path)
+        check(again["layout"]["fold"] == [0, 2] and not again["layout"]["panels"]["side"]["visible"],
+              "the side panel is still folded after a restart")
+        graph = again["layout"]["graph"]
+        check(graph["x"] + graph["width"] > side["x"] + side["width"] / 2, "the graph takes the folded panel's room")
     finally:
         if app:
             app.terminate()

@@ -44,6 +44,15 @@ ui::InitOptions browser_font() {
   return o;
 }
 
+// A headless app of the screen's size with `program` loaded, drawn for a few frames (the
+// first one fits the view).
+struct Opened : ui::Headless {
+  Opened(const std::string& program, Screen screen) : ui::Headless(browser_font(), ImVec2(screen.w, screen.h)) {
+    REQUIRE(ui::set_program(state, program));
+    for (int i = 0; i < 4; ++i) frame();
+  }
+};
+
 bool inside(const ui::Rect& r, const ui::Rect& outer) {
   return r.x >= outer.x - 0.5f && r.y >= outer.y - 0.5f && r.x + r.w <= outer.x + outer.w + 0.5f &&
          r.y + r.h <= outer.y + outer.h + 0.5f;
@@ -54,9 +63,7 @@ void check_opens_readable(const std::string& what, const std::string& program, S
   CAPTURE(what);
   CAPTURE(screen.w);
   CAPTURE(screen.h);
-  ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
-  REQUIRE(ui::set_program(h.state, program));
-  for (int i = 0; i < 4; ++i) h.frame();
+  Opened h(program, screen);
   const ui::ViewState& v = h.state.view;
   CAPTURE(ui::layout_json(h.state));
   // Cell text of at least 12 px: the font is 15 px at zoom 1.
@@ -291,12 +298,34 @@ TEST_CASE("edges go around the cards they do not connect, in every arrangement a
                           Screen{760, 300}, Screen{760, 460}}) {
       CAPTURE(screen.w);
       CAPTURE(screen.h);
-      ui::Headless at(browser_font(), ImVec2(screen.w, screen.h));
-      REQUIRE(ui::set_program(at.state, source));
-      for (int i = 0; i < 4; ++i) at.frame();
+      Opened at(source, screen);
       const ui::ViewState& v = at.state.view;
       check_edges_miss_cards(ui::layout_graph(at.state, {v.vertical, v.side, v.bands, v.stack}), at.state.graph);
     }
   }
 }
 
+
+TEST_CASE("derive mode's claim labels stay inside their cards, in a short embed too") {
+  for (Screen screen : {Screen{1280, 800}, Screen{760, 300}, Screen{760, 460}}) {
+    CAPTURE(screen.h);
+    ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+    REQUIRE(ui::load_example(h.state, "slip"));
+    for (int i = 0; i < 4; ++i) h.frame();
+    int labels = 0;
+    for (const ui::DrawnString& d : ui::drawn_strings()) {
+      if (d.text.rfind("yours: ", 0) != 0) continue;
+      CAPTURE(d.text);
+      CAPTURE(d.x);
+      CAPTURE(d.y);
+      CAPTURE(d.w);
+      CAPTURE(d.h);
+      CAPTURE(ui::layout_json(h.state));
+      ++labels;
+      bool in_a_card = false;
+      for (const ui::Rect& card : h.state.view.cards) in_a_card |= inside({d.x, d.y, d.w, d.h}, card);
+      CHECK(in_a_card);
+    }
+    CHECK(labels == 4);  // slip's claims about dW, dx, dZ and dy
+  }
+}

@@ -13,6 +13,7 @@
 #include "ui/graph_view.h"
 #include "ui/headless.h"
 #include "ui/key_hold.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 
 using namespace gs;
@@ -600,4 +601,27 @@ TEST_CASE("a long gradient check runs a slice a frame, with a progress bar and C
     CHECK_FALSE(h.state.panels.check_run);
     CHECK(h.drawn().find("out of date") != std::string::npos);
   }
+
+TEST_CASE("the desktop's settings file keeps the user's panel folds, and a bad one changes nothing") {
+  Headless h(ui::InitOptions{}, ImVec2(1280, 800));
+  for (int i = 0; i < 3; ++i) h.frame();
+  REQUIRE(h.state.view.panel_visible[ui::kPanelSide]);
+  CHECK(ui::panel_settings(h.state) == "fold 0 0\n");
+  h.state.view.fold[1] = ui::Fold::Closed;
+  const std::string kept = ui::panel_settings(h.state);
+  CHECK(kept == "fold 0 2\n");
+
+  Headless again(ui::InitOptions{}, ImVec2(1280, 800));
+  for (const char* bad : {"", "fold", "fold 1", "panels 2 2\n", "{\"fold\": [2, 2]}"}) {
+    CAPTURE(bad);
+    ui::apply_panel_settings(again.state, bad);
+    CHECK(ui::panel_settings(again.state) == "fold 0 0\n");
+  }
+  ui::apply_panel_settings(again.state, kept);
+  for (int i = 0; i < 3; ++i) again.frame();
+  CHECK(again.state.view.fold[1] == ui::Fold::Closed);
+  CHECK_FALSE(again.state.view.panel_visible[ui::kPanelSide]);
+  CHECK(again.state.view.panel_visible[ui::kPanelLeft]);
+  ui::apply_panel_settings(again.state, "fold 9 -4\n");  // out of range: the nearest choice
+  CHECK(ui::panel_settings(again.state) == "fold 2 0\n");
 }

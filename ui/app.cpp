@@ -285,13 +285,13 @@ void left_panel(AppState& s) {
 void side_tabs(AppState& s) {
   // With an exercise the questions come first; without one the tab is for making one.
   const bool exercise = s.exercise.active();
-  if (exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
-  if (derive_tab(s)) derive_panel(s), ImGui::EndTabItem();
-  if (ImGui::BeginTabItem("Inspector")) inspector_panel(s), ImGui::EndTabItem();
-  if (ImGui::BeginTabItem("Check")) check_panel(s), ImGui::EndTabItem();
-  if (ImGui::BeginTabItem("Train")) train_panel(s), ImGui::EndTabItem();
-  if (!exercise_pending(s) && ImGui::BeginTabItem("Export")) export_panel(s), ImGui::EndTabItem();
-  if (!exercise && ImGui::BeginTabItem("Exercise")) exercise_panel(s), ImGui::EndTabItem();
+  if (exercise && side_tab(s, "Exercise")) exercise_panel(s), end_side_tab(s);
+  if (derive_tab(s)) derive_panel(s), end_side_tab(s);
+  if (side_tab(s, "Inspector")) inspector_panel(s), end_side_tab(s);
+  if (side_tab(s, "Check")) check_panel(s), end_side_tab(s);
+  if (side_tab(s, "Train")) train_panel(s), end_side_tab(s);
+  if (!exercise_pending(s) && side_tab(s, "Export")) export_panel(s), end_side_tab(s);
+  if (!exercise && side_tab(s, "Exercise")) exercise_panel(s), end_side_tab(s);
 }
 
 void center(AppState& s) {

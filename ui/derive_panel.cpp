@@ -23,6 +23,12 @@ const Claim* claim_of(const AppState& s, int node) {
   return nullptr;
 }
 
+// The claim row's label ("yours: dZ  right"), and a wrong shape's line under it.
+std::string claim_label(const Claim& c) { return "yours: " + c.name + "  " + verdict_name(c.verdict); }
+std::string shape_text(const Claim& c) {
+  return "shape " + to_string(shape_of(c.yours)) + ", not " + to_string(shape_of(c.truth));
+}
+
 ImU32 verdict_color(const Palette& pal, Verdict v) {
   return v == Verdict::Right ? pal.ok : v == Verdict::Coincidence ? pal.partial : pal.error;
 }
@@ -59,7 +65,7 @@ bool derive_tab(AppState& s) {
   if (!derive_tab_visible(s)) return false;
   const ImGuiTabItemFlags flags = s.derive_tab_opens ? ImGuiTabItemFlags_SetSelected : 0;
   s.derive_tab_opens = false;
-  return ImGui::BeginTabItem("Derive", nullptr, flags);
+  return side_tab(s, "Derive", flags);
 }
 
 bool derivation_hides_gradients(const AppState& s) {
@@ -105,6 +111,14 @@ void derive_panel(AppState& s) {
     ImGui::TextDisabled("Autodiff's gradients stay hidden until every claim is right.");
 }
 
+float claim_row_width(const AppState& s, int node) {
+  const Claim* claim = claim_of(s, node);
+  if (!claim) return 0;
+  float w = ImGui::CalcTextSize(claim_label(*claim).c_str()).x * 0.9f;
+  if (claim->verdict == Verdict::Shape) w = std::max(w, ImGui::CalcTextSize(shape_text(*claim).c_str()).x);
+  return w + 2 * kCardPad;
+}
+
 float claim_row_height(const AppState& s, int node, const CardLayout& c) {
   const Claim* claim = claim_of(s, node);
   if (!claim) return 0;
@@ -121,15 +135,12 @@ void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 ori
   const float fs = ImGui::GetFontSize() * zoom;
   const bool text_visible = fs >= 6;
   float top = c.y + c.h - kCardPad - claim_row_height(s, node, c) + kRowGap;  // the label's top
-  if (text_visible) {
-    std::string label = "yours: " + claim->name + "  " + verdict_name(claim->verdict);
-    dl->AddText(font, fs * 0.9f, P(c.x + kCardPad, top + 1), verdict_color(pal, claim->verdict), label.c_str());
-  }
+  if (text_visible)
+    dl->AddText(font, fs * 0.9f, P(c.x + kCardPad, top + 1), verdict_color(pal, claim->verdict), claim_label(*claim).c_str());
   top += label_height();
   if (claim->verdict == Verdict::Shape) {
     if (text_visible) {
-      std::string t = "shape " + to_string(shape_of(claim->yours)) + ", not " + to_string(shape_of(claim->truth));
-      dl->AddText(font, fs, P(c.x + kCardPad, top + 2), pal.error, t.c_str());
+      dl->AddText(font, fs, P(c.x + kCardPad, top + 2), pal.error, shape_text(*claim).c_str());
     }
     return;
   }

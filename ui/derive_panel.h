@@ -21,8 +21,10 @@ bool derive_tab_visible(const AppState& s);
 bool derive_tab(AppState& s);
 void derive_panel(AppState& s);
 
-// The card's third row, in graph units: 0 for a node without a claim.
+// The card's third row, in graph units: 0 for a node without a claim. Its width: the card
+// is at least as wide (its label never spills into a neighbour).
 float claim_row_height(const AppState& s, int node, const CardLayout& c);
+float claim_row_width(const AppState& s, int node);
 // Draws it at the bottom of the card; `origin` is where graph point (0, 0) is on screen.
 void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl);
 

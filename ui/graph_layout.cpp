@@ -18,9 +18,9 @@ namespace {
 constexpr float kPad = kCardPad, kGapMatrices = 12;
 // The gaps between layers, between the cards of a layer and between wrapped rows (where the
 // edges run): narrower in a short embed's compact mode.
-float gap_x() { return compact_height() ? 12.f : 30.f; }
-float gap_y() { return compact_height() ? 14.f : 18.f; }
-float gap_band() { return compact_height() ? 24.f : 34.f; }
+float gap_x() { return compact_height() ? 16.f : 30.f; }
+float gap_y() { return compact_height() ? 18.f : 18.f; }
+float gap_band() { return compact_height() ? 30.f : 34.f; }
 constexpr float kMaxFitZoom = 1.4f;
 
 // Wide enough for the widest number the matrix shows (no text spills into a neighbour).
@@ -98,6 +98,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.h = c.grad_y + mh + kPad;
   }
   if (node.kind != NodeKind::Constant && c.subtitle) c.w = std::max(c.w, 7 * f + 2 * kPad);  // room for the subtitle
+  c.w = std::max(c.w, claim_row_width(s, id));  // derive mode's label ("yours: dZ  coincidence")
   if (grads && side) {
     float left = (c.w - (vw + kGapMatrices + gw)) / 2;
     c.value_x = left;

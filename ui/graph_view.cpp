@@ -51,19 +51,43 @@ double largest(const Canvas& c, int id, bool grad) {
   return c.stepping ? largest_entry(grad ? c.g.node(id).grad : c.g.node(id).value) : summary(c.s, id, grad).largest;
 }
 
-// Chooses the arrangement and zoom that show the whole graph, centred in the canvas.
-void fit(Canvas& c) {
+// In a short embed the page draws its "Text view" button over the canvas's bottom right
+// corner (web/embed.js: 12 px text, 6 px from the right, 4 from the bottom; "Close text
+// view" is the wider label): no card is fitted under it.
+constexpr float kHostCornerW = 112, kHostCornerH = 30;
+
+// Shows `f` centred in the canvas's top left w x h.
+void place(Canvas& c, const Fit& f, float w, float h) {
   ViewState& v = c.v;
-  const float fh = c.size.y - c.legend_h;
-  Fit f = best_fit(c.s, c.size.x, fh);
   v.vertical = f.arrangement.vertical;
   v.side = f.arrangement.side;
   v.bands = f.arrangement.bands;
   v.stack = f.arrangement.stack;
   c.layout = layout_graph(c.s, f.arrangement);
   v.zoom = std::clamp(f.zoom, 0.05f, 4.f);  // a canvas with no room still gets a sane zoom
-  v.pan_x = (c.size.x - c.layout.w * v.zoom) / 2;
-  v.pan_y = (fh - c.layout.h * v.zoom) / 2;
+  v.pan_x = (w - c.layout.w * v.zoom) / 2;
+  v.pan_y = (h - c.layout.h * v.zoom) / 2;
+}
+
+// Chooses the arrangement and zoom that show the whole graph, centred in the canvas (in a
+// short embed, above or beside the page's button if a card would be under it).
+void fit(Canvas& c) {
+  ViewState& v = c.v;
+  const float fw = c.size.x, fh = c.size.y - c.legend_h;
+  place(c, best_fit(c.s, fw, fh), fw, fh);
+  const ImVec2 corner(ImGui::GetIO().DisplaySize.x - kHostCornerW - c.origin.x,
+                      ImGui::GetIO().DisplaySize.y - kHostCornerH - c.origin.y);
+  bool under = false;
+  for (const CardLayout& k : c.layout.cards) {
+    const ImVec2 end = c.at(k.x + k.w, k.y + k.h);
+    under |= end.x > c.origin.x + corner.x && end.y > c.origin.y + corner.y;
+  }
+  if (v.compact && under) {
+    const float above_h = std::min(fh, corner.y), beside_w = std::min(fw, corner.x);
+    const Fit above = best_fit(c.s, fw, above_h), beside = best_fit(c.s, beside_w, fh);
+    if (above.zoom >= beside.zoom) place(c, above, fw, above_h);
+    else place(c, beside, beside_w, fh);
+  }
   v.last_w = c.size.x;
   v.last_h = c.size.y;
   v.fit_w = c.layout.w;

@@ -4,6 +4,7 @@
 #include "ui/layout.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/json.h"
 #include "ui/derive_panel.h"
@@ -109,13 +110,42 @@ void splitter(AppState& s, int side, float height, float width, float total) {
                                       ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2);
 }
 
-// Tabs that do not fit shrink (none is scrolled out of sight); on a phone a list button
-// also names them all in full.
-void side_tab_bar(AppState& s, const BodyParts& p, bool with_left) {
-  if (!ImGui::BeginTabBar("side", ImGuiTabBarFlags_FittingPolicyResizeDown |
-                                      (with_left ? ImGuiTabBarFlags_TabListPopupButton : 0)))
-    return;
-  if (with_left && ImGui::BeginTabItem("Program")) p.left(s), ImGui::EndTabItem();
+// The phone's tabs: buttons with whole labels, in as many rows as they need, over the chosen
+// tab's panel. The tabs are gone over twice: once to name them, once to draw the chosen one.
+void tab_grid(AppState& s, const BodyParts& p, bool with_left) {
+  ViewState& v = s.view;
+  auto tabs = [&] {
+    if (with_left && side_tab(s, "Program")) p.left(s), end_side_tab(s);
+    if (p.side_tabs) p.side_tabs(s);
+  };
+  v.tab_names.clear();
+  v.tab_pass = 0;
+  tabs();
+  const std::vector<std::string>& names = v.tab_names;
+  if (std::find(names.begin(), names.end(), v.tab) == names.end()) v.tab = names.empty() ? "" : names[0];
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  float widest = 0;
+  for (const std::string& n : names) widest = std::max(widest, ImGui::CalcTextSize(n.c_str()).x + 2 * st.FramePadding.x);
+  const int n = int(names.size()), fit = std::max(1, int((avail + st.ItemSpacing.x) / (widest + st.ItemSpacing.x)));
+  const int rows = (n + fit - 1) / std::max(fit, 1), cols = std::max(1, (n + rows - 1) / std::max(rows, 1));
+  const ImVec2 size((avail - st.ItemSpacing.x * float(cols - 1)) / float(cols), std::max(40.f, ImGui::GetFrameHeight()));
+  for (int k = 0; k < n; ++k) {
+    if (k % cols) ImGui::SameLine();
+    const bool chosen = names[size_t(k)] == v.tab;
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
+    if (ImGui::Button(names[size_t(k)].c_str(), size)) v.tab = names[size_t(k)];
+    ImGui::PopStyleColor();
+  }
+  ImGui::Separator();
+  v.tab_pass = 1;
+  tabs();
+  v.tab_pass = -1;
+}
+
+// Tabs that do not fit shrink (none is scrolled out of sight); a phone has its grid instead.
+void side_tab_bar(AppState& s, const BodyParts& p) {
+  if (!ImGui::BeginTabBar("side", ImGuiTabBarFlags_FittingPolicyResizeDown)) return;
   if (p.side_tabs) p.side_tabs(s);
   ImGui::EndTabBar();
 }
@@ -141,12 +171,27 @@ void phone_body(AppState& s, const BodyParts& p, const bool has[2], float width,
   if (!any || !v.sheet_open) return;
   ImGui::BeginChild("sheet", ImVec2(width, sheet - ImGui::GetStyle().ItemSpacing.y), true);
   record(v, kPanelSheet);
-  if (has[1]) side_tab_bar(s, p, has[0]);
+  if (has[1]) tab_grid(s, p, has[0]);
   else p.left(s);
   ImGui::EndChild();
 }
 
 }  // namespace
+
+bool side_tab(AppState& s, const char* label, ImGuiTabItemFlags flags) {
+  ViewState& v = s.view;
+  if (v.tab_pass < 0) return ImGui::BeginTabItem(label, nullptr, flags);
+  if (v.tab_pass == 0) {
+    v.tab_names.push_back(label);
+    if (flags & ImGuiTabItemFlags_SetSelected) v.tab = label;
+    return false;
+  }
+  return v.tab == label;
+}
+
+void end_side_tab(AppState& s) {
+  if (s.view.tab_pass < 0) ImGui::EndTabItem();
+}
 
 // (Outside a frame, with no ImGui context, as when a test formats a cell: not compact.)
 bool compact_height() { return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.y < kCompactHeight; }
@@ -212,7 +257,7 @@ void body(AppState& s, const BodyParts& p, float below) {
   record(v, kPanelSide);
   fold_button(s, 1);
   ImGui::SameLine();
-  side_tab_bar(s, p, false);
+  side_tab_bar(s, p);
   ImGui::EndChild();
 }
 
@@ -242,6 +287,17 @@ std::string layout_json(const AppState& s) {
     w.null();
   }
   return w.end_object().take();
+}
+
+std::string panel_settings(const AppState& s) {
+  return "fold " + std::to_string(int(s.view.fold[0])) + " " + std::to_string(int(s.view.fold[1])) + "\n";
+}
+
+void apply_panel_settings(AppState& s, const std::string& text) {
+  int fold[2] = {0, 0};
+  if (std::sscanf(text.c_str(), "fold %d %d", &fold[0], &fold[1]) != 2) return;
+  for (int i = 0; i < 2; ++i) s.view.fold[i] = Fold(std::clamp(fold[i], 0, 2));
+  s.fit_pending = true;
 }
 
 void column(int k, int n) {

@@ -14,9 +14,15 @@ namespace gs::ui {
 
 struct BodyParts {
   void (*left)(AppState&);       // the program editor and the inputs
-  void (*side_tabs)(AppState&);  // the side panel's tab items (each BeginTabItem .. EndTabItem)
+  void (*side_tabs)(AppState&);  // the side panel's tab items (each side_tab .. end_side_tab)
   void (*center)(AppState&);     // the step bar and the graph
 };
+// One of the side panel's tabs, used as ImGui's BeginTabItem (an EndTabItem-like
+// end_side_tab() after a true one): on a phone the tabs are a grid of buttons that show
+// every label whole.
+bool side_tab(AppState& s, const char* label, ImGuiTabItemFlags flags = 0);
+void end_side_tab(AppState& s);
+
 // Lays out and draws the body in the current window's remaining region, leaving
 // `below` pixels free at the bottom (the status line).
 void body(AppState& s, const BodyParts& parts, float below);
@@ -27,6 +33,12 @@ void body(AppState& s, const BodyParts& parts, float below);
 // choice: 0 automatic, 1 open, 2 folded), "hover": {node, grad, row, col, text} or null},
 // where rect is {"x", "y", "width", "height", "visible"}.
 std::string layout_json(const AppState& s);
+
+// The panel choices a desktop keeps between runs (the browser keeps layout()'s "fold" in
+// localStorage): the text of a small settings file, "fold LEFT SIDE\n" with 0 automatic,
+// 1 open, 2 folded. Reading ignores what it does not understand.
+std::string panel_settings(const AppState& s);
+void apply_panel_settings(AppState& s, const std::string& text);
 
 // Narrow (phone) screens: touch-sized controls (at least 40 px). Returns how many style
 // variables to pop at the end of the frame.

@@ -63,6 +63,12 @@ struct ViewState {
   bool auto_closed[2] = {false, false};
   float panel_w[2] = {0, 0};
   bool sheet_open = false;
+  // The phone's side tabs, a grid of whole labels (ui/layout.cpp's side_tab): the pass over
+  // the tabs (-1: ImGui's tab bar; 0: naming them; 1: drawing the chosen one), their names
+  // this frame, and the chosen one.
+  int tab_pass = -1;
+  std::vector<std::string> tab_names;
+  std::string tab;
   bool compact = false;               // a short embed: legend outside the graph, panels as toggles
   float last_w = 0, last_h = 0;       // the display size of the last fit: a new size fits again
   // What the last fit chose: while the user has not panned or zoomed since, cards that grow

@@ -94,6 +94,19 @@ for (const height of [300, 460]) {
       const layout = await checkInstance(page, `document.getElementById('${example}').gradscope`,
                                          `embed ${example} at ${height} px`, 12);
       assert.equal(layout.compact, height < 480, `${example}: compact is ${layout.compact} at ${height} px`);
+      // The page's own buttons over the canvas (the "Text view" toggle) cover no card, and the
+      // graph lies inside the canvas.
+      const { canvas, buttons } = await page.evaluate((id) => {
+        const el = document.getElementById(id), box = (e) => e.getBoundingClientRect().toJSON();
+        return { canvas: box(el.querySelector('canvas')),
+                 buttons: [...el.querySelectorAll('button')].map(box).filter((b) => b.width > 0 && b.height > 0) };
+      }, example);
+      assert.ok(buttons.length > 0, `${example}: no Text view button over the embed`);
+      assert.ok(within(layout.graph, canvas), `${example}: the graph ${JSON.stringify(layout.graph)} leaves the canvas ${JSON.stringify(canvas)}`);
+      for (const [name, c] of Object.entries(layout.cards))
+        for (const b of buttons)
+          assert.ok(c.x >= b.x + b.width || c.x + c.width <= b.x || c.y >= b.y + b.height || c.y + c.height <= b.y,
+                    `embed ${example} at ${height} px: card ${name} ${JSON.stringify(c)} lies under the button ${JSON.stringify(b)}`);
     }
     await context.close();
   });
@@ -165,5 +178,44 @@ test('a side panel folded by the user stays folded after a reload; opened again,
   layout = await open();
   assert.equal(layout.panels.side.visible, true, 'the reopened side panel is open after a reload');
   assert.deepEqual(layout.fold, [0, 1]);
+  await context.close();
+});
+
+test('on a phone the bottom sheet names every tab in full, with touch targets of at least 40 px', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext(SIZES[3]);
+  const page = await context.newPage();
+  await page.goto(`${base}index.html#example=mlp`);
+  await page.waitForFunction(() => window.gradscope && window.gradscope.ready);
+  await page.evaluate(() => window.gradscope.ready);
+  await frames(page, 4);
+  const drawn = () => page.evaluate(() => window.gradscope.drawnText(true));
+  const open = (await drawn()).find((d) => d.text.startsWith('Program, inputs'));
+  assert.ok(open, 'no button opens the bottom sheet');
+  await page.touchscreen.tap(open.x + open.width / 2, open.y + open.height / 2);
+  await frames(page, 4);
+  let layout = await page.evaluate(() => window.gradscope.layout());
+  assert.equal(layout.panels.sheet.visible, true, 'the tap opened the bottom sheet');
+  const sheet = layout.panels.sheet;
+  const label = async (name) => {
+    const b = (await drawn()).find((d) => d.text === name && within(d, sheet));
+    assert.ok(b, `the sheet shows no whole '${name}' tab: ${JSON.stringify((await drawn()).filter((d) => within(d, sheet)).map((d) => d.text))}`);
+    return b;
+  };
+  for (const name of ['Program', 'Inspector', 'Check', 'Train', 'Export', 'Exercise']) await label(name);
+  assert.ok(!(await drawn()).some((d) => within(d, sheet) && /\.\.\.|\u2026/.test(d.text)), 'a tab label is cut short');
+  // A tap 9 px above or below a label still lands on its tab: each tab is at least 40 px high
+  // (the label's own line is about 17).
+  let b = await label('Train');
+  await page.touchscreen.tap(b.x + b.width / 2, b.y - 9);
+  await frames(page, 4);
+  layout = await page.evaluate(() => window.gradscope.layout());
+  assert.equal(layout.train.visible, true, 'a tap just above the Train label opens the Train tab');
+  b = await label('Inspector');
+  await page.touchscreen.tap(b.x + b.width / 2, b.y + b.height + 9);
+  await frames(page, 4);
+  layout = await page.evaluate(() => window.gradscope.layout());
+  assert.equal(layout.train.visible, false, 'a tap just below the Inspector label leaves the Train tab');
+  const shown = (await drawn()).filter((d) => within(d, sheet)).map((d) => d.text);
+  assert.ok(shown.includes('matmul_1  (3, 4)'), `the Inspector (of the selected matmul_1) is not shown: ${JSON.stringify(shown)}`);
   await context.close();
 });
