@@ -215,8 +215,7 @@ MatrixSummary& summary(const AppState& s, int id, bool grad) {
     for (size_t i = 0; i < 2 * n; ++i) {
       const Matrix& m = i % 2 ? s.graph.nodes[i / 2].grad : s.graph.nodes[i / 2].value;
       MatrixSummary& out = v.summaries[i];
-      out.largest = largest_entry(m);
-      out.finite = m.allFinite();
+      out.largest = largest_entry(m, &out.finite);
       if (m.rows() <= kMaxPrinted && m.cols() <= kMaxPrinted)
         for (Eigen::Index k = 0; k < m.size(); ++k)
           out.text_w = std::max(out.text_w, ImGui::CalcTextSize(cell_text(m.data()[k]).c_str()).x);
