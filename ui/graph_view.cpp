@@ -184,12 +184,17 @@ const MatrixSummary& heatmap(Canvas& c, int id, bool grad, const Matrix& m, long
   if (h.step == step && !c.stepping) return h;
   h.step = step;
   h.cols = (long(m.cols()) + step - 1) / step;
-  h.blocks.assign(size_t((long(m.rows()) + step - 1) / step * h.cols), 0.0);
-  for (long col = 0; col < long(m.cols()); ++col)
-    for (long r = 0; r < long(m.rows()); ++r) {
-      double& b = h.blocks[size_t(r / step * h.cols + col / step)];
-      if (!(std::abs(m(r, col)) <= std::abs(b))) b = m(r, col);
+  const long rows = long(m.rows());
+  h.blocks.assign(size_t((rows + step - 1) / step * h.cols), 0.0);
+  for (long col = 0; col < long(m.cols()); ++col) {  // down each column (the storage order)
+    const double* x = m.data() + col * rows;
+    for (long r = 0, block = col / step; r < rows; block += h.cols) {
+      double b = h.blocks[size_t(block)], size = std::fabs(b);
+      for (const long end = std::min(rows, r + step); r < end; ++r)
+        if (!(std::fabs(x[r]) <= size)) b = x[r], size = std::fabs(b);
+      h.blocks[size_t(block)] = b;
     }
+  }
   return h;
 }
 

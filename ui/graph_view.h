@@ -53,7 +53,8 @@ struct GraphLayout {
   Arrangement arrangement;
 };
 
-GraphLayout layout_graph(const AppState& s, Arrangement a);
+// Without `route`, no edges: the cards' places and the extent only.
+GraphLayout layout_graph(const AppState& s, Arrangement a, bool route = true);
 // The arrangement that shows the whole graph largest in a vw x vh canvas, and that zoom.
 struct Fit {
   Arrangement arrangement;

@@ -382,7 +382,11 @@
     view.setAttribute("aria-label", "gradscope text view: every node's value and gradient");
     var head = element("div");
     var label = element("label", "", "display:block;font-weight:bold;margin-bottom:4px;", "Program (edit here or on the canvas)");
-    var area = element("textarea", "gradscope-text-program", "width:100%;box-sizing:border-box;font:13px monospace;");
+    // Closed, the view is 1 px wide: a textarea that wide would wrap every character onto a line
+    // of its own, and a large program then took 170 ms of layout at each change. It keeps a
+    // reading width until the view opens.
+    var AREA_CLOSED = "width:40em;box-sizing:border-box;font:13px monospace;";
+    var area = element("textarea", "gradscope-text-program", AREA_CLOSED);
     area.spellcheck = false;
     area.rows = 9;
     label.appendChild(area);
@@ -403,6 +407,7 @@
       var open = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       view.style.cssText = open ? PANEL : SR_ONLY;
+      area.style.cssText = open ? AREA_CLOSED.replace("40em", "100%") : AREA_CLOSED;
       toggle.textContent = open ? "Close text view" : "Text view";
     };
     var pull = null, apply = null, typing = null;
