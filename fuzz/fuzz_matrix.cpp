@@ -51,7 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } else {
     FUZZ_CHECK(!literal.error().message.empty(), "empty message");
-    (void)literal.error().format("--set x");
+    const std::string told = literal.error().format("--set x");  // "--set x[:LINE:COL]: error: ..."
+    FUZZ_CHECK(told.rfind("--set x", 0) == 0 && told.find(": error: ") != std::string::npos,
+               "the error does not name where it is: %s", told.c_str());
   }
 
   auto json = matrix_from_json(text);

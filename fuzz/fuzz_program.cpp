@@ -100,7 +100,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Exercise directives are comments: parsing them never crashes, and removing them leaves the graph.
   auto ex = parse_exercise(source, g);
-  if (ex) (void)exercise_header(ex.value());
+  if (ex) {  // "make this an exercise" writes the header above the program: it reads back the same
+    auto again = parse_exercise(exercise_header(ex.value()), g);
+    FUZZ_CHECK(again.ok() && again.value().questions.size() == ex.value().questions.size(),
+               "the exercise's own header does not read back: %s", exercise_header(ex.value()).c_str());
+  }
   if (source.find("#!") != std::string::npos) {
     auto plain = compile(strip_exercise(source));
     FUZZ_CHECK(plain.ok(), "without its '#!' lines the program fails: %s", plain.error().message.c_str());

@@ -26,7 +26,7 @@ import { DIST, CLI, SHOTS, DESKTOP, requireBuild, startBrowser, newPage, frames,
 const VIEWPORT = { width: 1024, height: 680 };
 const STORAGE_KEY = 'gradscope:last-state:v1:/';  // the full app's saved state, keyed by its page path
 const BROKEN_LINK = 'This link is broken, so the default example is shown instead: ';
-const TIMEOUT = 30_000;
+const TIMEOUT = 120_000;  // test 5 opens six pages in turn: about 30 s on 2 busy cores, as in boundary and storage
 
 // --- PNG decoding (8-bit RGB/RGBA, as Chromium writes them) for pixel assertions ---------
 function decodePng(buf) {
