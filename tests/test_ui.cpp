@@ -601,6 +601,7 @@ TEST_CASE("a long gradient check runs a slice a frame, with a progress bar and C
     CHECK_FALSE(h.state.panels.check_run);
     CHECK(h.drawn().find("out of date") != std::string::npos);
   }
+}
 
 TEST_CASE("the desktop's settings file keeps the user's panel folds, and a bad one changes nothing") {
   Headless h(ui::InitOptions{}, ImVec2(1280, 800));
