@@ -20,7 +20,7 @@ constexpr float kPad = kCardPad, kGapMatrices = 12;
 // The gaps between layers, between the cards of a layer and between wrapped rows (where the
 // edges run): narrower in a short embed's compact mode.
 float gap_x() { return compact_height() ? 16.f : 30.f; }
-float gap_y() { return compact_height() ? 18.f : 18.f; }
+float gap_y() { return 18.f; }
 float gap_band() { return compact_height() ? 30.f : 34.f; }
 constexpr float kMaxFitZoom = 1.4f;
 
