@@ -20,7 +20,7 @@ constexpr float kPad = kCardPad, kGapMatrices = 12;
 // The gaps between layers, between the cards of a layer and between wrapped rows (where the
 // edges run): narrower in a short embed's compact mode.
 float gap_x() { return compact_height() ? 16.f : 30.f; }
-float gap_y() { return compact_height() ? 18.f : 18.f; }
+float gap_y() { return 18.f; }
 float gap_band() { return compact_height() ? 30.f : 34.f; }
 constexpr float kMaxFitZoom = 1.4f;
 
@@ -323,8 +323,9 @@ Fit best_fit(const AppState& s, float vw, float vh) {
   for (size_t k = 0; k < std::size(tries); ++k) {
     if (tries[k].side && !s.show_gradients) continue;
     GraphLayout l = layout_graph(s, tries[k], false);  // the extent is all a fit needs
-    const float m = fit_margin();
-    float z = std::min({(vw - 2 * m) / std::max(l.w, 1.f), (vh - 2 * m) / std::max(l.h, 1.f), kMaxFitZoom});
+    // A short embed keeps a little more room above and below: no card touches the edge.
+    const float m = fit_margin(), mv = compact_height() ? 2 * m : m;
+    float z = std::min({(vw - 2 * m) / std::max(l.w, 1.f), (vh - 2 * mv) / std::max(l.h, 1.f), kMaxFitZoom});
     float score = std::min(z, legible_zoom() * 1.25f) * preference[k] + z * 0.01f;
     if (score > best_score) best_score = score, best = {tries[k], z};
   }
