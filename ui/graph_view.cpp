@@ -41,6 +41,7 @@ struct Canvas {
   GraphLayout layout;
   bool hovered = false, active = false;
   double value_scale = 0, grad_scale = 0;  // > 0: one shared colour scale
+  int heatmaps = 0;                        // matrices drawn without numbers (they share kMaxBlocks)
   MatrixSummary scratch;                   // heatmap blocks of partial values (stepping)
   ImVec2 at(float x, float y) const { return ImVec2(origin.x + v.pan_x + x * v.zoom, origin.y + v.pan_y + y * v.zoom); }
   float font_px() const { return ImGui::GetFontSize() * v.zoom; }
@@ -214,8 +215,19 @@ void draw_matrix(Canvas& c, int id, const Matrix& m, const CardLayout& card, boo
   const long rows = long(m.rows()), cols = long(m.cols());
   // Only the cells inside the canvas are drawn: a 2048 x 2048 matrix costs what fits on screen.
   auto first = [](float from, float lo, float step) { return long(std::max(0.f, std::floor((lo - from) / step))); };
-  // Tiny cells are merged into blocks of about 2 px, each coloured by its largest entry.
-  const long step = sw < 2 || sh < 2 ? long(std::ceil(2 / std::min(sw, sh))) : 1;
+  // Tiny cells are merged into blocks of about 2 px, each coloured by its largest entry; and
+  // a heatmap's into larger blocks while the visible ones would be more than its share of
+  // kMaxBlocks: ImGui's 16-bit indices reach 65,536 vertices a window (4 a block, about 8
+  // times that for a cell with rounded corners), and two 2048 x 2048 heatmaps in 2 px blocks
+  // went past that (the picture came out scrambled).
+  constexpr double kMaxBlocks = 12000;
+  long step = sw < 2 || sh < 2 ? long(std::ceil(2 / std::min(sw, sh))) : 1;
+  const double seen_rows = std::clamp(double(std::min(a0.y + sh * float(rows), c.origin.y + c.size.y) -
+                                             std::max(a0.y, c.origin.y)) / sh + 1, 1.0, double(rows));
+  const double seen_cols = std::clamp(double(std::min(a0.x + sw * float(cols), c.origin.x + c.size.x) -
+                                             std::max(a0.x, c.origin.x)) / sw + 1, 1.0, double(cols));
+  const double share = kMaxBlocks / std::max(c.heatmaps, 1);
+  while (!card.numbers && seen_rows / double(step) * seen_cols / double(step) > (step == 1 ? share / 8 : share)) step *= 2;
   const long r0 = first(a0.y, c.origin.y, sh) / step * step, c0 = first(a0.x, c.origin.x, sw) / step * step;
   const long r1 = std::min(rows, long(std::ceil((c.origin.y + c.size.y - a0.y) / sh)));
   const long c1 = std::min(cols, long(std::ceil((c.origin.x + c.size.x - a0.x) / sw)));
@@ -488,6 +500,7 @@ void graph_view(AppState& s) {
     for (size_t i = 0; i < c.g.nodes.size(); ++i)
       c.value_scale = std::max(c.value_scale, largest(c, int(i), false)),
       c.grad_scale = std::max(c.grad_scale, largest(c, int(i), true));
+  for (const CardLayout& card : c.layout.cards) c.heatmaps += card.numbers ? 0 : 2;
   if (s.value_cells.size() != c.g.nodes.size()) s.value_cells.assign(c.g.nodes.size(), {});
   v.cards.assign(c.g.nodes.size(), {});
 
