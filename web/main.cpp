@@ -11,7 +11,6 @@
 
 #include <cfloat>
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "ui/app.h"
@@ -188,40 +187,6 @@ void solid_projection(const ImDrawData* dd) {
   glUniformMatrix4fv(g_solid.projection, 1, GL_FALSE, m);
 }
 
-// A fingerprint of what a frame draws: its draw lists, the screen's size and colour. A frame
-// that would draw what the canvas already shows is not drawn: the browser keeps showing the
-// canvas, and the software renderer (SwiftShader) and the read-back of its 4 MB frame are spared.
-unsigned long long frame_fingerprint(const ImDrawData* dd, const ImVec4& clear) {
-  unsigned long long h = 1469598103934665603ull;
-  auto mix = [&h](const void* data, size_t bytes) {
-    const unsigned char* p = static_cast<const unsigned char*>(data);
-    for (; bytes >= 4; bytes -= 4, p += 4) {
-      unsigned word;
-      std::memcpy(&word, p, 4);
-      h = (h ^ word) * 1099511628211ull;
-    }
-    for (; bytes; --bytes, ++p) h = (h ^ *p) * 1099511628211ull;
-  };
-  mix(&dd->DisplaySize, sizeof dd->DisplaySize);
-  mix(&dd->FramebufferScale, sizeof dd->FramebufferScale);
-  mix(&clear, sizeof clear);
-  for (int n = 0; n < dd->CmdListsCount; ++n) {
-    const ImDrawList* list = dd->CmdLists[n];
-    mix(list->VtxBuffer.Data, size_t(list->VtxBuffer.size_in_bytes()));
-    mix(list->IdxBuffer.Data, size_t(list->IdxBuffer.size_in_bytes()));
-    for (const ImDrawCmd& cmd : list->CmdBuffer) {
-      mix(&cmd.ClipRect, sizeof cmd.ClipRect);
-      mix(&cmd.TextureId, sizeof cmd.TextureId);
-      mix(&cmd.VtxOffset, sizeof cmd.VtxOffset);
-      mix(&cmd.IdxOffset, sizeof cmd.IdxOffset);
-      mix(&cmd.ElemCount, sizeof cmd.ElemCount);
-      mix(&cmd.UserCallback, sizeof cmd.UserCallback);
-    }
-  }
-  return h;
-}
-unsigned long long g_shown = 0;  // the fingerprint of what the canvas shows
-
 void frame() {
   begin_frame();
   ImGui_ImplOpenGL3_NewFrame();
@@ -230,12 +195,6 @@ void frame() {
   ImGui::Render();
   update_cursor();
   const ImVec4 bg = gs::ui::clear_color(gs::web::state());
-  const unsigned long long drawn = frame_fingerprint(ImGui::GetDrawData(), bg);
-  if (drawn == g_shown) {
-    gs::web::after_frame();
-    return;
-  }
-  g_shown = drawn;
   ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
@@ -255,7 +214,6 @@ void apply_size(int width, int height, float ratio) {
   g_in.width = float(width);
   g_in.height = float(height);
   g_in.pixel_ratio = ratio > 0 ? ratio : 1.0f;
-  g_shown = 0;  // a new backing store starts blank: the next frame draws
   emscripten_set_canvas_element_size("#canvas", int(width * g_in.pixel_ratio + 0.5f),
                                      int(height * g_in.pixel_ratio + 0.5f));
 }
