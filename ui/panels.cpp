@@ -303,7 +303,7 @@ void run_check_slice(AppState& s) {
     p.check_run.reset();
     return;
   }
-  const double budget = 0.012;
+  const double budget = p.check_slice_seconds;
   const auto clock = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
   const double t0 = clock();
   while (!p.check_run->step(1) && clock() - t0 < budget) {}

@@ -75,6 +75,7 @@ struct PanelState {
   bool auto_check = true;
   std::unique_ptr<GradCheckRun> check_run;  // a check in progress (a slice a frame), or none
   unsigned long long check_run_revision = 0; // the revision it checks
+  double check_slice_seconds = 0.012;        // of checking a frame; 0: one forward pass a frame
   // Inputs: the "shape..." popup
   int reshape_rows = 1, reshape_cols = 1;
   // Export: 0 PyTorch, 1 NumPy, 2 JSON, 3 program
