@@ -53,9 +53,10 @@ Graph with_inputs(Graph g, const Overrides& inputs) {
       auto it = inputs.find(n.name);
       if (it != inputs.end()) n.value = it->second;
     } else if (n.kind == NodeKind::Op) {
-      Shape in[2] = {g.node(n.inputs[0]).shape(), n.inputs[1] >= 0 ? g.node(n.inputs[1]).shape() : Shape{}};
+      std::vector<Shape> in;
+      for (int id : n.inputs) in.push_back(g.node(id).shape());
       Shape out;
-      std::string why = n.op->shape(in, n.attr, out);
+      std::string why = n.op->shape(in.data(), n.attr, out);
       if (!why.empty()) {
         std::fprintf(stderr, "bench: %s: %s\n", n.name.c_str(), why.c_str());
         std::abort();
