@@ -73,7 +73,14 @@ struct PanelState {
   unsigned long long checked_revision = ~0ull;
   GradCheck report;
   bool auto_check = true;
-  std::unique_ptr<GradCheckRun> check_run;  // a check in progress (a slice a frame), or none
+  // A check in progress (a slice a frame), or none. A copy of the state starts with none:
+  // a run is one window's work, not a value to share.
+  struct CheckRun : std::unique_ptr<GradCheckRun> {
+    CheckRun() = default;
+    CheckRun(const CheckRun&) {}
+    CheckRun& operator=(const CheckRun&) { reset(); return *this; }
+    CheckRun& operator=(std::unique_ptr<GradCheckRun> run) { std::unique_ptr<GradCheckRun>::operator=(std::move(run)); return *this; }
+  } check_run;
   unsigned long long check_run_revision = 0; // the revision it checks
   double check_slice_seconds = 0.012;        // of checking a frame; 0: one forward pass a frame
   // Inputs: the "shape..." popup
