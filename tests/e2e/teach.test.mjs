@@ -14,7 +14,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DIST, SHOTS, DESKTOP, SEED, requireBuild, startBrowser, newPage, frames, cliEval, toBase64Url } from './harness.mjs';
+import { DIST, SHOTS, DESKTOP, SEED, requireBuild, startBrowser, newPage, frames, cliEval, toBase64Url, clickText }
+  from './harness.mjs';
 
 const TIMEOUT = 300_000;  // software WebGL at 1280x800: a walk through every step with hovers takes ~2 minutes
 
@@ -44,25 +45,6 @@ async function openApp(program) {
 
 const api = (page, fn, ...args) => page.evaluate(([fn, args]) => window.gradscope[fn](...args), [fn, args]);
 const drawn = async (page) => (await api(page, 'drawnText')).join('\n');
-
-// Clicks where the canvas drew `label` (a tab cut short to "Inspecto..." counts).
-async function clickText(page, label) {
-  const boxes = await api(page, 'drawnText', true);
-  for (const d of boxes) {
-    let at = d.text.indexOf(label);
-    for (let k = label.length - 1; at < 0 && k >= 4; k--) at = d.text.indexOf(label.slice(0, k) + '...');
-    if (at < 0) continue;
-    const x = d.x + (d.width * at) / Math.max(1, d.text.length) + 4;
-    await page.mouse.move(x, d.y + d.height / 2);
-    await frames(page, 1);
-    await page.mouse.down();
-    await frames(page, 1);
-    await page.mouse.up();
-    await frames(page, 2);
-    return true;
-  }
-  return false;
-}
 
 async function key(page, k) {
   await page.keyboard.press(k);
