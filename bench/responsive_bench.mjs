@@ -4,6 +4,7 @@
 // first input entry: press, three moves a frame apart, release), and the longest frame of that
 // edit (the gap between animation frames: input event to painted frame, as the user sees it).
 // Where the drag cannot reach the entry, the edit is the same change made through set().
+// Last, the same drag over a control page: a blank WebGL canvas, the floor any page has here.
 // Long tasks come from the Long Tasks API, which reports tasks of 50 ms or more: a figure of
 // "< 50" means no task reached it. Prints one JSON object per line.
 // A case still frozen after BUDGET seconds (default 90) is reported as such ("frozen_s").
@@ -27,6 +28,27 @@ const PROGRAMS = [
 ];
 const EXAMPLES = ['seed', 'mlp', 'softmax', 'neuron', 'slip'];
 
+// The control: what this browser and machine need to show a frame at all. A WebGL2 canvas of
+// the same size, context and pixel ratio as the app's, cleared to a new colour on every frame
+// after a pointer move and otherwise left alone, as the app leaves its canvas: the same drag
+// over it gives the shortest frame any WebGL page can have here (software WebGL reads every
+// presented frame back for the software compositor).
+const CONTROL = `<!doctype html><meta charset="utf-8"><title>control</title>
+<style>html, body { margin: 0; overflow: hidden; } canvas { display: block; width: 100vw; height: 100vh; }</style>
+<canvas></canvas><script>
+const canvas = document.querySelector('canvas');
+canvas.width = innerWidth * devicePixelRatio; canvas.height = innerHeight * devicePixelRatio;
+const gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false });
+let moves = 0, drawn = -1;
+canvas.addEventListener('pointermove', () => { moves++; });
+canvas.addEventListener('pointerdown', () => { moves++; });
+const frame = () => {
+  if (drawn !== moves) { drawn = moves; gl.clearColor((moves % 10) / 10, 0.5, 0.5, 1); gl.clear(gl.COLOR_BUFFER_BIT); }
+  requestAnimationFrame(frame);
+};
+requestAnimationFrame(frame);
+</script>`;
+
 // Collects long tasks and frame gaps from the start of the document; take() reads and resets.
 function instrument() {
   window.__long = [];
@@ -44,12 +66,13 @@ function instrument() {
   };
 }
 
-const web = await startServer({}, process.argv[2] ? path.resolve(process.argv[2]) : DIST);
+const web = await startServer({ 'control.html': CONTROL }, process.argv[2] ? path.resolve(process.argv[2]) : DIST);
 const base = web.base + 'index.html';
 // A browser per program: one still frozen at the end of its budget is closed with it.
 try {
   const cases = [...PROGRAMS.map((p) => ({ ...p, url: base + '#program=' + toBase64Url(p.program) })),
-                 ...EXAMPLES.map((e) => ({ name: `example ${e}`, url: base + '#example=' + e, example: true }))];
+                 ...EXAMPLES.map((e) => ({ name: `example ${e}`, url: base + '#example=' + e, example: true })),
+                 { name: 'control: a blank WebGL canvas', url: web.base + 'control.html', control: true }];
   for (const c of cases) {
     const browser = await launch();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -59,7 +82,7 @@ try {
     const result = await Promise.race([frozen, measure(c, context)]).catch((e) => ({ error: e.message }));
     clearTimeout(timer);
     if (result === 'frozen' || result.error) {
-      console.log(JSON.stringify({ kind: 'responsive', program: c.name, example: !!c.example,
+      console.log(JSON.stringify({ kind: 'responsive', program: c.name, example: !!c.example, control: !!c.control,
                                    frozen_s: (Date.now() - started) / 1000, error: result.error || '' }));
     } else console.log(JSON.stringify(result));
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
@@ -68,12 +91,34 @@ try {
   await web.close();
 }
 
+// The edit as the user makes it: press on (x, y), three moves a frame apart, release.
+async function drag(page, x, y) {
+  await page.evaluate(() => window.__take());
+  await page.mouse.move(x, y);
+  await frames(page, 1);
+  await page.evaluate(() => window.__take());
+  await page.mouse.down();
+  for (let i = 1; i <= 3; i++) { await frames(page, 1); await page.mouse.move(x + 10 * i, y); }
+  await frames(page, 1);
+  await page.mouse.up();
+  await frames(page, 3);
+  return page.evaluate(() => window.__take());
+}
+
 async function measure(c, context) {
   {
     await context.addInitScript(instrument);
     const page = await context.newPage();
     const t0 = Date.now();
     await page.goto(c.url);
+    if (c.control) {
+      await frames(page, 5);
+      const load = await page.evaluate(() => window.__take());
+      const edit = await drag(page, 640, 400);
+      return { kind: 'responsive', program: c.name, example: false, control: true, ready_ms: Date.now() - t0,
+               load_longest_ms: load.longest, edit_longest_ms: edit.longest, edit_frame_ms: edit.frame,
+               edited: true, edit: 'drag', status: '' };
+    }
     await page.waitForFunction(() => window.gradscope && window.gradscope.ready, null, { timeout: 600_000 });
     await page.evaluate(() => window.gradscope.ready);
     const readyMs = Date.now() - t0;
@@ -86,17 +131,7 @@ async function measure(c, context) {
     const before = await page.evaluate((n) => window.gradscope.get(n).value[0][0], input);
     let edit = { longest: NaN, frame: NaN }, changed = false;
     if (rect) {
-      await page.evaluate(() => window.__take());
-      const x = rect.x + rect.width / 2, y = rect.y + rect.height / 2;
-      await page.mouse.move(x, y);
-      await frames(page, 1);
-      await page.evaluate(() => window.__take());
-      await page.mouse.down();
-      for (let i = 1; i <= 3; i++) { await frames(page, 1); await page.mouse.move(x + 10 * i, y); }
-      await frames(page, 1);
-      await page.mouse.up();
-      await frames(page, 3);
-      edit = await page.evaluate(() => window.__take());
+      edit = await drag(page, rect.x + rect.width / 2, rect.y + rect.height / 2);
       changed = (await page.evaluate((n) => window.gradscope.get(n).value[0][0], input)) !== before;
     }
     // Where the drag did not reach the entry (not drawn, or under a panel), the same edit
