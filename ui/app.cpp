@@ -53,7 +53,7 @@ void step_bar(AppState& s) {
     ImGui::Checkbox("gradients", &s.show_gradients);
     // A phone has Fit beside its panels button (ui/layout.cpp), and shows the output's value
     // here only if it fits (the output's card shows it too).
-    if (ImGui::GetIO().DisplaySize.x >= 600) {
+    if (!phone_width()) {
       ImGui::SameLine();
       if (ImGui::Button("Fit")) s.fit_pending = true;
     }
@@ -349,13 +349,17 @@ void frame(AppState& s, Platform& p) {
   if (show_menu) menu_bar(s, p);
 
   const bool compact = compact_height();
-  // The status line wraps on a narrow screen: the body leaves it the lines it needs.
-  const char* hint = ImGui::GetIO().DisplaySize.x < 600 ? "Drag an entry to change it; tap a node."
-                                                       : "Drag an input entry to change it; click a node to inspect it; H for keys and mouse.";
-  const char* status = s.status.empty() ? hint : s.status.c_str();
-  const float status_h = std::max(ImGui::GetFrameHeightWithSpacing(),
-                                  ImGui::CalcTextSize(status, nullptr, false, ImGui::GetContentRegionAvail().x).y +
-                                      ImGui::GetStyle().ItemSpacing.y * 2);
+  // The status line wraps on a narrow screen: the body leaves it the lines it needs. On a
+  // phone the page's own buttons (Copy link, Reset, Text view: 40 px high there) take a row
+  // of their own under it, and the line shows only messages: the hint has no room.
+  const bool phone = phone_width();
+  const char* status = !s.status.empty() ? s.status.c_str()
+                       : phone           ? ""
+                                         : "Drag an input entry to change it; click a node to inspect it; H for keys and mouse.";
+  const float text_h = *status ? ImGui::CalcTextSize(status, nullptr, false, ImGui::GetContentRegionAvail().x).y +
+                                     ImGui::GetStyle().ItemSpacing.y * 2
+                               : 0;
+  const float status_h = phone ? text_h + kHostButtonsH : std::max(ImGui::GetFrameHeightWithSpacing(), text_h);
   run_check_slice(s);
   s.view.canvas_cleared = false;
   body(s, {left_panel, side_tabs, center}, compact ? 0 : status_h);

@@ -86,28 +86,31 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.value_y = c.sub_y + (c.value_label_in_sub || !c.subtitle ? label : line + label);
     if (!c.subtitle && c.value_label_in_sub) c.value_y = c.sub_y;
   }
+  // The gradient's label ("do/dw1", at 0.9 of the font) can be wider than its matrix.
+  const float grad_label_w = grads ? 0.9f * ImGui::CalcTextSize(grad_label(g, id).c_str()).x : 0;
   if (!grads) {
     c.w = std::max(vw, header_w) + 2 * kPad;
     c.h = c.value_y + mh + kPad;
   } else if (side) {
     c.grad_y = c.value_y;
-    c.w = std::max(vw + kGapMatrices + gw, header_w) + 2 * kPad;
+    c.w = std::max({vw + kGapMatrices + std::max(gw, grad_label_w), header_w}) + 2 * kPad;
     c.h = c.value_y + mh + kPad;
   } else {
     c.grad_y = c.value_y + mh + 4 + label;
-    c.w = std::max({vw, gw, header_w}) + 2 * kPad;
+    c.w = std::max({vw, gw, grad_label_w, header_w}) + 2 * kPad;
     c.h = c.grad_y + mh + kPad;
   }
   if (node.kind != NodeKind::Constant && c.subtitle) c.w = std::max(c.w, 7 * f + 2 * kPad);  // room for the subtitle
   c.w = std::max(c.w, claim_row_width(s, id));  // derive mode's label ("yours: dZ  coincidence")
   if (grads && side) {
-    float left = (c.w - (vw + kGapMatrices + gw)) / 2;
+    float left = (c.w - (vw + kGapMatrices + std::max(gw, grad_label_w))) / 2;
     c.value_x = left;
     c.grad_x = left + vw + kGapMatrices;
   } else {
     c.value_x = (c.w - vw) / 2;
     c.grad_x = (c.w - gw) / 2;
   }
+  c.grad_label_x = std::max(kPad, std::min(c.grad_x, c.w - kPad - grad_label_w));
   c.h += claim_row_height(s, id, c);  // derive mode's third row (ui/derive_panel.cpp)
   return c;
 }

@@ -53,8 +53,8 @@ double largest(const Canvas& c, int id, bool grad) {
 }
 
 // In a short embed the page draws its "Text view" button over the canvas's bottom right
-// corner (web/embed.js: 12 px text, 6 px from the right, 4 from the bottom; "Close text
-// view" is the wider label): no card is fitted under it.
+// corner (web/embed.js: 12 px text, 6 px from the right, 4 from the bottom, 40 px high on a
+// phone; "Close text view" is the wider label): no card is fitted under it.
 constexpr float kHostCornerW = 112, kHostCornerH = 30;
 
 // Shows `f` centred in the canvas's top left w x h.
@@ -77,7 +77,7 @@ void fit(Canvas& c) {
   const float fw = c.size.x, fh = c.size.y - c.legend_h;
   place(c, best_fit(c.s, fw, fh), fw, fh);
   const ImVec2 corner(ImGui::GetIO().DisplaySize.x - kHostCornerW - c.origin.x,
-                      ImGui::GetIO().DisplaySize.y - kHostCornerH - c.origin.y);
+                      ImGui::GetIO().DisplaySize.y - (phone_width() ? kHostButtonsH : kHostCornerH) - c.origin.y);
   bool under = false;
   for (const CardLayout& k : c.layout.cards) {
     const ImVec2 end = c.at(k.x + k.w, k.y + k.h);
@@ -283,12 +283,13 @@ void draw_card(Canvas& c, int id) {
   bool current = c.stepping && s.stepper.current() == id;
   bool reads = c.stepping && s.stepper.reads(id);
   bool bad = non_finite(s, c.g, id);
-  // The step-through's colours win over the selection, which is drawn as a second, inner line.
+  // The step-through's colours win over the selection, which is drawn as a second line.
   ImU32 border = current ? c.pal.current : reads ? c.pal.reads : bad ? c.pal.error : c.pal.card_border;
   c.dl->AddRectFilled(a, b, c.pal.card_bg, 6 * z);
   c.dl->AddRect(a, b, border, 6 * z, 0, (current || reads || bad) ? 3.f : 1.f);
+  // The selection rings the card from outside, clear of its title and numbers.
   if (s.selected == id)
-    c.dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), c.pal.card_selected, 5 * z, 0, 2.f);
+    c.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), c.pal.card_selected, 6 * z + 3, 0, 2.f);
   ImFont* font = ImGui::GetFont();
   const float label = label_height();
   if (fs >= 6) {
@@ -309,8 +310,13 @@ void draw_card(Canvas& c, int id) {
   bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
   GradState state = c.stepping ? s.stepper.grad_state(id) : GradState::Final;
   if (fs >= 6) {
-    std::string text = grad_label(c.g, id) + (show ? "" : " (hidden)") + (state == GradState::Partial ? " (partial)" : "");
-    c.dl->AddText(font, fs * 0.9f, c.at(card.x + card.grad_x, card.y + card.grad_y - label + 1), c.pal.text_dim,
+    // The card is as wide as the label; what step-through or an exercise adds to it is
+    // left out where it would run past the border (the cells show it anyway).
+    std::string text = grad_label(c.g, id);
+    const float room = card.w - kCardPad - card.grad_label_x;
+    for (const char* more : {show ? "" : " (hidden)", state == GradState::Partial ? " (partial)" : ""})
+      if (*more && ImGui::CalcTextSize((text + more).c_str()).x * 0.9f <= room) text += more;
+    c.dl->AddText(font, fs * 0.9f, c.at(card.x + card.grad_label_x, card.y + card.grad_y - label + 1), c.pal.text_dim,
                   text.c_str());
   }
   draw_matrix(c, id, n.grad, card, true, show && state != GradState::Unknown, state == GradState::Partial);

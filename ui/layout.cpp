@@ -160,7 +160,7 @@ void phone_body(AppState& s, const BodyParts& p, const bool has[2], float width,
   p.center(s);
   ImGui::EndChild();
   // Under the graph: the panels' button and Fit (which the step bar has no room for).
-  const float fit_w = ImGui::CalcTextSize("Fit").x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float fit_w = std::max(40.f, ImGui::CalcTextSize("Fit").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (any && ImGui::Button(v.sheet_open ? "Hide panels" : "Program, inputs, inspector ...",
                            ImVec2(width - fit_w - ImGui::GetStyle().ItemSpacing.x, 0))) {
     v.sheet_open = !v.sheet_open;
@@ -195,9 +195,10 @@ void end_side_tab(AppState& s) {
 
 // (Outside a frame, with no ImGui context, as when a test formats a cell: not compact.)
 bool compact_height() { return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.y < kCompactHeight; }
+bool phone_width() { return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.x < kPhoneWidth; }
 
 int push_touch_style() {
-  if (ImGui::GetIO().DisplaySize.x >= kPhoneWidth) return 0;
+  if (!phone_width()) return 0;
   const float f = ImGui::GetFontSize();
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, std::ceil((40 - f) / 2)));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10, 8));

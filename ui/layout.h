@@ -46,6 +46,11 @@ int push_touch_style();
 // Below about 480 px of height (a short embed): no legend in the graph, no status line,
 // side panels folded to toggles.
 bool compact_height();
+// Narrower than 600 px (a phone): the graph over the whole width, a bottom sheet, touch-sized
+// controls; the page's own buttons (web/embed.js, index.html) are 40 px high too.
+bool phone_width();
+// The height the page's buttons take at the bottom on a phone: 40 px, 4 from the bottom, and 4 of air.
+constexpr float kHostButtonsH = 48;
 
 // `text` after the last item on the same line if it fits, else on lines of its own (wrapped).
 void text_after(const char* text);

@@ -77,7 +77,7 @@ struct PanelState {
   // a run is one window's work, not a value to share.
   struct CheckRun : std::unique_ptr<GradCheckRun> {
     CheckRun() = default;
-    CheckRun(const CheckRun&) {}
+    CheckRun(const CheckRun&) : std::unique_ptr<GradCheckRun>() {}
     CheckRun& operator=(const CheckRun&) { reset(); return *this; }
     CheckRun& operator=(std::unique_ptr<GradCheckRun> run) { std::unique_ptr<GradCheckRun>::operator=(std::move(run)); return *this; }
   } check_run;

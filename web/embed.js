@@ -820,12 +820,21 @@
     var w = Math.max(200, Math.round(rect.width)), h = Math.max(150, Math.round(rect.height));
     if (!module._gs_start(fontPtr, fontLen, window.devicePixelRatio || 1, w, h, 0, isMac() ? 1 : 0))
       throw new Error("the WebGL2 context could not be created");
+    touchSize(container, w);
     if (typeof ResizeObserver !== "undefined") {
       new ResizeObserver(function () {
         var b = container.getBoundingClientRect();
         module._gs_resize(Math.round(b.width), Math.round(b.height), window.devicePixelRatio || 1);
+        touchSize(container, b.width);
       }).observe(container);
     }
+  }
+
+  // Below 600 px of width the app has a phone's layout and touch-sized controls (ui/layout.cpp);
+  // the page's own button over the canvas is 40 px high there too (the app leaves it room).
+  function touchSize(container, width) {
+    var toggle = container.querySelector(".gradscope-text-toggle");
+    if (toggle) toggle.style.minHeight = width < 600 ? "40px" : "";
   }
 
   // The example or program to open, then the instructor's options; problems gathers messages.

@@ -2,8 +2,9 @@
 // 1280x800 and on a phone (390x844, touch, DPR 3), and in embeds 300 and 460 px high.
 // Through the app's own layout() and cellRect() it asserts that every card lies inside the
 // graph viewport after load, that value cells are at least 12 px high, that the graph has
-// the phone's width, and that hovering a cell of every op tells its chain rule; and that a
-// panel the user folds stays folded after a reload.
+// the phone's width, and that hovering a cell of every op tells its chain rule; that a
+// panel the user folds stays folded after a reload; and that a phone's touch targets, the
+// page's own buttons among them, are at least 40 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowser, frames, within, DIST } from './harness.mjs';
@@ -189,6 +190,19 @@ test('on a phone the bottom sheet names every tab in full, with touch targets of
   await page.evaluate(() => window.gradscope.ready);
   await frames(page, 4);
   const drawn = () => page.evaluate(() => window.gradscope.drawnText(true));
+  // The page's own buttons are touch targets too, in a row of their own: none covers
+  // anything the canvas drew (the status line, the sheet's button, Fit).
+  const hosts = await page.evaluate(() => [...document.querySelectorAll('#bar button, .gradscope-text-toggle')].map((b) => {
+    const r = b.getBoundingClientRect();
+    return { text: b.textContent, x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  assert.deepEqual(hosts.map((b) => b.text).sort(), ['Copy link', 'Reset', 'Text view']);
+  const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (const b of hosts) {
+    assert.ok(b.height >= 40 && b.width >= 40, `the page's '${b.text}' button is ${b.width} x ${b.height} px`);
+    const under = (await drawn()).find((d) => overlap(d, b));
+    assert.ok(!under, `the page's '${b.text}' button ${JSON.stringify(b)} covers '${under && under.text}' ${JSON.stringify(under)}`);
+  }
   const open = (await drawn()).find((d) => d.text.startsWith('Program, inputs'));
   assert.ok(open, 'no button opens the bottom sheet');
   await page.touchscreen.tap(open.x + open.width / 2, open.y + open.height / 2);
