@@ -32,37 +32,49 @@ std::string deep_chain(const std::string& activation) {
 
 const std::vector<Example>& examples() {
   static const std::vector<Example> list = {
+      // Every line fits the program editor beside the graph at 1280x800 (40 characters).
       {"seed", "The course notebook: f = ||sigmoid(W x)||^2",
-       R"(# The course notebook's example: f = ||sigmoid(W x)||^2
-W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]   # input, (3, 3)
-x = [[1], [0], [-1]]                    # input, (3, 1)
+       R"(# The notebook's f = ||sigmoid(W x)||^2
+W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
+x = [[1], [0], [-1]]
 Z = W @ x
 y = sigmoid(Z)
-f = norm2(y)                            # ||y||^2, the output
+f = norm2(y)    # ||y||^2, the output
 )"},
       {"mlp", "Two-layer MLP with a mean squared error loss",
-       R"(# A two-layer MLP on a batch of 4 examples (one per column), mean squared error
-X = [[0.5, -1.0, 1.5, 0.0], [1.0, 0.5, -0.5, 2.0]]   # inputs, (2, 4)
-W1 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.2]]          # first layer, (3, 2)
-b1 = [[0.0], [0.1], [-0.1]]                           # bias, added to every column
-W2 = [[0.3, -0.6, 0.2]]                               # second layer, (1, 3)
+       R"(# A two-layer MLP on a batch of 4
+# examples (one per column of X), with
+# mean squared error. b1 is added to
+# every column of W1 @ X.
+X = [[0.5, -1.0, 1.5, 0.0],
+     [1.0, 0.5, -0.5, 2.0]]
+W1 = [[0.1, -0.2],
+      [0.4, 0.3],
+      [-0.5, 0.2]]
+b1 = [[0.0], [0.1], [-0.1]]
+W2 = [[0.3, -0.6, 0.2]]
 b2 = 0.05
-Y = [[1.0, 0.0, 1.0, 0.0]]                            # targets, (1, 4)
+Y = [[1.0, 0.0, 1.0, 0.0]]    # targets
 H = relu(W1 @ X + b1)
 P = W2 @ H + b2
 L = mse(P, Y)
 )"},
       {"softmax", "Softmax classifier with cross-entropy",
-       R"(# A softmax classifier: 3 classes, 2 features, 3 examples (one per column)
-X = [[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]]       # features, (2, 3)
-W = [[0.2, -0.1], [0.5, 0.3], [-0.4, 0.6]]     # weights, (3, 2)
-b = [[0.0], [0.1], [-0.1]]                      # bias, (3, 1)
-T = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]           # one-hot targets, (3, 3)
-Z = W @ X + b                                   # logits
+       R"(# A softmax classifier: 3 classes,
+# 2 features, 3 examples (one per column
+# of X), one-hot targets T.
+X = [[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]]
+W = [[0.2, -0.1],
+     [0.5, 0.3],
+     [-0.4, 0.6]]
+b = [[0.0], [0.1], [-0.1]]
+T = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+Z = W @ X + b    # logits
 L = cross_entropy(Z, T)
 )"},
       {"neuron", "A single tanh neuron (micrograd's example)",
-       R"(# One neuron: o = tanh(x1 w1 + x2 w2 + b), all scalars
+       R"(# One neuron, all scalars:
+# o = tanh(x1 w1 + x2 w2 + b)
 x1 = 2.0
 x2 = 0.0
 w1 = -3.0
@@ -72,16 +84,20 @@ n = x1 * w1 + x2 * w2 + b
 o = tanh(n)
 )"},
       {"slip", "The notebook's derivation with its numpy sigmoid, checked in derive mode",
-       R"(# The course notebook derived df/dW by hand in numpy and checked it against PyTorch.
-# Its numpy sigmoid was 1 / (1 + exp(Z)), which is sigmoid(-Z). The check passed only
-# because Z = 0 at the notebook's point: derive mode tries other points too.
+       R"(# The course notebook derived df/dW by
+# hand in numpy and checked it against
+# PyTorch. Its numpy sigmoid was
+# 1 / (1 + exp(Z)): that is sigmoid(-Z).
+# The check passed only because Z = 0
+# at the notebook's point: derive mode
+# tries other points too.
 W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
 x = [[1], [0], [-1]]
 Z = W @ x
 y = sigmoid(Z)
 f = norm2(y)
 #! backward
-s = 1 / (1 + exp(Z))      # the notebook's numpy sigmoid: sigmoid(-Z)
+s = 1 / (1 + exp(Z))    # sigmoid(-Z)
 dy = 2 * s
 dZ = dy * s * (1 - s)
 dW = dZ @ x.T

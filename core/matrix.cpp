@@ -47,10 +47,12 @@ std::string format_short(double v, int digits) {
   return buf;
 }
 
-std::string format_matrix(const Matrix& m) {
+std::string format_matrix(const Matrix& m) { return format_matrix(m, std::string::npos); }
+
+std::string format_matrix(const Matrix& m, size_t indent) {
   std::string out = "[";
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    out += r ? ", [" : "[";
+    out += !r ? "[" : indent == std::string::npos ? ", [" : ",\n" + std::string(indent, ' ') + "[";
     for (Eigen::Index c = 0; c < m.cols(); ++c) {
       if (c) out += ", ";
       out += format_number(m(r, c));

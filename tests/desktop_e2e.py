@@ -15,12 +15,12 @@ import sys
 import tempfile
 import time
 
-SEED = """# The course notebook's example: f = ||sigmoid(W x)||^2
-W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]   # input, (3, 3)
-x = [[1], [0], [-1]]                    # input, (3, 1)
+SEED = """# The notebook's f = ||sigmoid(W x)||^2
+W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]
+x = [[1], [0], [-1]]
 Z = W @ x
 y = sigmoid(Z)
-f = norm2(y)                            # ||y||^2, the output
+f = norm2(y)    # ||y||^2, the output
 """
 
 failures = []

@@ -507,16 +507,16 @@ TEST_CASE("gradscope derive: one line per claim and the exit code says whether a
     Run r = gradscope({"derive", "-"}, std::string(find_example("softmax")->source) +
                                            "#! backward\ndZ = (softmax(Z) - T) / 3\ndW = dZ @ X.T\ndb = dZ\n");
     CHECK(r.status == 1);
-    CHECK(lines_of(r.out).back() == "<stdin>:11:1: shape: db must have b's shape (3, 1); yours is (3, 3)");
+    CHECK(lines_of(r.out).back() == "<stdin>:15:1: shape: db must have b's shape (3, 1); yours is (3, 3)");
   }
   SUBCASE("the slip example: a coincidence, and the rest follows from dy") {
     Run r = gradscope({"derive", "--example", "slip"});
     CHECK(r.status == 1);
     std::vector<std::string> lines = lines_of(r.out);
     REQUIRE(lines.size() == 4);
-    CHECK(lines[0].rfind("<example slip>:11:1: coincidence: dy agrees with autodiff at the current point but not at "
+    CHECK(lines[0].rfind("<example slip>:15:1: coincidence: dy agrees with autodiff at the current point but not at "
                          "8 of 8 other points: largest error ", 0) == 0);
-    CHECK(lines[1] == "<example slip>:12:1: coincidence: dZ follows from dy, which is wrong");
+    CHECK(lines[1] == "<example slip>:16:1: coincidence: dZ follows from dy, which is wrong");
   }
   SUBCASE("--json") {
     Run r = gradscope({"derive", "--example", "slip", "--json"});
@@ -528,7 +528,7 @@ TEST_CASE("gradscope derive: one line per claim and the exit code says whether a
     const json& dy = d["claims"][0];
     CHECK(dy["name"] == "dy");
     CHECK(dy["node"] == "y");
-    CHECK(dy["line"] == 11);
+    CHECK(dy["line"] == 15);
     CHECK(dy["verdict"] == "coincidence");
     CHECK(dy["max_error"].get<double>() > 0.01);
     CHECK(dy["where"].size() == 2);

@@ -4,6 +4,9 @@
 #include <doctest.h>
 #include <imgui.h>
 
+#include <cmath>
+#include <map>
+#include <set>
 #include <string>
 
 #include "core/examples.h"
@@ -52,6 +55,15 @@ struct Opened : ui::Headless {
     for (int i = 0; i < 4; ++i) frame();
   }
 };
+
+// Runs of spaces as one, none at either end.
+std::string squeezed(const std::string& text) {
+  std::string out;
+  for (char ch : text)
+    if (ch != ' ' || (!out.empty() && out.back() != ' ')) out += ch;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
 
 bool inside(const ui::Rect& r, const ui::Rect& outer) {
   return r.x >= outer.x - 0.5f && r.y >= outer.y - 0.5f && r.x + r.w <= outer.x + outer.w + 0.5f &&
@@ -338,5 +350,41 @@ TEST_CASE("every string drawn on a card stays inside it: titles, labels, numbers
       }
       CHECK(on_cards > 10);
       if (example == "slip") CHECK(claims == 4);  // the claims about dW, dx, dZ and dy
+    }
+}
+
+TEST_CASE("the program editor shows every line of every example whole at laptop sizes") {
+  // The issue's "a width that fits the examples": no line hides behind the editor's
+  // horizontal scroll bar at 1280x800 or 1366x768 (the seed's comments did, and mlp's X).
+  // Each row of text the left panel drew, its runs joined (a wide gap splits a run).
+  auto rows = [](const ui::Rect& panel) {
+    std::map<int, std::string> by_y;
+    for (const ui::DrawnString& d : ui::drawn_strings()) {
+      if (!inside({d.x, d.y, d.w, d.h}, panel)) continue;
+      std::string& row = by_y[int(std::lround(d.y))];
+      row += (row.empty() ? "" : " ") + d.text;
+    }
+    std::set<std::string> out;
+    for (auto& [y, text] : by_y) out.insert(squeezed(text));
+    return out;
+  };
+  for (const Example& e : examples())
+    for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}}) {
+      CAPTURE(std::string(e.name));
+      CAPTURE(screen.w);
+      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+      REQUIRE(ui::load_example(h.state, e.name));
+      for (int i = 0; i < 4; ++i) h.frame();
+      const ui::Rect left = h.state.view.panels[ui::kPanelLeft];
+      REQUIRE(left.w > 200);
+      const std::set<std::string> shown = rows(left);
+      const std::string source = e.source;
+      for (size_t at = 0, end; at < source.size(); at = end + 1) {
+        end = source.find('\n', at);
+        const std::string line = squeezed(source.substr(at, end - at));
+        if (line.empty()) continue;
+        CAPTURE(line);
+        CHECK(shown.count(line) == 1);
+      }
     }
 }
