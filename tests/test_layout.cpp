@@ -388,3 +388,26 @@ TEST_CASE("the program editor shows every line of every example whole at laptop 
       }
     }
 }
+
+TEST_CASE("after a fit every edge is drawn inside the graph canvas, at laptop sizes and on a phone") {
+  // An edge that goes around a row (mlp's add_1 -> H at 1920x1080) ran left of every card,
+  // outside what the fit showed: its arrowhead came from nowhere.
+  for (const Example& e : examples())
+    for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}, Screen{1920, 1080}, Screen{390, 844}}) {
+      CAPTURE(std::string(e.name));
+      CAPTURE(screen.w);
+      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+      REQUIRE(ui::load_example(h.state, e.name));
+      for (int i = 0; i < 4; ++i) h.frame();
+      const ui::ViewState& v = h.state.view;
+      const ui::GraphLayout l = ui::layout_graph(h.state, {v.vertical, v.side, v.bands, v.stack});
+      REQUIRE(!l.edges.empty());
+      for (const ui::EdgeRoute& r : l.edges)
+        for (const ImVec2& p : r.points) {
+          const ui::Rect at{v.graph.x + v.pan_x + p.x * v.zoom, v.graph.y + v.pan_y + p.y * v.zoom, 0, 0};
+          CAPTURE(at.x);
+          CAPTURE(at.y);
+          CHECK(inside(at, v.graph));
+        }
+    }
+}

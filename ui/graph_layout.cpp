@@ -121,6 +121,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
 struct Layers {
   std::vector<int> layer, band;
   std::vector<float> start, across, band_at, thick;
+  std::vector<int> order;  // the cards, layer by layer, each layer in its order along v
 };
 
 // Sorts floats with the C library's qsort (the browser build has it already; std::sort would
@@ -148,7 +149,10 @@ void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
   auto pt = [vert](float u, float v) { return vert ? ImVec2(v, u) : ImVec2(u, v); };
   const size_t n = g.nodes.size();
   std::vector<int> index(n), count(L.start.size(), 0), crossing(L.thick.size(), 0), crossed = crossing;
-  for (size_t i = 0; i < n; ++i) index[i] = count[size_t(L.layer[i])]++;
+  for (const int i : L.order) index[size_t(i)] = count[size_t(L.layer[size_t(i)])]++;
+  // Where edges go around the rows between their ends: before the first layer, in the room
+  // layout_graph() leaves there (inside the extent, so a fit shows them).
+  const float around = *std::min_element(L.start.begin(), L.start.end()) - gu * 0.25f;
   auto lane = [&](int card, float from, float to) {
     return from + (to - from) * float(index[size_t(card)] + 1) / float(count[size_t(L.layer[size_t(card)])] + 1);
   };
@@ -176,7 +180,7 @@ void route_edges(const Graph& g, GraphLayout& out, const Layers& L) {
         e.points.insert(e.points.end(), {pt(g1, va), pt(g1, vs)});
         if (bb > ba + 1) {  // rows between: around their start, where no row has a card
           ve = L.band_at[size_t(bb)] - gap_band() * 0.5f;
-          e.points.insert(e.points.end(), {pt(-gu * 0.5f, vs), pt(-gu * 0.5f, ve)});
+          e.points.insert(e.points.end(), {pt(around, vs), pt(around, ve)});
         }
         e.points.insert(e.points.end(), {pt(g2, ve), pt(g2, vb)});
       } else if (db == da + 1) {
@@ -239,6 +243,61 @@ float legible_zoom() { return 12.f / ImGui::GetFontSize(); }
 
 float fit_margin() { return compact_height() ? 4.f : 12.f; }
 
+// The order of the cards, layer by layer, chosen so that edges cross less (a barycentre
+// rule): an op sits by the mean place of the ops it reads; an input or constant by its first
+// user, in that user's argument order (the neuron's x1 and w1 feed mul_1 and sit together,
+// then x2 and w2). A place is a rank within the layer over its size, so 0 to 1.
+std::vector<int> card_order(const Graph& g, const std::vector<int>& by_depth) {
+  const size_t n = g.nodes.size();
+  std::vector<int> user(n, -1), arg(n, 0);
+  for (size_t j = 0; j < n; ++j)
+    for (int k = 0; k < g.nodes[j].arity(); ++k) {
+      const size_t i = size_t(g.nodes[j].inputs[k]);
+      if (user[i] < 0) user[i] = int(j), arg[i] = k;
+    }
+  // The cards sorted by (layer, key, node), with the C library's qsort (as sort_floats).
+  struct Keyed {
+    int layer;
+    float key;
+    int id;
+  };
+  auto sort = [](Keyed* from, Keyed* to) {
+    std::qsort(from, size_t(to - from), sizeof(Keyed), [](const void* x, const void* y) {
+      const Keyed &a = *static_cast<const Keyed*>(x), &b = *static_cast<const Keyed*>(y);
+      return a.layer != b.layer ? a.layer - b.layer : a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id;
+    });
+  };
+  std::vector<Keyed> ops;
+  for (size_t i = 0; i < n; ++i)
+    if (g.nodes[i].kind == NodeKind::Op) ops.push_back({by_depth[i], 0, int(i)});
+  sort(ops.data(), ops.data() + ops.size());
+  std::vector<float> place(n, 0);
+  for (size_t from = 0, to; from < ops.size(); from = to) {  // a layer of ops after another
+    for (to = from; to < ops.size() && ops[to].layer == ops[from].layer;) ++to;
+    for (size_t r = from; r < to; ++r) {
+      const Node& node = g.nodes[size_t(ops[r].id)];
+      float sum = 0;
+      int count = 0;
+      for (int k = 0; k < node.arity(); ++k)
+        if (g.nodes[size_t(node.inputs[k])].kind == NodeKind::Op) sum += place[size_t(node.inputs[k])], ++count;
+      ops[r].key = count ? sum / float(count) : float(r - from) / float(to - from);
+    }
+    sort(ops.data() + from, ops.data() + to);
+    for (size_t r = from; r < to; ++r) place[size_t(ops[r].id)] = float(r - from) / float(to - from);
+  }
+  std::vector<Keyed> all;
+  for (size_t i = 0; i < n; ++i)
+    all.push_back({by_depth[i],
+                   g.nodes[i].kind == NodeKind::Op ? place[i]
+                   : user[i] < 0                   ? 2.f
+                                                   : place[size_t(user[i])] + 1e-3f * float(arg[i]),
+                   int(i)});
+  sort(all.data(), all.data() + all.size());
+  std::vector<int> order;
+  for (const Keyed& k : all) order.push_back(k.id);
+  return order;
+}
+
 GraphLayout layout_graph(const AppState& s, Arrangement a, bool route) {
   const Graph& g = s.graph;
   const size_t n = g.nodes.size();
@@ -247,15 +306,15 @@ GraphLayout layout_graph(const AppState& s, Arrangement a, bool route) {
   if (n == 0) return out;
   // A layer holds at most `stack` cards; more start a new layer beside it.
   const std::vector<int> by_depth = depths(g);
+  const std::vector<int> order = card_order(g, by_depth);  // by depth, then down each layer
   std::vector<int> depth(n, 0);
   int layers = 0;
-  for (int d = 0, filled = 0; d <= *std::max_element(by_depth.begin(), by_depth.end()); ++d, filled = 0) {
-    for (size_t i = 0; i < n; ++i) {
-      if (by_depth[i] != d) continue;
-      if (filled == 0 || (a.stack > 0 && filled == a.stack)) ++layers, filled = 0;
-      depth[i] = layers - 1;
-      ++filled;
-    }
+  for (size_t k = 0, filled = 0; k < n; ++k) {
+    const size_t i = size_t(order[k]);
+    if (k == 0 || by_depth[i] != by_depth[size_t(order[k - 1])]) filled = 0;
+    if (filled == 0 || (a.stack > 0 && filled == size_t(a.stack))) ++layers, filled = 0;
+    depth[i] = layers - 1;
+    ++filled;
   }
   out.cards.resize(n);
   for (size_t i = 0; i < n; ++i) out.cards[i] = card_size(s, int(i), a.side);
@@ -278,8 +337,14 @@ GraphLayout layout_graph(const AppState& s, Arrangement a, bool route) {
     band[size_t(d)] = b;
     before += across[size_t(d)] + (a.vertical ? gap_y() : gap_x());
   }
-  // Position of each layer within its band, and each band's thickness.
-  std::vector<float> start(size_t(layers), 0), thick(size_t(bands), 0), length(size_t(bands), 0);
+  // Position of each layer within its band, and each band's thickness. With rows, the
+  // first layer starts a gap in: edges that skip a row go around it there.
+  bool around = false;  // does an edge skip a row?
+  for (size_t i = 0; i < n; ++i)
+    for (int k = 0; k < g.nodes[i].arity(); ++k)
+      around |= band[size_t(depth[i])] > band[size_t(depth[size_t(g.nodes[i].inputs[k])])] + 1;
+  const float lead = around ? 0.4f * (a.vertical ? gap_y() : gap_x()) : 0;
+  std::vector<float> start(size_t(layers), 0), thick(size_t(bands), 0), length(size_t(bands), lead);
   for (int d = 0; d < layers; ++d) {
     int b = band[size_t(d)];
     start[size_t(d)] = length[size_t(b)];
@@ -293,9 +358,9 @@ GraphLayout layout_graph(const AppState& s, Arrangement a, bool route) {
     int b = band[size_t(d)];
     cursor[size_t(d)] = band_at[size_t(b)] + (thick[size_t(b)] - along[size_t(d)]) / 2;
   }
-  for (size_t i = 0; i < n; ++i) {
-    CardLayout& c = out.cards[i];
-    size_t d = size_t(depth[i]);
+  for (const int id : order) {
+    CardLayout& c = out.cards[size_t(id)];
+    size_t d = size_t(depth[size_t(id)]);
     if (a.vertical) {
       c.x = cursor[d];
       c.y = start[d] + (across[d] - c.h) / 2;
@@ -310,7 +375,7 @@ GraphLayout layout_graph(const AppState& s, Arrangement a, bool route) {
   }
   if (route)
     route_edges(g, out, {std::move(depth), std::move(band), std::move(start), std::move(across), std::move(band_at),
-                         std::move(thick)});
+                         std::move(thick), order});
   return out;
 }
 

@@ -65,9 +65,19 @@ void place(Canvas& c, const Fit& f, float w, float h) {
   v.bands = f.arrangement.bands;
   v.stack = f.arrangement.stack;
   c.layout = layout_graph(c.s, f.arrangement);
-  v.zoom = std::clamp(f.zoom, 0.05f, 4.f);  // a canvas with no room still gets a sane zoom
-  v.pan_x = (w - c.layout.w * v.zoom) / 2;
-  v.pan_y = (h - c.layout.h * v.zoom) / 2;
+  // The cards and the edges: an edge can pass just outside the cards (above the top row).
+  ImVec2 lo(0, 0), hi(c.layout.w, c.layout.h);
+  for (const EdgeRoute& e : c.layout.edges)
+    for (const ImVec2& p : e.points)
+      lo = ImVec2(std::min(lo.x, p.x), std::min(lo.y, p.y)), hi = ImVec2(std::max(hi.x, p.x), std::max(hi.y, p.y));
+  // Zoomed out to show them too, but not below legible text (then the cards are centred).
+  const float m = 2 * fit_margin(), bw = hi.x - lo.x, bh = hi.y - lo.y;
+  const float whole = std::min({f.zoom, (w - m) / bw, (h - m) / bh});
+  const bool edges_too = whole >= std::min(f.zoom, legible_zoom());
+  v.zoom = std::clamp(edges_too ? whole : f.zoom, 0.05f, 4.f);  // a canvas with no room still gets a sane zoom
+  if (!edges_too) lo = ImVec2(0, 0), hi = ImVec2(c.layout.w, c.layout.h);
+  v.pan_x = (w - (hi.x - lo.x) * v.zoom) / 2 - lo.x * v.zoom;
+  v.pan_y = (h - (hi.y - lo.y) * v.zoom) / 2 - lo.y * v.zoom;
 }
 
 // Chooses the arrangement and zoom that show the whole graph, centred in the canvas (in a

@@ -361,7 +361,8 @@ ImVec2 begin_editor_box(const std::string& text, float height) {
   ImVec2 need = ImGui::CalcTextSize(text.c_str(), text.c_str() + text.size());
   ImVec2 avail = ImGui::GetContentRegionAvail();
   // One line more than the text and room for the caret: typing never scrolls inside the box.
-  float w = std::max(avail.x, need.x + 2 * st.FramePadding.x + ImGui::GetFontSize());
+  // (A line that fits shows no scroll bar: the caret needs 2 px, not a character.)
+  float w = std::max(avail.x, need.x + 2 * st.FramePadding.x + 2);
   float h = std::max(avail.y - (w > avail.x ? st.ScrollbarSize : 0),
                      need.y + ImGui::GetTextLineHeight() + 2 * st.FramePadding.y);
   return ImVec2(w, h);
