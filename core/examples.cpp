@@ -61,7 +61,7 @@ L = mse(P, Y)
 )"},
       {"softmax", "Softmax classifier with cross-entropy",
        R"(# A softmax classifier: 3 classes,
-# 2 features, 3 examples (one per column
+# 2 features, 3 examples (the columns
 # of X), one-hot targets T.
 X = [[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]]
 W = [[0.2, -0.1],

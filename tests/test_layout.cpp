@@ -375,8 +375,11 @@ TEST_CASE("the program editor shows every line of every example whole at laptop 
       ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
       REQUIRE(ui::load_example(h.state, e.name));
       for (int i = 0; i < 4; ++i) h.frame();
-      const ui::Rect left = h.state.view.panels[ui::kPanelLeft];
+      ui::Rect left = h.state.view.panels[ui::kPanelLeft];
       REQUIRE(left.w > 200);
+      // The editor's text ends short of the panel's border: its padding and scroll bar.
+      const ImGuiStyle& st = ImGui::GetStyle();
+      left.w -= st.ScrollbarSize + st.WindowPadding.x + st.FramePadding.x;
       const std::set<std::string> shown = rows(left);
       const std::string source = e.source;
       for (size_t at = 0, end; at < source.size(); at = end + 1) {
