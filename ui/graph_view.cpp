@@ -295,8 +295,9 @@ void draw_card(Canvas& c, int id) {
   bool bad = non_finite(s, c.g, id);
   // The step-through's colours win over the selection, which is drawn as a second line.
   ImU32 border = current ? c.pal.current : reads ? c.pal.reads : bad ? c.pal.error : c.pal.card_border;
-  c.dl->AddRectFilled(a, b, c.pal.card_bg, 6 * z);
-  c.dl->AddRect(a, b, border, 6 * z, 0, (current || reads || bad) ? 3.f : 1.f);
+  const float round = 6 * z >= 2 ? 6 * z : 0;  // corners of under 2 px are not worth their arcs
+  c.dl->AddRectFilled(a, b, c.pal.card_bg, round);
+  c.dl->AddRect(a, b, border, round, 0, (current || reads || bad) ? 3.f : 1.f);
   // The selection rings the card from outside, clear of its title and numbers.
   if (s.selected == id)
     c.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), c.pal.card_selected, 6 * z + 3, 0, 2.f);
@@ -526,9 +527,15 @@ void graph_view(AppState& s) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   v.canvas_cleared = 2 * size.x * size.y > display.x * display.y;
   if (!v.canvas_cleared) c.dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), c.pal.canvas_bg);
+  // Zoomed far out (hundreds of cards), edges and cards are drawn without anti-aliased
+  // fringes: a fraction of the triangles (software WebGL rasterizes each one), and at that
+  // size no visible difference.
+  const ImDrawListFlags smooth = c.dl->Flags;
+  if (v.zoom < 0.5f) c.dl->Flags &= ~(ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill);
   draw_edges(c);
   v.hovered = {};
   for (size_t i = 0; i < c.g.nodes.size(); ++i) draw_card(c, int(i));
+  c.dl->Flags = smooth;
   handle_input(c);
   hover_story(c);
   offscreen_markers(c);

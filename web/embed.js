@@ -757,10 +757,16 @@
     var open = readSettings(config, store);
     if (!embedded) open.fold = folds.saved();
 
+    var textDue = false;
     function onChange() {
       if (!started) return;
       store.changed();
-      els.text.refresh();
+      // The text view catches up in a task of its own, after the frame that drew the change:
+      // a large program's tables would otherwise lengthen that frame.
+      if (!textDue) {
+        textDue = true;
+        setTimeout(function () { textDue = false; els.text.refresh(); }, 0);
+      }
       listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
     }
     function fail(e) {
