@@ -433,8 +433,8 @@ def responsive_targets(T, runs):
     edit = worst(limits, "edit_longest_ms")
     frame = worst(examples, "edit_frame_ms")
     T.at_most("6. Longest main-thread task on load, programs at the limits (worst)", load, 1000, f"{load:,.0f} ms", "1 s")
-    T.at_most("6. Longest main-thread task on one edit, programs at the limits (worst)", edit, 100, f"{edit:,.0f} ms",
-              "100 ms")
+    T.at_most("6. Longest main-thread task on one edit, programs at the limits (worst)", edit, 100,
+              "< 50 ms" if edit == 0 else f"{edit:,.0f} ms", "100 ms")  # 0: no task reached 50 ms
     T.at_most("6. Longest frame of one edit, built-in examples (worst)", frame, 16, f"{frame:,.0f} ms", "16 ms")
 
 
@@ -444,7 +444,8 @@ def responsive_section(runs, load):
          "a fresh browser context per program. *Load*: the longest main-thread task (Long Tasks API, which reports "
          "tasks of 50 ms or more) from navigation to five frames after the first. *Edit*: a mouse drag on the first "
          "input's first entry (press, three moves a frame apart, release; where the drag cannot reach the entry, the same "
-         "change through set()): its longest task, and its longest frame "
+         "change through set(), which is also timed in the page: the Long Tasks API does not report a task the test "
+         "harness runs): its longest task, and its longest frame "
          "(the gap between animation frames, input event to painted frame). The HTML text view sends and builds one "
          "page of 12 x 12 entries per matrix; what remains is drawing every cell of the graph view each frame. "
          "The last row is a control, not the app: the same drag over a blank WebGL2 canvas of the same size and "

@@ -6,7 +6,7 @@
 // Where the drag cannot reach the entry, the edit is the same change made through set().
 // Last, the same drag over a control page: a blank WebGL canvas, the floor any page has here.
 // Long tasks come from the Long Tasks API, which reports tasks of 50 ms or more: a figure of
-// "< 50" means no task reached it. Prints one JSON object per line.
+// "< 50" means no task reached it. A set() is also timed in the page, as that API misses it. Prints one JSON object per line.
 // A case still frozen after BUDGET seconds (default 90) is reported as such ("frozen_s").
 // Usage: node bench/responsive_bench.mjs [DIST] [BUDGET]
 import path from 'node:path';
@@ -140,13 +140,18 @@ async function measure(c, context) {
     if (!changed) {
       method = 'set()';
       await page.evaluate(() => window.__take());
-      const refused = await page.evaluate((n) => {
+      // The call is timed in the page too: a task run for the test harness (page.evaluate)
+      // is not one the Long Tasks API reports.
+      const { refused, ms } = await page.evaluate((n) => {
         const v = window.gradscope.get(n).value;
         v[0][0] += 0.25;
-        return window.gradscope.set(n, v);
+        const t0 = performance.now();
+        const refused = window.gradscope.set(n, v);
+        return { refused, ms: performance.now() - t0 };
       }, input);
       await frames(page, 3);
       edit = await page.evaluate(() => window.__take());
+      if (ms >= 50) edit.longest = Math.max(edit.longest, ms);
       changed = !refused && (await page.evaluate((n) => window.gradscope.get(n).value[0][0], input)) !== before;
     }
     return { kind: 'responsive', program: c.name, example: !!c.example, ready_ms: readyMs,
