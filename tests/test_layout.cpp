@@ -414,3 +414,23 @@ TEST_CASE("after a fit every edge is drawn inside the graph canvas, at laptop si
         }
     }
 }
+
+TEST_CASE("step-through's taller legend refits the graph: no card under the legend") {
+  // At 1280x800 the canvas is under 640 px wide, so step-through's legend takes two lines;
+  // the view fitted for one line left the seed's y card under it.
+  for (const Example& e : examples())
+    for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}}) {
+      CAPTURE(std::string(e.name));
+      CAPTURE(screen.w);
+      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
+      REQUIRE(ui::load_example(h.state, e.name));
+      for (int i = 0; i < 4; ++i) h.frame();
+      h.state.stepper.start(h.state.graph);
+      for (int i = 0; i < 4; ++i) h.frame();
+      float legend = 1e9f;
+      for (const ui::DrawnString& d : ui::drawn_strings())
+        if (d.text == "-max") legend = d.y;
+      REQUIRE(legend < screen.h);
+      for (const ui::Rect& card : h.state.view.cards) CHECK(card.y + card.h <= legend);
+    }
+}

@@ -103,17 +103,20 @@ void fit(Canvas& c) {
   v.last_h = c.size.y;
   v.fit_w = c.layout.w;
   v.fit_h = c.layout.h;
+  v.fit_legend_h = c.legend_h;
   v.fit_zoom = v.zoom;
   v.fit_pan_x = v.pan_x;
   v.fit_pan_y = v.pan_y;
   c.s.fit_pending = false;
 }
 
-// The view is still where the last fit put it, and the cards have grown past what it fitted.
+// The view is still where the last fit put it, and the cards have grown past what it fitted,
+// or the legend has (step-through's takes two lines on a narrow canvas).
 bool outgrew_fit(const Canvas& c) {
   const ViewState& v = c.v;
   const bool untouched = v.zoom == v.fit_zoom && v.pan_x == v.fit_pan_x && v.pan_y == v.fit_pan_y;
-  return untouched && v.drag.node < 0 && (c.layout.w > v.fit_w + 1 || c.layout.h > v.fit_h + 1);
+  return untouched && v.drag.node < 0 &&
+         (c.layout.w > v.fit_w + 1 || c.layout.h > v.fit_h + 1 || c.legend_h > v.fit_legend_h + 1);
 }
 
 // Gradient magnitude along each edge (the input's share of the gradient from that user),
@@ -140,6 +143,13 @@ void stroke_route(Canvas& c, const EdgeRoute& e, ImU32 col, float width) {
   ImVec2 tip = p.back(), prev = p[p.size() - 2];
   float dx = tip.x - prev.x, dy = tip.y - prev.y, len = std::sqrt(dx * dx + dy * dy);
   if (len > 0) dx /= len, dy /= len;
+  // The selected card's ring lies 3 px outside it (draw_card): its edges end and start there.
+  constexpr float kRing = 4;
+  if (e.to == c.s.selected && len > kRing) tip = ImVec2(tip.x - dx * kRing, tip.y - dy * kRing), len -= kRing;
+  if (e.from == c.s.selected) {
+    const float ox = p[1].x - p[0].x, oy = p[1].y - p[0].y, lo = std::sqrt(ox * ox + oy * oy);
+    if (lo > kRing) p[0] = ImVec2(p[0].x + ox / lo * kRing, p[0].y + oy / lo * kRing);
+  }
   const float pull = std::min(ah * 0.8f, len);
   p.back() = ImVec2(tip.x - dx * pull, tip.y - dy * pull);
   c.dl->PathLineTo(p[0]);

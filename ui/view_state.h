@@ -74,6 +74,7 @@ struct ViewState {
   // What the last fit chose: while the user has not panned or zoomed since, cards that grow
   // past that extent (longer numbers after training or a drag) fit again.
   float fit_w = 0, fit_h = 0, fit_zoom = 0, fit_pan_x = 0, fit_pan_y = 0;
+  float fit_legend_h = 0;  // the legend's height then (step-through's can take two lines)
 
   // Where the last frame drew things, in CSS pixels from the canvas's top left.
   Rect graph;                         // the graph canvas
