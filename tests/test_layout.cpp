@@ -65,6 +65,18 @@ std::string squeezed(const std::string& text) {
   return out;
 }
 
+// A built-in example opened headless at the screen's size, drawn for a few frames.
+struct ExampleOpened : ui::Headless {
+  ExampleOpened(const std::string& name, Screen screen)
+      : ui::Headless(browser_font(), ImVec2(screen.w, screen.h)) {
+    CAPTURE(name);
+    CAPTURE(screen.w);
+    CAPTURE(screen.h);
+    REQUIRE(ui::load_example(state, name));
+    for (int i = 0; i < 4; ++i) frame();
+  }
+};
+
 bool inside(const ui::Rect& r, const ui::Rect& outer) {
   return r.x >= outer.x - 0.5f && r.y >= outer.y - 0.5f && r.x + r.w <= outer.x + outer.w + 0.5f &&
          r.y + r.h <= outer.y + outer.h + 0.5f;
@@ -329,9 +341,7 @@ TEST_CASE("every string drawn on a card stays inside it: titles, labels, numbers
       CAPTURE(example);
       CAPTURE(screen.w);
       CAPTURE(screen.h);
-      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
-      REQUIRE(ui::load_example(h.state, example));
-      for (int i = 0; i < 4; ++i) h.frame();
+      ExampleOpened h(example, screen);
       int on_cards = 0, claims = 0;
       for (const ui::DrawnString& d : ui::drawn_strings()) {
         const ui::Rect box{d.x, d.y, d.w, d.h};
@@ -372,9 +382,7 @@ TEST_CASE("the program editor shows every line of every example whole at laptop 
     for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}}) {
       CAPTURE(std::string(e.name));
       CAPTURE(screen.w);
-      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
-      REQUIRE(ui::load_example(h.state, e.name));
-      for (int i = 0; i < 4; ++i) h.frame();
+      ExampleOpened h(e.name, screen);
       ui::Rect left = h.state.view.panels[ui::kPanelLeft];
       REQUIRE(left.w > 200);
       // The editor's text ends short of the panel's border: its padding and scroll bar.
@@ -399,9 +407,7 @@ TEST_CASE("after a fit every edge is drawn inside the graph canvas, at laptop si
     for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}, Screen{1920, 1080}, Screen{390, 844}}) {
       CAPTURE(std::string(e.name));
       CAPTURE(screen.w);
-      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
-      REQUIRE(ui::load_example(h.state, e.name));
-      for (int i = 0; i < 4; ++i) h.frame();
+      ExampleOpened h(e.name, screen);
       const ui::ViewState& v = h.state.view;
       const ui::GraphLayout l = ui::layout_graph(h.state, {v.vertical, v.side, v.bands, v.stack});
       REQUIRE(!l.edges.empty());
@@ -422,9 +428,7 @@ TEST_CASE("step-through's taller legend refits the graph: no card under the lege
     for (Screen screen : {Screen{1280, 800}, Screen{1366, 768}}) {
       CAPTURE(std::string(e.name));
       CAPTURE(screen.w);
-      ui::Headless h(browser_font(), ImVec2(screen.w, screen.h));
-      REQUIRE(ui::load_example(h.state, e.name));
-      for (int i = 0; i < 4; ++i) h.frame();
+      ExampleOpened h(e.name, screen);
       h.state.stepper.start(h.state.graph);
       for (int i = 0; i < 4; ++i) h.frame();
       float legend = 1e9f;
