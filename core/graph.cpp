@@ -122,9 +122,8 @@ std::string Graph::program_text() const {
     // A literal written a row per line stays so, its rows under the first one.
     const size_t line = source.rfind('\n', n.literal_begin), column = n.literal_begin - (line + 1);
     const bool rows_on_lines = source.find('\n', n.literal_begin) < n.literal_end;
-    out += scalar          ? format_number(n.value(0, 0))
-           : rows_on_lines ? format_matrix(n.value, column + 1)
-                           : format_matrix(n.value);
+    out += scalar ? format_number(n.value(0, 0))
+                  : format_matrix(n.value, rows_on_lines ? column + 1 : std::string::npos);
     pos = n.literal_end;
   }
   out.append(source, pos, std::string::npos);

@@ -47,8 +47,6 @@ std::string format_short(double v, int digits) {
   return buf;
 }
 
-std::string format_matrix(const Matrix& m) { return format_matrix(m, std::string::npos); }
-
 std::string format_matrix(const Matrix& m, size_t indent) {
   std::string out = "[";
   for (Eigen::Index r = 0; r < m.rows(); ++r) {

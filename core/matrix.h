@@ -31,10 +31,9 @@ std::string format_number(double v);
 // Compact text for display with at most `digits` significant digits ("0.2500" -> "0.25").
 std::string format_short(double v, int digits = 4);
 
-// "[[1, 2], [3, 4]]": the program-literal form, round-tripping every entry.
-std::string format_matrix(const Matrix& m);
-// The same with each row after the first on a line of its own, `indent` spaces in: a literal
-// written a row per line keeps that shape when the program is rewritten with new values.
-std::string format_matrix(const Matrix& m, size_t indent);
+// "[[1, 2], [3, 4]]": the program-literal form, round-tripping every entry. With an `indent`,
+// each row after the first is on a line of its own, that many spaces in: a literal written a
+// row per line keeps that shape when the program is rewritten with new values.
+std::string format_matrix(const Matrix& m, size_t indent = std::string::npos);
 
 }  // namespace gs

@@ -57,6 +57,10 @@ double largest(const Canvas& c, int id, bool grad) {
 // phone; "Close text view" is the wider label): no card is fitted under it.
 constexpr float kHostCornerW = 112, kHostCornerH = 30;
 
+// The selected card's ring: this far outside its border, this thick. Its edges end and start
+// on the ring (stroke_route), not under it.
+constexpr float kRingGap = 3, kRingWidth = 2;
+
 // Shows `f` centred in the canvas's top left w x h.
 void place(Canvas& c, const Fit& f, float w, float h) {
   ViewState& v = c.v;
@@ -143,8 +147,7 @@ void stroke_route(Canvas& c, const EdgeRoute& e, ImU32 col, float width) {
   ImVec2 tip = p.back(), prev = p[p.size() - 2];
   float dx = tip.x - prev.x, dy = tip.y - prev.y, len = std::sqrt(dx * dx + dy * dy);
   if (len > 0) dx /= len, dy /= len;
-  // The selected card's ring lies 3 px outside it (draw_card): its edges end and start there.
-  constexpr float kRing = 4;
+  constexpr float kRing = kRingGap + kRingWidth / 2;
   if (e.to == c.s.selected && len > kRing) tip = ImVec2(tip.x - dx * kRing, tip.y - dy * kRing), len -= kRing;
   if (e.from == c.s.selected) {
     const float ox = p[1].x - p[0].x, oy = p[1].y - p[0].y, lo = std::sqrt(ox * ox + oy * oy);
@@ -310,7 +313,8 @@ void draw_card(Canvas& c, int id) {
   c.dl->AddRect(a, b, border, round, 0, (current || reads || bad) ? 3.f : 1.f);
   // The selection rings the card from outside, clear of its title and numbers.
   if (s.selected == id)
-    c.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), c.pal.card_selected, 6 * z + 3, 0, 2.f);
+    c.dl->AddRect(ImVec2(a.x - kRingGap, a.y - kRingGap), ImVec2(b.x + kRingGap, b.y + kRingGap), c.pal.card_selected,
+                  6 * z + kRingGap, 0, kRingWidth);
   ImFont* font = ImGui::GetFont();
   const float label = label_height();
   if (fs >= 6) {
