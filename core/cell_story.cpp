@@ -145,14 +145,39 @@ std::string product_share(const Graph& g, int user, int k, long r, long c, std::
 
 std::string whole_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
   const Node& n = g.node(id);
+  bool by_row = false;  // a row of the input stands for a row of the result: sum(X, 1), onehot(I, k)
   for (int k = 0; k < n.arity(); ++k) {
     const Node& in = g.node(n.inputs[k]);
+    by_row = (n.value.cols() == 1) != (in.value.cols() == 1) && in.value.rows() == n.value.rows();
     for (long i = 0; i < in.value.rows() && in.value.size() <= 64; ++i)
       for (long j = 0; j < in.value.cols(); ++j)
-        if (n.value.size() == 1 || j == c) reads.push_back({n.inputs[k], false, int(i), int(j)});
+        if (n.value.size() == 1 || (by_row ? i == r : j == c)) reads.push_back({n.inputs[k], false, int(i), int(j)});
   }
   return at(n.name, r, c) + ": " + fill_template(g, id, n.op->formula) +
-         (n.value.size() == 1 ? "  (reads every entry)" : "  (reads column " + std::to_string(c) + ")");
+         (n.value.size() == 1 ? "  (reads every entry)"
+          : by_row            ? "  (reads row " + std::to_string(r) + ")"
+                              : "  (reads column " + std::to_string(c) + ")");
+}
+
+// --- moved: entry (r, c) is one input entry, moved there (reshape, hstack, vstack) --------
+
+// The input k and its entry (i, j) that entry (r, c) of node `id` was moved from, found as the
+// one whose derivative (the VJP of a unit seed) is not 0.
+std::string moved_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
+  const Node& n = g.node(id);
+  Matrix seed = Matrix::Zero(n.value.rows(), n.value.cols());
+  seed(r, c) = 1;
+  for (int k = 0; k < n.arity(); ++k) {
+    const Matrix d = vjp_share(g, id, k, seed);  // (rows, cols) of input k
+    for (long i = 0; i < d.rows(); ++i)
+      for (long j = 0; j < d.cols(); ++j)
+        if (d(i, j) != 0) {
+          const Node& in = g.node(n.inputs[k]);
+          reads.push_back({n.inputs[k], false, int(i), int(j)});
+          return at(n.name, r, c) + " = " + at(in.name, i, j) + "  (" + fill_template(g, id, n.op->formula) + ")";
+        }
+  }
+  return at(n.name, r, c) + ": " + fill_template(g, id, n.op->formula);
 }
 
 std::string whole_share(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads) {
@@ -178,6 +203,7 @@ const CellStory kEntrywiseStory = {entry_value, entrywise_share};
 const CellStory kTransposedStory = {transposed_value, transposed_share};
 const CellStory kProductStory = {product_value, product_share};
 const CellStory kWholeStory = {whole_value, whole_share};
+const CellStory kMovedStory = {moved_value, whole_share};
 
 Matrix vjp_share(const Graph& g, int user, int k, const Matrix& gout) {
   const Node& n = g.node(user);

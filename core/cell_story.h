@@ -24,7 +24,8 @@ struct CellRef {
 extern const CellStory kEntrywiseStory;   // entry (r, c) reads one entry of each input, broadcasting
 extern const CellStory kTransposedStory;  // entry (r, c) is input entry (c, r)
 extern const CellStory kProductStory;     // entry (r, c) is row r of the left . column c of the right
-extern const CellStory kWholeStory;       // entry (r, c) reads its column, or every entry
+extern const CellStory kWholeStory;       // entry (r, c) reads its column (or row), or every entry
+extern const CellStory kMovedStory;       // entry (r, c) is one input entry moved there (reshape, hstack)
 
 // "Z[1][0] = W[1][0]*x[0][0] + W[1][1]*x[1][0] + W[1][2]*x[2][0]\n  = 1*1 + 3*0 + 1*-1\n  = 0".
 // `reads` receives the cells the story reads (to outline them).

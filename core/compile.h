@@ -1,7 +1,8 @@
 // Program text -> evaluated Graph. The language:
 //   W = [[2, 1], [3, 4]]     an input (a matrix literal or a single number): editable
 //   Z = W @ x                a named node; the last statement is the output (must be 1x1)
-// Operators: @  + - * /  (broadcasting)  unary -  ^ number  .T ; functions from the op registry.
+//   c += 1                   a name assigned again: a new node, shown as c' (c = c + 1, -=, *=, /=, b = a)
+// Operators: @  + - * /  (broadcasting)  unary -  ** or ^ constant  .T ; functions from the op registry.
 #pragma once
 
 #include <map>

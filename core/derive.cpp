@@ -37,7 +37,7 @@ double jitter(uint64_t point, uint64_t node, uint64_t entry) {
 // Inputs that keep their values at perturbed points: loss targets, the second argument of
 // a two-argument function (mse, cross_entropy, bce), reached directly or through unary ops.
 // A one-hot target perturbed would no longer sum to 1, and a hand-derived softmax - T
-// relies on that.
+// relies on that. Integer indices too.
 std::vector<char> kept_inputs(const Graph& g) {
   std::vector<char> kept(g.nodes.size(), 0);
   for (const Node& n : g.nodes) {
@@ -46,6 +46,18 @@ std::vector<char> kept_inputs(const Graph& g) {
     while (g.node(id).kind == NodeKind::Op && g.node(id).arity() == 1) id = g.node(id).inputs[0];
     kept[size_t(id)] = 1;
   }
+  // Indices (C[Xb], logprobs[range(n), Yb]) and every input they are computed from keep their
+  // values: a perturbed index is not a whole number. One reverse sweep: users come after inputs.
+  std::vector<char> index(g.nodes.size(), 0);
+  for (size_t i = g.nodes.size(); i-- > 0;) {
+    const Node& n = g.nodes[i];
+    if (n.kind != NodeKind::Op) continue;
+    std::vector<Shape> in;
+    for (int id : n.inputs) in.push_back(g.node(id).shape());
+    for (int k = 0; k < n.arity(); ++k)
+      if (index[i] || (n.op->index_bound && n.op->index_bound(in.data(), k) > 0)) index[size_t(n.inputs[size_t(k)])] = 1;
+  }
+  for (size_t i = 0; i < kept.size(); ++i) kept[i] |= index[i];
   return kept;
 }
 

@@ -38,9 +38,11 @@ PythonNames python_names(const Graph& g) {
   auto reserved = [&](const std::string& s) { return taken.count(s) > 0 || s.rfind("__", 0) == 0; };
   PythonNames names;
   std::vector<bool> keep(g.nodes.size());
+  // c', c'' (a reassigned c) are not Python names: c_1, c_2, renamed like reserved names.
+  auto valid = [](const std::string& s) { return s.find('\'') == std::string::npos; };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    keep[i] = n.kind != NodeKind::Constant && !reserved(n.name);
+    keep[i] = n.kind != NodeKind::Constant && !reserved(n.name) && valid(n.name);
   }
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (keep[i]) taken.insert(g.nodes[i].name);
@@ -52,8 +54,11 @@ PythonNames python_names(const Graph& g) {
       do py = "const_" + std::to_string(++constants);
       while (taken.count(py));
     } else if (!keep[i]) {
-      do py += "_";
-      while (taken.count(py));
+      if (size_t prime = py.find('\''); prime != std::string::npos)
+        py = py.substr(0, prime) + "_" + std::to_string(py.size() - prime);
+      else
+        py += "_";
+      while (taken.count(py)) py += "_";
       names.renamed += (names.renamed.empty() ? "" : ", ") + n.name + " -> " + py;
     }
     taken.insert(py);
@@ -117,7 +122,7 @@ std::string forward_lines(const Graph& g, const PythonNames& names, bool numpy, 
     if (n.kind == NodeKind::Op) {
       out += numpy ? assign(py, "=", n.op->numpy, g, n, names, "", "NumPy text")
                    : assign(py, "=", n.op->torch, g, n, names, "", "PyTorch text");
-      out += after(py);
+      if (n.differentiable) out += after(py);  // no gradient: integers (argmax) and constants (zeros)
     } else {
       out += py + " = " + array_text(n.value, numpy);
       out += n.kind == NodeKind::Constant ? "  # " + n.name + " in the program\n" : "\n";
@@ -161,10 +166,10 @@ std::string export_numpy(const Graph& g) {
   out += "grad[\"" + f + "\"] = np.ones((1, 1))\n";
   for (size_t i = g.nodes.size(); i-- > 0;) {
     const Node& n = g.nodes[i];
-    if (n.kind != NodeKind::Op || !n.feeds_output) continue;  // gradscope sends nothing from these either
+    if (n.kind != NodeKind::Op || !n.feeds_output || !n.differentiable) continue;  // gradscope sends nothing from these either
     for (int k = 0; k < n.arity(); ++k) {
       const Node& src = g.node(n.inputs[k]);
-      if (src.kind == NodeKind::Constant) continue;
+      if (src.kind == NodeKind::Constant || !src.differentiable) continue;
       out += assign("grad[\"" + src.name + "\"]", "+=", n.op->numpy_vjp_for(k), g, n, names,
                     "grad[\"" + n.name + "\"]", "NumPy VJP", k);
     }
@@ -185,7 +190,10 @@ std::string export_pytorch(const Graph& g) {
       names, "import torch\n");
   out += forward_lines(g, names, false, [](const std::string& py) { return py + ".retain_grad()\n"; });
   if (g.output < 0) return out;
-  out += "\n" + names.of[size_t(g.output)] + ".backward()\n\n" + node_list(g, names);
+  const std::string& f = names.of[size_t(g.output)];
+  // An output made of values without a gradient (sum(zeros(2, 2))) still has df/df = 1.
+  if (!g.node(g.output).differentiable) out += "\n" + f + ".requires_grad_()  # computed from constants alone";
+  out += "\n" + f + ".backward()\n\n" + node_list(g, names);
   out += "for name, t in nodes:\n";
   out += "    grad = t.grad if t.grad is not None else torch.zeros_like(t)  # None: the output does not read it\n";
   out += "    print(name, \"value:\\n\", t.detach().numpy(), \"\\ngrad:\\n\", grad.numpy(), \"\\n\")\n";

@@ -4,12 +4,15 @@
 // its numbers), then every gradient.
 #include "export_latex.h"
 
+#include "cell_story.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
+#include "cell_story.h"
 #include "ops.h"
 
 namespace gs {
@@ -59,7 +62,7 @@ std::string grad_of(const Graph& g, int id) {
 // An op's text with the node's names, numbers and shapes written in (see OpDef::latex).
 std::string fill(const Graph& g, int id, const char* text) {
   const Node& n = g.node(id);
-  const Node& in0 = g.node(n.inputs[0]);
+  const Node& in0 = g.node(n.arity() ? n.inputs[0] : id);  // zeros(r, c) has no inputs
   auto broadcast = [&](int k) {
     if (k >= n.arity()) return std::string();
     const Matrix& v = g.node(n.inputs[k]).value;
@@ -105,16 +108,7 @@ std::string forward(const Graph& g, int id) {
 }
 
 // Input k's share of node `id`'s gradient, as the backward sweep adds it.
-Matrix contribution(const Graph& g, int id, int k) {
-  const Node& n = g.node(id);
-  const Node& src = g.node(n.inputs[k]);
-  Matrix out = Matrix::Zero(src.value.rows(), src.value.cols());
-  const Matrix* in[2] = {&g.node(n.inputs[0]).value, n.arity() > 1 ? &g.node(n.inputs[1]).value : nullptr};
-  Matrix* gin[2] = {nullptr, nullptr};
-  gin[k] = &out;
-  add_vjp(*n.op, in, n.attr, n.value, n.grad, gin);
-  return out;
-}
+Matrix contribution(const Graph& g, int id, int k) { return vjp_share(g, id, k, g.node(id).grad); }  // any arity
 
 std::string align(const std::vector<std::string>& rows) {
   std::string out = "\\begin{align*}\n";
@@ -179,7 +173,7 @@ std::string export_latex(const Graph& g, const std::string& label) {
       rows.push_back(grad_of(g, int(i)) + " &= " + latex_matrix(n.grad) + " && \\text{all shares in}");
     for (int k = 0; k < n.arity(); ++k) {
       if (g.node(n.inputs[k]).kind == NodeKind::Constant) continue;
-      const char* chain = n.op->latex_chain[k];
+      const char* chain = n.op->latex_chain[n.op->arity == kAnyArity ? 0 : k];
       std::string rule = chain && *chain ? fill(g, int(i), chain) : "\\text{(" + std::string(n.op->name) + ")}";
       rows.push_back(grad_of(g, n.inputs[k]) + " &\\mathrel{+}= " + rule + " = " +
                      latex_matrix(contribution(g, int(i), k)) + " && \\text{from } " + latex_name(n.name));

@@ -21,6 +21,7 @@ std::vector<Matrix> tangent_sweep(const Graph& g, const std::vector<Matrix>& see
       tin.push_back(moves[id] ? &t[id] : nullptr);
       moves[i] |= moves[id];
     }
+    moves[i] &= n.differentiable;  // argmax, zeros and what is made of them alone stay put, as in backward
     if (moves[i]) n.op->jvp(in.data(), tin.data(), n.attr, n.value, t[i]);
   }
   return t;

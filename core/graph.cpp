@@ -54,7 +54,7 @@ void Graph::forward_node(int i) {
 
 void Graph::send_gradients(int i, std::vector<char>* fresh) {
   Node& n = nodes[size_t(i)];
-  if (n.kind != NodeKind::Op || !n.feeds_output) return;
+  if (n.kind != NodeKind::Op || !n.feeds_output || !n.differentiable) return;
   const size_t count = n.inputs.size();
   PerInput<const Matrix*> in(count);
   PerInput<Grad> grads(count);
@@ -64,7 +64,7 @@ void Graph::send_gradients(int i, std::vector<char>* fresh) {
     int id = n.inputs[k];
     Node& src = nodes[size_t(id)];
     in[k] = &src.value;
-    if (src.kind == NodeKind::Constant) continue;
+    if (src.kind == NodeKind::Constant || !src.differentiable) continue;
     size_t first = size_t(std::find(n.inputs.begin(), n.inputs.begin() + long(k), id) - n.inputs.begin());
     if (first < k) {
       gin[k] = gin[first];  // x * x: one gradient receives both contributions

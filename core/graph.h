@@ -31,6 +31,9 @@ struct Node {
   // False when the output does not depend on this node (an unused statement): it then sends
   // no gradient, so an unused log(0) cannot turn df/dx into nan through 0 * inf.
   bool feeds_output = true;
+  // False for results that carry no gradient (OpDef::no_grad: argmax, zeros) and ops on those
+  // alone (onehot(I, 3).T): like constants, they receive none and send none.
+  bool differentiable = true;
 
   int arity() const { return int(inputs.size()); }
   Shape shape() const { return shape_of(value); }

@@ -50,6 +50,7 @@ Result<std::vector<Token>> tokenize(const std::string& src) {
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t j = i;
       while (j < src.size() && (std::isalnum(static_cast<unsigned char>(src[j])) || src[j] == '_')) ++j;
+      while (j < src.size() && src[j] == '\'') ++j;  // c', c'': a reassigned value
       t.kind = Tok::Name;
       t.text = src.substr(i, j - i);
       t.end = j;
@@ -85,12 +86,13 @@ Result<std::vector<Token>> tokenize(const std::string& src) {
         return error("the number " + quoted_number(t.text) + " is too large for a double", i);
       toks.push_back(t);
       i = j;
-    } else if (std::string("=+-*/@^()[],.").find(c) != std::string::npos) {
-      t.text = std::string(1, c);
+    } else if (std::string("=+-*/@^()[],.:").find(c) != std::string::npos) {
+      t.text = c == '*' && i + 1 < src.size() && src[i + 1] == '*' ? "**" : std::string(1, c);
+      t.end = i + t.text.size();
       if (c == '(' || c == '[') ++depth;
       if ((c == ')' || c == ']') && depth > 0) --depth;
       toks.push_back(t);
-      ++i;
+      i = t.end;
     } else {
       // One byte at a time: a byte of a UTF-8 character shows as \xNN (shown_text).
       return error("unexpected character '" + shown_text(std::string(1, c)) + "'", i);

@@ -8,7 +8,8 @@
 
 namespace gs {
 
-enum class Tok { Name, Number, Op, End, Eof };  // Op: one of = + - * / @ ^ ( ) [ ] , .
+// Op: one of = + - * / ** @ ^ ( ) [ ] , . :
+enum class Tok { Name, Number, Op, End, Eof };
 
 struct Token {
   Tok kind;
@@ -18,7 +19,8 @@ struct Token {
   size_t begin = 0, end = 0;  // byte span in the source
 };
 
-// Splits `source` into tokens. Line ends inside ( ) or [ ] are skipped so a matrix can
+// Splits `source` into tokens. A name may end in apostrophes (c', c''): the names a
+// reassigned value is shown with. Line ends inside ( ) or [ ] are skipped so a matrix can
 // span lines; ';' also ends a statement; '#' starts a comment to the end of the line.
 Result<std::vector<Token>> tokenize(const std::string& source);
 

@@ -10,7 +10,7 @@ namespace gs {
 const std::vector<const OpDef*>& all_ops() {
   static const std::vector<const OpDef*> ops = [] {
     std::vector<const OpDef*> v;
-    for (const auto* table : {&kMatrixOps, &kBroadcastOps, &kElementwiseOps, &kReduceOps})
+    for (const auto* table : {&kMatrixOps, &kBroadcastOps, &kElementwiseOps, &kReduceOps, &kAxisOps, &kShapeOps, &kIndexOps})
       for (const OpDef& op : *table) v.push_back(&op);
     return v;
   }();
@@ -25,8 +25,27 @@ const OpDef* find_op(std::string_view name) {
 
 std::vector<std::string> function_names() {
   std::vector<std::string> names;
+  for (const OpDef* op : all_ops()) {
+    std::string name = op->function ? op->function : op->name;
+    if (!op->symbol && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+std::vector<const OpDef*> find_calls(std::string_view function) {
+  std::vector<const OpDef*> ops;
   for (const OpDef* op : all_ops())
-    if (!op->symbol) names.push_back(op->name);
+    if (!op->symbol && function == (op->function ? op->function : op->name)) ops.push_back(op);
+  return ops;
+}
+
+std::vector<std::string> param_names(const OpDef& op) {
+  std::vector<std::string> names;
+  for (std::string_view p = op.params ? op.params : ""; !p.empty();) {
+    size_t comma = std::min(p.find(','), p.size());
+    names.emplace_back(p.substr(0, comma));
+    p.remove_prefix(std::min(p.size(), comma + 2));  // ", "
+  }
   return names;
 }
 
@@ -49,6 +68,9 @@ void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix
   }
   op.vjp(in, attr, out, gout, g.data());
 }
+
+void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*) {}
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&) {}
 
 std::string same_shape(const Shape* in, double, Shape& out) {
   out = in[0];

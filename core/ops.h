@@ -105,7 +105,7 @@ struct OpDef {
   // shape ("3 \\times 2"), @bc0 @bc1 for "summed back to the input's shape" (an operator
   // written only where that input was broadcast). \odot and \oslash are entrywise.
   GS_CLI_ONLY(const char* latex;)           // the forward's right side: "\\sigma(@0)"
-  GS_CLI_ONLY(const char* latex_chain[2];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
+  GS_CLI_ONLY(const char* latex_chain[kMaxArity];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
   // The language reference (README): how a program writes it, and what it does.
   const char* usage;          // "a @ b", "sigmoid(a)"
   const char* doc;            // "matrix product"
@@ -113,6 +113,23 @@ struct OpDef {
   // Multiply-adds of one forward pass, for ops whose work grows faster than their operands
   // (compile() bounds the total); nullptr for ops linear in their entries.
   long long (*multiply_adds)(const Shape* in) = nullptr;
+  // Calls with numbers (core/compile.cpp). A program calls the op as `function` (sum_axis is
+  // sum(X, axis)), or by its name when that is null. `params` names the numbers the call
+  // passes after its matrices, each written as a number or `name=number`: one number ("axis",
+  // "k") arrives as attr; "rows, cols" is a requested shape, which reaches the shape rule as
+  // the Shape after the inputs' and is the node's shape afterwards.
+  const char* function = nullptr;
+  const char* params = nullptr;
+  // True when the result carries no gradient, as integers and constants do in PyTorch
+  // (argmax, zeros): nothing is sent to it, so it sends nothing on either.
+  bool no_grad = false;
+  // A reason when the inputs' values cannot be used ("I[3] is 7, outside 0 to 4"), checked by
+  // compile(); the forward pass must stay safe on such values anyway.
+  std::string (*check)(const Matrix* const* in, double attr) = nullptr;
+  // For ops that read integer indices (the gathers X[I], X[I, J]): input k holds indices below
+  // index_bound(in, k) (0 for an input of numbers). An index gets no gradient, derive mode keeps
+  // its values at perturbed points, and the app edits it in whole steps within range.
+  int (*index_bound)(const Shape* in, int k) = nullptr;
 
   // Input k's chain rule and NumPy VJP text: a kAnyArity op has one for every input.
   const char* chain_for(int k) const { return chain[arity == kAnyArity ? 0 : k]; }
@@ -127,6 +144,10 @@ const OpDef* find_operator(std::string_view symbol, int arity);
 const std::vector<const OpDef*>& all_ops();
 // The function names a program may call (for "did you mean" and the docs).
 std::vector<std::string> function_names();
+// The ops a call `function(...)` may mean, fewest arguments first (sum, then sum_axis).
+std::vector<const OpDef*> find_calls(std::string_view function);
+// The numbers a call of `op` passes after its matrices: "rows, cols" -> {"rows", "cols"}.
+std::vector<std::string> param_names(const OpDef& op);
 // Runs op.vjp adding into plain matrices, as the inspector does to show one contribution;
 // `in` and `gin` hold one entry per input (input_count(op, attr)).
 void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix& out, const Matrix& gout,
@@ -139,11 +160,20 @@ extern const std::vector<OpDef> kBroadcastOps;
 extern const std::vector<OpDef> kElementwiseOps;
 extern const std::vector<OpDef> kMatrixOps;
 extern const std::vector<OpDef> kReduceOps;
+extern const std::vector<OpDef> kAxisOps;   // ops_axis.cpp: sum(X, axis) ..., max, min, argmax
+extern const std::vector<OpDef> kShapeOps;  // ops_shape.cpp: zeros ..., onehot, reshape, hstack, vstack
+extern const std::vector<OpDef> kIndexOps;  // ops_index.cpp
+
+// The smallest bound of the index inputs `node` is read as (core/ops_index.cpp), or 0 when no
+// op reads it as an index.
+int index_bound(const Graph& g, int node);
 
 // --- helpers shared by op files ---------------------------------------------------
 
 std::string same_shape(const Shape* in, double, Shape& out);   // unary elementwise
 std::string to_scalar(const Shape* in, double, Shape& out);    // reductions to (1, 1)
 std::string equal_shapes(const Shape* in, double, Shape& out); // binary, output (1, 1)
+void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*);  // no_grad ops
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&);  // and their tangent
 
 }  // namespace gs

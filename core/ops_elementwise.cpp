@@ -52,7 +52,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .usage = "-a", .doc = "negation",
     },
     {
-        .name = "pow", .symbol = "^", .arity = 1, .shape = same_shape,
+        .name = "pow", .symbol = "**", .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double p, Matrix& out) {
           if (p == 2) out.array() = in[0]->array().square();
           else out.array() = in[0]->array().pow(p);
@@ -78,7 +78,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = kPowerSlope,
         GS_CLI_ONLY(.latex = "@0^{\\circ @p}",
                     .latex_chain = {"@p\\, @g \\odot @0^{\\circ (@p - 1)}", nullptr},)
-        .usage = "a ^ 2", .doc = "elementwise power; the exponent is a number",
+        .usage = "a ** 2", .doc = "elementwise power (also a ^ 2); the exponent is a constant: a ** -0.5, a ** (1/3)",
         .attr_name = "exponent",
     },
     {
@@ -280,6 +280,31 @@ const std::vector<OpDef> kElementwiseOps = {
         GS_CLI_ONLY(.latex = "\\log(1 + \\exp(@0))",
                     .latex_chain = {"@g \\odot \\sigma(@0)", nullptr},)
         .usage = "softplus(a)", .doc = "log(1 + exp(a)), a smooth relu, elementwise",
+    },
+    {
+        // `b = a` and reassignment: a node of its own, so b is shown and checked apart from a.
+        .name = "copy", .symbol = "=", .arity = 1, .shape = same_shape,
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out = *in[0]; },
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) *gin[0] += g;                             // dA += G
+        },
+        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+          if (t[0]) tout += *t[0];                                // dB += dA
+        },)
+        .formula = "{out} = {0}",
+        .local = "d{out}/d{0} = 1  (elementwise)",
+        .chain = {"d{0} += d{out}", nullptr},
+        .explain =
+            "A new name for a value is a node of its own with the same numbers. Its gradient "
+            "passes back unchanged, and adds to whatever else {0} feeds.",
+        .story = &kEntrywiseStory, .cell = "{0}",
+        .torch = "{0}.clone()",
+        .numpy = "{0}.copy()",
+        .numpy_vjp = {"{g}", nullptr},
+        .numpy_helpers = "",
+        GS_CLI_ONLY(.latex = "@0",
+                    .latex_chain = {"@g", nullptr},)
+        .usage = "b = a", .doc = "a new node with a's value (also what c = c + 1 makes of c, c', c'' ...)",
     },
 };
 

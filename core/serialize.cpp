@@ -97,6 +97,9 @@ std::string ops_json(int indent) {
     w.end_array().key("attr");
     text(op->attr_name).key("shape");
     w.string(op->shape == same_shape ? "same" : op->shape == to_scalar || op->shape == equal_shapes ? "scalar" : "other");
+    w.key("function").string(op->function ? op->function : op->name).key("params").begin_array();
+    for (const std::string& p : param_names(*op)) w.string(p);
+    w.end_array().key("no_grad").boolean(op->no_grad);
     w.end_object();
   }
   w.end_array();

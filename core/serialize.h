@@ -28,8 +28,10 @@ Result<Matrix> matrix_from_json(const std::string& text);
 std::string node_json(const Graph& g, int id);
 
 // Every registered op's record as [{"name", "symbol", "arity", "usage", "doc", "torch", "numpy",
-// "numpy_vjp": [...], "attr", "shape"}] (`gradscope ops --json`: the tests read the op list
-// from it). "shape" is "same" (the input's), "scalar" (1, 1) or "other".
+// "numpy_vjp": [...], "attr", "shape", "function", "params", "no_grad"}] (`gradscope ops --json`:
+// the tests read the op list from it). "shape" is "same" (the input's), "scalar" (1, 1) or
+// "other"; "arity" is -1 for any number of inputs; "function" is what a program calls
+// ("sum" for sum_axis) and "params" the numbers it passes after the matrices (["axis"]).
 std::string ops_json(int indent = -1);
 
 // The pieces of the views above, for the JS API's own views: a matrix as its list of rows,

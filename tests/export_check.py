@@ -54,6 +54,18 @@ EDGE = [
     ("a tiny denominator", "a = [[1, 2]]\nb = [[1e-200, 3]]\nf = sum(a / b) * 1e-200\n"),
     ("a power 0 at 0", "x = [[0, 2]]\nf = sum(x ^ 0) + sum(x ^ 2)\n"),
     ("a relu of a huge gradient", "x = [[-1, 2]]\nf = sum(relu(x) * 1e300 * 1e10)\n"),
+    ("axis reductions, indices, constructors and stacks",
+     "x = [[1, 5, 2], [7, 0, 3]]\na = sum(x, 0)\nb = sum(x, axis=1)\nc = max(x, 1)\nd = argmax(x, 1)\n"
+     "e = onehot(d, 3)\nh = hstack(x, e, x, e.T.T)\nv = vstack(x, ones(1, 3), zeros_like(x))\nr = reshape(x, 3, 2)\n"
+     "m = mean(x, -1) * min(x, 1) + sum(min(x, 0))\n"
+     "f = sum(a) + sum(b * c) + sum(h) + max(v) + min(r) + sum(e * d) + sum(m * argmin(x, 1)) + sum(zeros(2, 2))\n"),
+    ("max and min ties: the gradient goes to the first extreme, as in PyTorch",
+     "a = [[1, 7, 2], [7, 0, 7]]\nf = sum(max(a, 0)) + sum(max(a, 1)) + max(a) + sum(min(a, 1)) + min(a)\n"),
+    ("gathers and slices",
+     "C = [[0.5, -1], [1.5, 0.25], [-0.75, 2]]\nXb = [[2], [0], [2]]\nY = [[1], [0], [1]]\nE = C[Xb]\n"
+     "P = E[range(3), Y]\nf = sum(P) + sum(E[1:, :1] * 2) + sum(C[:, -1]) + C[0, 1]\n"),
+    ("reassigned names (c', c'' become c_1, c_2; c_1 is taken)",
+     "c_1 = [[1, 2]]\nc = c_1 * 2\nc += 1\nc *= c\nc -= c_1 ** -0.5\nc /= 2\nb = c\nb = b\nf = sum(b + c')\n"),
 ]
 # PyTorch's own derivatives are not all written in stable forms: these are NumPy only.
 NUMPY_ONLY = {"saturated sigmoid, softplus, softmax and losses", "a relu of a huge gradient", "a tiny denominator"}
@@ -66,15 +78,25 @@ def run(binary, args, stdin=None):
     return r.stdout
 
 
+# The numbers a call passes after its matrices (an op record's "params"), on a and b (2, 2).
+NUMBERS = {"axis": "1", "rows": "1", "cols": "4", "k": "3"}
+
+
 def one_op_program(op):
     """y = the op on a and b (entries in (0.2, 0.8): inside every op's domain), and a
     weighted sum so that the upstream gradient differs per entry."""
     if op["symbol"]:
-        call = op["usage"]                        # "a @ b", "-a", "a.T", "a ^ 2"
+        call = op["usage"].split(" = ")[-1]       # "a @ b", "-a", "a.T", "a ** 2"; "b = a" is y = a
+    elif op["name"] == "onehot":                  # whole numbers from 0 to k - 1
+        call = "onehot(argmax(a, 1), 3)"
+    elif op["params"] or op["arity"] not in (1, 2):   # sum(a, 1), zeros(1, 4), hstack(b, a, b)
+        matrices = {0: [], 1: ["a"], 2: ["a", "b"], -1: ["b", "a", "b"]}[op["arity"]]
+        call = op["function"] + "(" + ", ".join(matrices + [NUMBERS[p] for p in op["params"]]) + ")"
     else:
         call = op["name"] + ("(a, b)" if op["arity"] == 2 else "(a)")
+    weighted = "sum(y * [[1, -2], [3, 0.5]])" if op["arity"] in (1, 2) and not op["params"] else "sum(y * y) + sum(y)"
     return ("a = [[0.3, 0.7], [0.55, 0.2]]\nb = [[0.6, 0.25], [0.4, 0.8]]\n"
-            f"y = {call}\nf = sum(y * [[1, -2], [3, 0.5]])\n")
+            f"y = {call}\nf = {weighted}\n")
 
 
 def executed(code, label):

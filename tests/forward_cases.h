@@ -20,9 +20,25 @@ struct OpCase {
   Graph g;
 };
 
-// How a program calls the op on a (and b): its usage for operators, name(a[, b]) otherwise.
+// How a program calls the op on a (and b): its usage for operators, name(a[, b]) otherwise,
+// with its numbers (OpDef::params) after: sum(a, 1), zeros(3, 2), reshape(a, 3, 2), and
+// onehot(argmax(a, 1), 3) for whole numbers below the class count.
 inline std::string op_call(const OpDef& op) {
-  return op.symbol ? op.usage : std::string(op.name) + (op.arity == 1 ? "(a)" : "(a, b)");
+  if (op.symbol) {  // "a @ b"; a statement's right-hand side ("b = a", an alias: y = a)
+    const std::string usage = op.usage;
+    const size_t at = usage.find(" = ");
+    return at == std::string::npos ? usage : usage.substr(at + 3);
+  }
+  std::vector<std::string> args;
+  if (op.arity != 0) args.push_back("a");
+  if (op.arity >= 2 || op.arity == kAnyArity) args.push_back("b");
+  for (const std::string& p : param_names(op)) {
+    args.push_back(p == "axis" ? "1" : p == "rows" ? "3" : p == "cols" ? "2" : "3");
+    if (p == "k") args[0] = "argmax(a, 1)";
+  }
+  std::string call = std::string(op.function ? op.function : op.name) + "(";
+  for (size_t i = 0; i < args.size(); ++i) call += (i ? ", " : "") + args[i];
+  return call + ")";
 }
 
 inline Matrix random_entries(std::mt19937& rng, Shape s, double lo, double hi) {

@@ -42,9 +42,20 @@ def draw(rng, shape, lo, hi):
 
 
 def call(op):
+    """How a program calls the op on a (and b), as tests/forward_cases.h does: an operator's
+    usage (an alias "b = a" as its right-hand side), else name(a[, b]) with its numbers after."""
     if op["symbol"]:
-        return op["usage"]
-    return op["name"] + ("(a)" if op["arity"] == 1 else "(a, b)")
+        return op["usage"].split(" = ")[-1]
+    args = (["a"] if op["arity"] != 0 else []) + (["b"] if op["arity"] in (2, -1) else [])
+    args += [{"axis": "1", "rows": "3", "cols": "2"}.get(p, "3") for p in op["params"]]
+    return (op["function"] or op["name"]) + "(" + ", ".join(args) + ")"
+
+
+def torch_text(op, inputs, exponent, G):
+    """The op's PyTorch text on a (and b): {*} is every input, {rows} {cols} y's shape (G's)."""
+    text = op["torch"].replace("{*}", ", ".join(inputs)).replace("{0}", "a").replace("{1}", "b")
+    text = text.replace("{rows}", str(len(G))).replace("{cols}", str(len(G[0])))
+    return text.replace("{p}", str(int(exponent)) if op.get("params") else repr(exponent))
 
 
 def run(binary, source, args):
@@ -57,19 +68,23 @@ def finite(node):
 
 def torch_tangents(op, inputs, directions, exponent, G):
     """y and f = sum(G * y) with their tangents, by PyTorch's forward mode on the op's text."""
-    text = op["torch"].replace("{0}", "a").replace("{1}", "b").replace("{p}", repr(exponent))
+    text = torch_text(op, inputs, exponent, G)
     with fwad.dual_level():
         env = {"torch": torch}
         for name, value in inputs.items():
             env[name] = fwad.make_dual(torch.tensor(value), torch.tensor(directions[name]))
         y = eval(text, env)
         f = (torch.tensor(G) * y).sum().reshape(1, 1)
-        return {n: fwad.unpack_dual(v).tangent for n, v in (("y", y), ("f", f))}
+        # No tangent (None) when the result does not depend on the direction (argmax, zeros_like):
+        # its tangent is zero.
+        tangents = {n: fwad.unpack_dual(v).tangent for n, v in (("y", y), ("f", f))}
+        return {n: torch.zeros_like(fwad.unpack_dual(v).primal) if tangents[n] is None else tangents[n]
+                for n, v in (("y", y), ("f", f))}
 
 
 def torch_jacobian(op, inputs, name, exponent, G, of):
     """d(of)/d(name) as (entries of `of`, entries of `name`), both row by row, from PyTorch."""
-    text = op["torch"].replace("{0}", "a").replace("{1}", "b").replace("{p}", repr(exponent))
+    text = torch_text(op, inputs, exponent, G)
     tensors = {n: torch.tensor(v) for n, v in inputs.items()}
 
     def fn(x):
@@ -96,6 +111,13 @@ def main():
             print("FAIL:", what)
 
     for op in ops:
+        if op["symbol"] in ("[", "[:,") or op["name"] == "onehot":
+            # The gathers' index inputs are positions, not values a direction moves: their JVP is
+            # checked against their VJP (<G, jvp(v)> = <vjp(G), v>) and against central differences
+            # in tests/test_forward.cpp, and their values and gradients against PyTorch in
+            # tests/torch_compare.py. onehot reads whole numbers (argmax(a, 1)), a constant.
+            covered.add(op["name"])
+            continue
         shapes = [(s, None) for s in SINGLES] if op["arity"] == 1 else PAIRS
         for sa, sb in shapes:
             for lo, hi in ((-2.0, 2.0), (0.05, 0.95)):
@@ -130,7 +152,7 @@ def main():
                         check(ok, f"{what}: tangent of {name}: gradscope {t.tolist()} PyTorch {want[name].tolist()}")
                     for name in inputs:  # the direction itself, zero for an input that stays put
                         check(got[name]["tangent"] == directions[name], f"{what}: tangent of input {name}")
-                for name in inputs:  # J of y against a (b), and of f against it: torch.autograd.functional
+                for name in (inputs if op["arity"] != 0 else []):  # J of y against a (b), and of f: torch.autograd.functional
                     for of in ("y", "f"):
                         out = run(binary, source, ["--json", "--jacobian", f"{of}:{name}"])
                         what = f"{op['name']} {sa} {sb or ''}: d{of}/d{name}"

@@ -78,7 +78,7 @@ TEST_CASE("program errors carry their exact message, line and column") {
   SUBCASE("wrong argument count") {
     check_error("x = [[1]]\nf = sum(sigmoid(x, x))", {"'sigmoid' takes 1 argument but was given 2", 2, 9});
     check_error("x = [[1]]\nf = mse(x)", {"'mse' takes 2 arguments but was given 1", 2, 5});
-    check_error("x = [[1]]\nf = sum()", {"'sum' takes 1 argument but was given 0", 2, 5});
+    check_error("x = [[1]]\nf = sum()", {"'sum' takes 1 or 2 arguments, as in sum(a) or sum(a, axis), but was given 0", 2, 5});
   }
   SUBCASE("matmul shape mismatch") {
     check_error("W = [[2, 1, 2], [1, 3, 1], [7, 4, 7]]\nx = [[1], [0]]\nZ = W @ x\nf = norm2(Z)",
@@ -99,24 +99,12 @@ TEST_CASE("program errors carry their exact message, line and column") {
                  "norm2(...)",
                  2, 1});
   }
-  SUBCASE("redefinition") {
-    check_error("x = [[1]]\nx = [[2]]\nf = sum(x)", {"'x' is already defined on line 1", 2, 1});
-    check_error("x = [[1]]\ny = x * 2\ny = x * 3\nf = sum(y)", {"'y' is already defined on line 2", 3, 1});
-  }
   SUBCASE("use before definition") {
     check_error("f = sum(x)\nx = [[1]]",
                 {"'x' is used before it is defined (it is defined on a later line)", 1, 9});
   }
   SUBCASE("a function name as a variable") {
     check_error("sum = [[1]]\nf = norm2(sum)", {"'sum' is a function name; choose another name", 1, 1});
-  }
-  SUBCASE("alias: a statement that only renames a value") {
-    check_error("x = [[1]]\ny = x",
-                {"'y = x' only gives another name to a value; use it directly or compute something", 2, 5});
-    check_error("x = [[1]]\ny = (x)",
-                {"'y = (x)' only gives another name to a value; use it directly or compute something", 2, 6});
-    check_error("x = [[1]]\nf = sum(x)\ng = f",
-                {"'g = f' only gives another name to a value; use it directly or compute something", 3, 5});
   }
   SUBCASE("ragged matrix") {
     check_error("W = [[1, 2], [3]]\nf = sum(W)", {"row 2 has 1 entry but row 1 has 2 entries", 1, 14});
@@ -180,10 +168,6 @@ TEST_CASE("program errors carry their exact message, line and column") {
     check_error("x = [[1]]\nf = sum(x) +", {"expected a value (a name, a number, a matrix or '('), found the end of the line",
                                              2, 13});
     check_error("x = [[1]]\nf = * x", {"expected a value (a name, a number, a matrix or '('), found '*'", 2, 5});
-  }
-  SUBCASE("the exponent of '^' is not a number") {
-    check_error("x = [[2]]\ny = [[3]]\nf = sum(x ^ y)", {"the exponent of '^' must be a number, as in x ^ 2", 3, 13});
-    check_error("x = [[2]]\nf = x ^", {"the exponent of '^' must be a number, as in x ^ 2", 2, 7});
   }
   SUBCASE("transpose spelled wrong") {
     check_error("x = [[2]]\nf = sum(x.t)", {"expected 'T' after '.' (transpose is written x.T)", 2, 11});

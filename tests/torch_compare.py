@@ -36,6 +36,8 @@ fails. Options --seed N and --programs N run other random programs.
 
 Also checked: the course notebook's seed example (exact numbers), relu/abs at exactly 0,
 softplus and its slope from -800 to 800 (each entry within a relative 1e-13),
+micrograd's test_more_ops (reassignment: every version of c against PyTorch), gathers and
+slices (values and scattered gradients),
 and that a shape mismatch is rejected with exit code 2 and a file:line:col error.
 Ends with the line "N passed, M failed"; the exit code is non-zero if anything failed.
 """
@@ -63,6 +65,7 @@ UNDERFLOW = 1e-100  # below this an engine may flush a tail (exp, softmax) to 0:
 MAX_MAGNITUDE = 1e4
 KINK_EPS = 1e-6
 BCE_EPS = 1e-3
+SOFTPLUS_TAIL = -25
 
 # The op records, from `gradscope ops --json` (load_ops): name -> {"symbol", "arity", "torch", ...}.
 OPS = {}
@@ -72,7 +75,8 @@ BINARY_SYMBOL = {}   # "add" -> "+"
 # one-input function (a newly registered op) is built by b_other on positive arguments.
 BUILT = {"matmul", "transpose", "add", "sub", "mul", "div", "neg", "pow", "sigmoid", "tanh", "relu", "exp",
          "log", "sqrt", "abs", "softplus", "sum", "mean", "norm2", "softmax", "log_softmax", "mse",
-         "cross_entropy", "bce"}
+         "cross_entropy", "bce", "sum_axis", "mean_axis", "max_axis", "min_axis", "max", "min", "argmax",
+         "argmin", "zeros", "ones", "zeros_like", "ones_like", "onehot", "reshape", "hstack", "vstack"}
 OTHER_UNARY = []     # names of those other one-input functions, filled by load_ops
 
 
@@ -165,7 +169,13 @@ def render_raw(node, rng):
         return render(node.args[0], 5, rng) + " ^ " + fmt_num(node.p), 4
     if op == "transpose":
         return render(node.args[0], 6, rng) + ".T", 5
-    return op + "(" + ", ".join(render(a, 0, rng) for a in node.args) + ")", 6
+    args = [render(a, 0, rng) for a in node.args]
+    if OPS[op]["params"]:       # the numbers after the matrices: sum(x, 0), sum(x, axis=1), zeros(2, 3)
+        numbers = {"axis": node.p, "k": node.p, "rows": node.shape[0], "cols": node.shape[1]}
+        for name in OPS[op]["params"]:
+            v = fmt_num(numbers[name])
+            args.append(f"{name}={v}" if name == "axis" and rng.random() < 0.3 else v)
+    return OPS[op]["function"] + "(" + ", ".join(args) + ")", 6
 
 
 # --- generation ------------------------------------------------------------------------
@@ -316,6 +326,7 @@ class Generator:
             b.append((self.b_scalar, 3))
         if OTHER_UNARY:
             b.append((self.b_other, 2))
+        b += [(self.b_axis, 2.5), (self.b_stack, 1), (self.b_reshape, 1), (self.b_constant, 2)]
         return b
 
     def pos_builders(self, shape):
@@ -398,6 +409,52 @@ class Generator:
                 self.b_unary_any(shape, depth)
         return Op(op, [self.expr(shape, POS, depth)], shape)
 
+    def b_axis(self, shape, depth):
+        """A reduction along an axis that keeps two dimensions: sum(x, 0) is (1, cols)."""
+        r = self.rng
+        rows, cols = shape
+        op = r.choice(["sum_axis", "mean_axis", "max_axis", "min_axis"])
+        if rows == 1 and (cols > 1 or r.random() < 0.5):
+            return Op(op, [self.expr((r.randint(1, 5), cols), ANY, depth)], shape, p=0)
+        if cols == 1:
+            return Op(op, [self.expr((rows, r.randint(1, 5)), ANY, depth)], shape, p=1)
+        return self.b_unary_any(shape, depth)
+
+    def b_stack(self, shape, depth):
+        """hstack or vstack of two or three parts."""
+        r = self.rng
+        rows, cols = shape
+        side = cols > 1 and (rows == 1 or r.random() < 0.5)
+        n = cols if side else rows
+        if n < 2:
+            return self.b_unary_any(shape, depth)
+        cuts = sorted(r.sample(range(1, n), min(n - 1, r.choice([1, 2]))))
+        sizes = [b - a for a, b in zip([0] + cuts, cuts + [n])]
+        parts = [self.expr((rows, k) if side else (k, cols), ANY, depth) for k in sizes]
+        return Op("hstack" if side else "vstack", parts, shape)
+
+    def b_reshape(self, shape, depth):
+        rows, cols = shape
+        total = rows * cols
+        a = self.rng.choice([d for d in range(1, total + 1) if total % d == 0])
+        return Op("reshape", [self.expr((a, total // a), ANY, depth)], shape)
+
+    def b_constant(self, shape, depth):
+        """An expression times or plus a constant with no gradient: ones(r, c), zeros_like(x),
+        onehot(argmax(x, 1), c) (with argmax's positions below c)."""
+        r = self.rng
+        rows, cols = shape
+        kind = r.choice(["zeros", "ones", "zeros_like", "ones_like", "onehot"])
+        if kind in ("zeros", "ones"):
+            c = Op(kind, [], shape)
+        elif kind in ("zeros_like", "ones_like"):
+            c = Op(kind, [self.expr(shape, ANY, depth - 1)], shape)
+        else:
+            pick = r.choice(["argmax", "argmin"])
+            c = Op("onehot", [Op(pick, [self.expr((rows, r.randint(1, cols)), ANY, depth - 1)], (rows, 1), p=1)],
+                   shape, p=cols)
+        return Op("add" if kind == "zeros" else "mul", [self.expr(shape, ANY, depth), c], shape)
+
     def b_pow_int(self, shape, depth):
         return Op("pow", [self.expr(shape, ANY, depth)], shape, p=self.rng.choice(INT_EXPONENTS))
 
@@ -410,10 +467,10 @@ class Generator:
 
     def b_scalar(self, shape, depth):
         r = self.rng
-        kind = r.choice(["sum", "mean", "norm2", "mse", "cross_entropy", "bce"])
+        kind = r.choice(["sum", "mean", "norm2", "mse", "cross_entropy", "bce", "max", "min"])
         s = self.pick_shape()
         named = any(isinstance(n, Op) and n.shape == s for n in self.pool)
-        if kind in ("sum", "mean", "norm2"):
+        if kind in ("sum", "mean", "norm2", "max", "min"):
             arg = self.leaf(s, ANY) if named and r.random() < 0.4 else self.expr(s, ANY, depth, top=True)
             return Op(kind, [arg], (1, 1))
         if kind == "mse":
@@ -575,19 +632,24 @@ def program_text(statements, rng, header):
     return "\n".join(lines) + "\n", where
 
 
-def torch_op(op, a, p):
+def torch_op(op, a, p, shape):
     """The op's PyTorch text from its record, evaluated on the argument tensors."""
-    text = OPS[op]["torch"].replace("{0}", "_0").replace("{1}", "_1")
-    if p is not None:
-        text = text.replace("{p}", repr(float(p)))
-    return eval(text, {"torch": torch}, {"_0": a[0], "_1": a[1] if len(a) > 1 else None})
+    names = {f"_{k}": t for k, t in enumerate(a)}
+    text = OPS[op]["torch"].replace("{*}", ", ".join(names))
+    for k in range(len(a)):
+        text = text.replace("{%d}" % k, f"_{k}")
+    text = text.replace("{rows}", str(shape[0])).replace("{cols}", str(shape[1]))
+    if p is not None:   # an axis or a count as a whole number, an exponent as a float
+        text = text.replace("{p}", str(int(p)) if OPS[op]["params"] else repr(float(p)))
+    return eval(text, {"torch": torch}, names)
 
 
 def run_torch(statements):
     """Evaluates the program in PyTorch: {name: (op, input names, value, grad)} and checks."""
     named = {}      # statement name -> tensor
     nodes = {}      # node name -> [op, expected input names, tensor]
-    kinks, bce_probs = [], []
+    kinks, bce_probs, lines = [], [], []   # lines: what max, min and their positions choose from
+    softplus_args = []
 
     def ev(node):
         if isinstance(node, Ref):
@@ -599,7 +661,12 @@ def run_torch(statements):
             kinks.append(args[0].detach())
         if node.op == "bce":
             bce_probs.append(args[0].detach())
-        t = torch_op(node.op, args, node.p)
+        if node.op == "softplus":
+            softplus_args.append(args[0].detach())
+        if node.op in ("max", "min", "max_axis", "min_axis", "argmax", "argmin"):
+            x = args[0].detach()
+            lines.append(x.reshape(1, -1) if node.op in ("max", "min") else x if node.p == 1 else x.T)
+        t = torch_op(node.op, args, node.p, node.shape)
         if t.requires_grad:
             t.retain_grad()
         ins = [a.target.name if isinstance(a, Ref) else a.name if isinstance(a, Op) else None
@@ -631,6 +698,14 @@ def run_torch(statements):
         problems.append("relu/abs input near 0")
     if any(((p < BCE_EPS) | (p > 1 - BCE_EPS)).any() for p in bce_probs):
         problems.append("bce probability near 0 or 1")
+    # PyTorch's softplus is log(1 + e^x) there: it rounds to a multiple of 2^-52 where gradscope's
+    # log1p stays exact, a relative error a sqrt or a quotient can lift above the tolerance.
+    if any((x < SOFTPLUS_TAIL).any() for x in softplus_args):
+        problems.append(f"softplus input below {SOFTPLUS_TAIL}")
+    # Exact ties are fine (both engines pick the first); near ties could go either way.
+    gaps = [(s[:, 1:] - s[:, :-1]) for s in (x.sort(dim=1).values for x in lines) if s.shape[1] > 1]
+    if any(((gap > 0) & (gap < KINK_EPS)).any() for gap in gaps):
+        problems.append("max/min entries within 1e-6 of each other")
     return result, problems
 
 
@@ -649,7 +724,7 @@ def rounding_scales(nodes, out_name):
             def f(x, k=k):
                 xs = list(args)
                 xs[k] = x
-                return torch_op(op, xs, p)
+                return torch_op(op, xs, p, tuple(v.shape))
             J = torch.autograd.functional.jacobian(f, a).reshape(v.numel(), a.numel()).abs()
             jac[(name, k)] = J
             sa = vs[ins[k]] if ins[k] is not None else a.abs()
@@ -674,7 +749,7 @@ def rounding_scales(nodes, out_name):
                 def contribution(x, j=j, k=k):
                     xs = list(args)
                     xs[k] = x
-                    return torch.autograd.functional.vjp(lambda *ys: torch_op(op, list(ys), p), tuple(xs), g,
+                    return torch.autograd.functional.vjp(lambda *ys: torch_op(op, list(ys), p, tuple(t.shape)), tuple(xs), g,
                                                          create_graph=True)[1][j]
                 H = torch.autograd.functional.jacobian(contribution, b).reshape(a.numel(), b.numel()).abs()
                 H = torch.nan_to_num(H, nan=0.0)   # 0 * inf in a second derivative far in a tail
@@ -885,6 +960,106 @@ def check_shape_errors(binary):
     return ok
 
 
+# micrograd's test_more_ops, written almost verbatim: powers, reassignment (c, c', c''), relu.
+MICROGRAD_TEXT = """a = -4.0
+b = 2.0
+c = a + b
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + relu(b + a)
+d += 3 * d + relu(b - a)
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f
+"""
+# An alias is a node of its own: b = a, and a name assigned its own value again.
+ALIAS_TEXT = "x = [[1, -2]]\nb = x\nb = b\nc = b * x\nc -= x ** (1/3 + 2/3)\nf = sum(c * b')\n"
+
+
+# Gathers and slices: an embedding lookup with a repeated row, logprobs[range(n), Yb], a block.
+GATHER_C = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.2], [-1.2, 0.7]]
+GATHER_W = [[0.3, -0.6, 0.9], [0.8, 0.4, -0.2]]
+GATHER_TEXT = (f"C = {fmt_matrix(GATHER_C)}\nXb = [[1], [4], [1], [0]]\nW = {fmt_matrix(GATHER_W)}\n"
+               "Y = [[2], [0], [1], [2]]\nE = C[Xb]\nH = tanh(E @ W)\nP = H[range(4), Y]\nS = H[1:3, :2]\n"
+               "c = H[:, 1]\nf = sum(P) + sum(S * S) + sum(c) + H[-1, 0] + sum(C[-2])\n")
+
+
+def torch_reassigned():
+    """The two programs in PyTorch, each version of a name kept under its shown name."""
+    out = []
+    t = {}
+    a = t["a"] = torch.tensor([[-4.0]], requires_grad=True)
+    b = t["b"] = torch.tensor([[2.0]], requires_grad=True)
+    c = t["c"] = a + b
+    d = t["d"] = a * b + b ** 3
+    c = t["c'"] = c + (c + 1)
+    c = t["c''"] = c + (1 + c + (-a))
+    d = t["d'"] = d + (d * 2 + (b + a).relu())
+    d = t["d''"] = d + (3 * d + (b - a).relu())
+    e = t["e"] = c - d
+    f = t["f"] = e ** 2
+    g = t["g"] = f / 2.0
+    t["g'"] = g + 10.0 / f
+    out.append((MICROGRAD_TEXT, t, "g'"))
+    t = {}
+    x = t["x"] = torch.tensor([[1.0, -2.0]], requires_grad=True)
+    b = t["b"] = x.clone()
+    t["b'"] = b.clone()
+    c = t["c"] = t["b'"] * x
+    c = t["c'"] = c - x ** 1.0
+    t["f"] = (c * t["b'"]).sum().reshape(1, 1)
+    out.append((ALIAS_TEXT, t, "f"))
+    t = {}
+    C = t["C"] = torch.tensor(GATHER_C, requires_grad=True)
+    Xb = t["Xb"] = torch.tensor([[1.0], [4.0], [1.0], [0.0]], requires_grad=True)
+    W = t["W"] = torch.tensor(GATHER_W, requires_grad=True)
+    Y = t["Y"] = torch.tensor([[2.0], [0.0], [1.0], [2.0]], requires_grad=True)
+    E = t["E"] = C[Xb.detach().long().flatten()]
+    H = t["H"] = torch.tanh(E @ W)
+    P = t["P"] = H[torch.arange(4), Y.detach().long().flatten()].reshape(-1, 1)
+    S = t["S"] = H[1:3, :2]
+    c = t["c"] = H[:, 1:2]
+    t["f"] = P.sum().reshape(1, 1) + (S * S).sum() + c.sum() + H[-1, 0].reshape(1, 1) + C[-2].sum()
+    out.append((GATHER_TEXT, t, "f"))
+    return out
+
+
+def check_reassigned(binary, ops_seen):
+    """Every version of every reassigned name against PyTorch, and micrograd's own numbers:
+    g = 24.70408163265306, dg/da = 138.83381924198252, dg/db = 645.5772594752186."""
+    ok = True
+    for text, tensors, output in torch_reassigned():
+        for v in tensors.values():
+            v.retain_grad()
+        tensors[output].backward()
+        proc = run_gradscope(binary, text)
+        if proc.returncode != 0:
+            print(f"FAIL fixed program: gradscope exited with {proc.returncode}:\n{proc.stderr}")
+            ok = False
+            continue
+        data = json.loads(proc.stdout)
+        nodes = {n["name"]: n for n in data["nodes"]}
+        ops_seen.update(n["op"] for n in data["nodes"])
+        if data["output"] != output:
+            print(f"FAIL reassignment: the output is {data['output']}, expected {output}")
+            ok = False
+        for name, t in tensors.items():
+            g = t.grad if t.grad is not None else torch.zeros_like(t)
+            if name not in nodes or not close(to_tensor(nodes[name]["value"]), t.detach()) or \
+                    not close(to_tensor(nodes[name]["grad"]), g):
+                print(f"FAIL fixed program: node {name} differs from PyTorch\n--- program ---\n{text}---")
+                ok = False
+    nodes = {n["name"]: n for n in json.loads(run_gradscope(binary, MICROGRAD_TEXT).stdout)["nodes"]}
+    for name, what, want in (("g'", "value", 24.70408163265306), ("a", "grad", 138.83381924198252),
+                             ("b", "grad", 645.5772594752186)):
+        if abs(nodes[name][what][0][0] - want) > 1e-12 * abs(want):
+            print(f"FAIL micrograd test_more_ops: {name} {what} is {nodes[name][what][0][0]}, expected {want}")
+            ok = False
+    return ok
+
+
 # --- main --------------------------------------------------------------------------------
 
 def main():
@@ -954,13 +1129,17 @@ def main():
     if not check_shape_errors(binary):
         failed += 1
         print("FAIL shape error check")
+    if check_reassigned(binary, ops_seen):
+        passed += 1
+    else:
+        failed += 1
     missing = [op for op in ALL_OPS if op not in ops_seen]
     if failed == 0 and missing:
         print(f"FAIL coverage: the random programs never used {', '.join(missing)}")
         failed += 1
 
     elapsed = time.monotonic() - start
-    print(f"seed example, relu/abs at 0, softplus from -800 to 800 and {NUM_RANDOM} random programs ({redrawn} redrawn as "
+    print(f"seed example, relu/abs at 0, softplus from -800 to 800, reassignment (micrograd's test_more_ops), gathers and {NUM_RANDOM} random programs ({redrawn} redrawn as "
           f"ill-conditioned, {reused_statements} using a named node twice, {nodes_compared} nodes "
           f"compared, ops covered {len(ALL_OPS) - len(missing)}/{len(ALL_OPS)}); shape errors "
           f"checked; {elapsed:.1f} s")

@@ -9,6 +9,7 @@
 
 #include "core/examples.h"
 #include "ui/derive_panel.h"
+#include "ui/views.h"
 #include "ui/graph_view.h"
 #include "ui/layout.h"
 #include "ui/panels.h"
@@ -290,6 +291,7 @@ void side_tabs(AppState& s) {
   if (side_tab(s, "Inspector")) inspector_panel(s), end_side_tab(s);
   if (side_tab(s, "Check")) check_panel(s), end_side_tab(s);
   if (side_tab(s, "Train")) train_panel(s), end_side_tab(s);
+  views_tab(s);  // Jacobian, forward mode, gradient flow, landscape (ui/views_panel.cpp)
   if (!exercise_pending(s) && side_tab(s, "Export")) export_panel(s), end_side_tab(s);
   if (!exercise && side_tab(s, "Exercise")) exercise_panel(s), end_side_tab(s);
 }

@@ -10,6 +10,7 @@
 
 #include "ui/graph_view.h"
 #include "ui/derive_panel.h"
+#include "ui/views.h"
 #include "ui/graph_parts.h"
 #include "ui/layout.h"
 
@@ -60,7 +61,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   const float f = ImGui::GetFontSize(), line = line_height(), label = label_height();
   CardLayout c;
   const int rows = int(node.value.rows()), cols = int(node.value.cols());
-  const bool grads = node.kind != NodeKind::Constant && s.show_gradients;
+  const bool grads = node.kind != NodeKind::Constant && node.differentiable && s.show_gradients;  // argmax, zeros: none
   c.numbers = rows <= kMaxPrinted && cols <= kMaxPrinted;
   if (c.numbers) {
     c.cell_w = cell_width(s, id, false, is_hidden(s, id, false));
@@ -111,6 +112,7 @@ CardLayout card_size(const AppState& s, int id, bool side) {
     c.grad_x = (c.w - gw) / 2;
   }
   c.grad_label_x = std::max(kPad, std::min(c.grad_x, c.w - kPad - grad_label_w));
+  c.h += tangent_row_height(s, id, c);  // forward mode's tangent row (ui/views_panel.cpp)
   c.h += claim_row_height(s, id, c);  // derive mode's third row (ui/derive_panel.cpp)
   return c;
 }

@@ -4,6 +4,7 @@
 #include "ui/graph_view.h"
 
 #include "ui/derive_panel.h"
+#include "ui/views.h"
 
 #include <algorithm>
 #include <cmath>
@@ -330,8 +331,9 @@ void draw_card(Canvas& c, int id) {
   }
   bool known = (!c.stepping || s.stepper.value_known(id)) && !is_hidden(s, id, false);
   draw_matrix(c, id, n.value, card, false, known, false);
+  draw_tangent_row(s, id, card, c.at(0, 0), z, c.dl);  // forward mode's tangent row (ui/views_panel.cpp)
   draw_claim_row(s, id, card, c.at(0, 0), z, c.dl);  // derive mode's third row (ui/derive_panel.cpp)
-  if (n.kind == NodeKind::Constant || !s.show_gradients) return;
+  if (n.kind == NodeKind::Constant || !n.differentiable || !s.show_gradients) return;
   bool show = shows_gradient(s, id) && !is_hidden(s, id, true);
   GradState state = c.stepping ? s.stepper.grad_state(id) : GradState::Final;
   if (fs >= 6) {

@@ -11,6 +11,7 @@
 #include "ui/graph_parts.h"
 #include "ui/graph_view.h"
 #include "ui/theme.h"
+#include "ui/views.h"
 
 namespace gs::ui {
 
@@ -32,7 +33,7 @@ float side_tabs_width(const AppState& s) {
   const ImGuiStyle& st = ImGui::GetStyle();
   // The panel's padding and scroll bar, the fold button, and a little room to spare.
   float w = 2 * st.WindowPadding.x + st.ScrollbarSize + ImGui::GetFrameHeight() + st.ItemSpacing.x + 12;
-  for (const char* t : {"Inspector", "Check", "Train", "Export", "Exercise", "Derive"})
+  for (const char* t : {"Inspector", "Check", "Train", "Views", "Export", "Exercise", "Derive"})
     if (*t != 'D' || derive_tab_visible(s)) w += ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
   return w;
 }
@@ -279,6 +280,7 @@ std::string layout_json(const AppState& s) {
   w.key("cards").begin_object();
   for (size_t i = 0; i < v.cards.size() && i < s.graph.nodes.size(); ++i) w.key(s.graph.nodes[i].name), rect(v.cards[i], true);
   w.end_object().key("zoom").number(v.zoom).key("arrangement").string(v.vertical ? "rows" : v.bands > 1 ? "wrapped" : "columns");
+  w.key("views"), views_layout_json(s, w);  // ui/views_panel.cpp
   w.key("compact").boolean(v.compact).key("fold").begin_array().integer(int(v.fold[0])).integer(int(v.fold[1]));
   w.end_array().key("hover");
   if (v.hovered.node >= 0 && size_t(v.hovered.node) < s.graph.nodes.size()) {

@@ -25,14 +25,14 @@ std::vector<std::string> caption_lines(const Graph& g, int id) {
   if (n.kind == NodeKind::Op) {
     lines.push_back(fill_template(g, id, n.op->formula));
     for (int k = 0; k < n.arity(); ++k)
-      if (g.node(n.inputs[k]).kind != NodeKind::Constant && n.op->chain[k])
-        lines.push_back(fill_template(g, id, n.op->chain[k]) + "      shapes: " + fill_template(g, id, n.op->chain[k], true));
+      if (g.node(n.inputs[k]).kind != NodeKind::Constant && n.op->chain_for(k))
+        lines.push_back(fill_template(g, id, n.op->chain_for(k)) + "      shapes: " + fill_template(g, id, n.op->chain_for(k), true));
     return lines;
   }
   for (size_t j = 0; j < g.nodes.size(); ++j)
     for (int k = 0; k < g.nodes[j].arity(); ++k)
-      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain[k])
-        lines.push_back("from " + g.nodes[j].name + ": " + fill_template(g, int(j), g.nodes[j].op->chain[k]));
+      if (g.nodes[j].inputs[k] == id && g.nodes[j].op->chain_for(k))
+        lines.push_back("from " + g.nodes[j].name + ": " + fill_template(g, int(j), g.nodes[j].op->chain_for(k)));
   if (lines.empty()) lines.push_back(n.name + ": nothing reads it");
   return lines;
 }

@@ -227,7 +227,7 @@ void check_answer(AppState& s, size_t q) {
 }
 
 bool shows_gradient(const AppState& s, int node) {
-  if (!s.show_gradients) return false;
+  if (!s.show_gradients || !s.graph.node(node).differentiable) return false;  // argmax, zeros: none
   if (s.options.grad_nodes.empty()) return true;
   return s.options.grad_nodes.count(s.graph.node(node).name) > 0;
 }
@@ -247,6 +247,7 @@ bool set_input_entry(AppState& s, int node, int row, int col, double value) {
   Node& n = s.graph.node(node);
   if (n.kind != NodeKind::Input || is_locked(s, n.name) || !std::isfinite(value)) return false;
   if (row < 0 || col < 0 || row >= n.value.rows() || col >= n.value.cols()) return false;
+  if (int bound = index_bound(s.graph, node)) value = std::clamp(std::round(value), 0.0, double(bound - 1));  // an index
   n.value(row, col) = value;
   values_changed(s);
   return true;
@@ -258,6 +259,11 @@ Result<bool> set_input_value(AppState& s, const std::string& name, const Matrix&
     return Error{"there is no input named '" + shown_text(name) + "'"};
   if (is_locked(s, name)) return Error{"'" + name + "' is locked"};
   if (!value.allFinite()) return Error{"the value for '" + name + "' must be finite"};
+  if (int bound = index_bound(s.graph, id))
+    for (Eigen::Index i = 0; i < value.size(); ++i)
+      if (double v = value.data()[i]; v != std::floor(v) || v < -bound || v >= bound)
+        return Error{"'" + name + "' holds indices: every entry must be a whole number from " + std::to_string(-bound) +
+                     " to " + std::to_string(bound - 1) + ", not " + format_number(v)};
   if (shape_of(value) == s.graph.node(id).shape()) {
     s.graph.node(id).value = value;
     values_changed(s);
@@ -277,7 +283,7 @@ void randomize_inputs(AppState& s, unsigned seed) {
   std::normal_distribution<double> normal(0.0, 1.0);
   for (int id : s.graph.input_ids()) {
     Node& n = s.graph.node(id);
-    if (is_locked(s, n.name)) continue;
+    if (is_locked(s, n.name) || index_bound(s.graph, id)) continue;  // indices keep their values
     for (Eigen::Index i = 0; i < n.value.size(); ++i) n.value.data()[i] = std::round(normal(rng) * 100) / 100;
   }
   values_changed(s);

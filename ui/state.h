@@ -16,6 +16,7 @@
 #include "core/graph.h"
 #include "ui/stepper.h"
 #include "ui/view_state.h"
+#include "ui/views.h"
 
 namespace gs::ui {
 
@@ -124,6 +125,7 @@ struct AppState {
   History history;
   // Where the editor error was drawn (the banner over the graph while the text has an error).
   CellRect stale_banner;
+  ViewsState views;                  // the Views tab: Jacobian, forward mode, flow, landscape (ui/views.h)
 };
 
 // Compiles `text`; on success replaces the graph and clears the error, otherwise keeps

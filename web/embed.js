@@ -931,12 +931,13 @@
       textView: function () { return JSON.parse(call("gs_text_view_json", [0, 0, new Uint8Array(0)])); },
       // Where the graph viewport, each panel, the Train plot, the stale-program banner and
       // every node card are drawn, in page CSS pixels like cellRect: {graph, panels: {left,
-      // side, sheet}, train, stale_banner, cards: {name: rect}, zoom, arrangement, compact,
-      // hover}; rect is {x, y, width, height, visible}.
+      // side, sheet}, train, stale_banner, cards: {name: rect}, views: {jacobian, forward, flow,
+      // landscape}, zoom, arrangement, compact, hover}; rect is {x, y, width, height, visible}.
       layout: function () {
         var l = JSON.parse(call("gs_layout_json"));
         var move = function (r) { return Object.assign(r, onPage(r.x, r.y, r.width, r.height)); };
-        [l.graph, l.train, l.stale_banner].concat(Object.values(l.panels), Object.values(l.cards)).forEach(move);
+        [l.graph, l.train, l.stale_banner].concat(Object.values(l.panels), Object.values(l.cards), Object.values(l.views))
+          .forEach(move);
         return l;
       },
       // Test hook: every string the canvas drew in the last frame; with boxes, each as

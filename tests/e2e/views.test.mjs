@@ -1,0 +1,76 @@
+// The Views tab in the browser: the loss landscape is drawn (pixels inside layout()'s
+// views.landscape that are not the background) and filled without stalling the page, and the
+// gradient-flow strip is drawn for the deep example. Screenshots go to GRADSCOPE_SHOTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startBrowser, newPage, openApp, frames, requireBuild, SHOTS, DESKTOP } from './harness.mjs';
+
+let env;
+before(async () => { requireBuild(); env = await startBrowser(); });
+after(async () => env && env.close());
+
+// Clicks where the canvas last drew `text` (a tab or a radio button's label).
+async function clickText(page, text) {
+  const box = await page.evaluate((t) => {
+    const all = window.gradscope.drawnText(true);
+    return all.find((d) => d.text === t) || all.find((d) => d.text.includes(t));
+  }, text);
+  assert.ok(box, `"${text}" is not drawn`);
+  await page.mouse.click(box.x + box.width * box.text.indexOf(text) / box.text.length + 4, box.y + box.height / 2);
+  await frames(page, 3);
+}
+
+// How many pixels of the rectangle differ from its most common colour, and how many colours
+// there are: a screenshot clipped to it, decoded by the browser's own image decoder.
+async function pixelsIn(page, r, file) {
+  const clip = { x: Math.ceil(r.x) + 2, y: Math.ceil(r.y) + 2, width: Math.floor(r.width) - 4, height: Math.floor(r.height) - 4 };
+  const png = await page.screenshot({ path: path.join(SHOTS, file), clip });
+  return page.evaluate(async (b64) => {
+    const bitmap = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height), ctx = c.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data, counts = new Map();
+    for (let i = 0; i < d.length; i += 4) {
+      const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+      counts.set(k, (counts.get(k) || 0) + 1);
+    }
+    const total = d.length / 4, most = Math.max(...counts.values());
+    return { other: total - most, total, colours: counts.size };
+  }, png.toString('base64'));
+}
+
+test('the landscape of the seed over W[0,0] and W[2,2] is drawn inside its layout() rectangle', { timeout: 120_000 }, async () => {
+  const page = await newPage(await env.browser.newContext({ viewport: DESKTOP }));
+  await openApp(page, env.base);
+  await clickText(page, 'Views');
+  await clickText(page, 'Landscape');
+  await page.waitForFunction(() => !window.gradscope.drawnText().some((t) => t.startsWith('filling:')), null, { timeout: 30_000 });
+  await frames(page, 2);
+  const l = await page.evaluate(() => window.gradscope.layout().views.landscape);
+  assert.ok(l.visible && l.width > 100 && l.height > 100, JSON.stringify(l));
+  const text = await page.evaluate(() => window.gradscope.drawnText());
+  assert.ok(text.includes('W[0,0]') && text.includes('W[2,2]'), 'the axes are named');
+  const p = await pixelsIn(page, l, 'views-landscape.png');
+  // A heatmap of f: most of the square is not one colour, in many shades.
+  assert.ok(p.other > p.total / 2, `only ${p.other} of ${p.total} pixels differ from the background`);
+  assert.ok(p.colours > 50, `${p.colours} colours`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the gradient-flow strip of the deep example is drawn', { timeout: 120_000 }, async () => {
+  const page = await newPage(await env.browser.newContext({ viewport: DESKTOP }));
+  await openApp(page, env.base);
+  await clickText(page, 'Views');
+  await clickText(page, 'Flow');
+  await clickText(page, 'relu');  // ("sigmoid" is also in the seed's program text)
+  const l = await page.evaluate(() => window.gradscope.layout().views.flow);
+  assert.ok(l.visible && l.width > 100, JSON.stringify(l));
+  // The names under the bars (drawn as runs of text inside the strip's rectangle).
+  const names = await page.evaluate((r) => window.gradscope.drawnText(true)
+    .filter((d) => d.y >= r.y && d.y + d.height <= r.y + r.height + 1).map((d) => d.text).join(' ') + ' ', l);
+  for (const name of ['h1 ', 'h8 ', 'W8 ']) assert.ok(names.includes(name), `${name} is named under its bar: ${names}`);
+  const p = await pixelsIn(page, l, 'views-flow.png');
+  assert.ok(p.other > p.total / 20, `only ${p.other} of ${p.total} pixels are bars or text`);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,126 @@
+// Forward mode in the app: a tangent direction v on the inputs, every node's tangent (its
+// derivative along v) in a third row on its card, and df.v against <grad f, v>.
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "core/forward.h"
+#include "ui/graph_parts.h"
+#include "ui/theme.h"
+#include "ui/views.h"
+
+namespace gs::ui {
+namespace {
+
+// The direction the choice describes (empty when there is no input to move).
+Direction make_direction(const AppState& s) {
+  const ViewsState& v = s.views;
+  const Graph& g = s.graph;
+  Direction d;
+  if (v.tangent == Tangent::Random) {
+    std::mt19937 rng(v.seed);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    double norm2 = 0;
+    for (int id : g.input_ids()) {
+      Matrix m = g.node(id).value;  // (rows, cols) of the input
+      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = normal(rng), norm2 += m.data()[i] * m.data()[i];
+      d.emplace_back(g.node(id).name, m);
+    }
+    for (auto& [name, m] : d) m /= std::sqrt(std::max(norm2, 1e-300));  // a unit direction over all inputs
+    return d;
+  }
+  if (v.input < 0 || v.input >= int(g.nodes.size()) || g.node(v.input).kind != NodeKind::Input) return d;
+  const Node& n = g.node(v.input);
+  Matrix m = Matrix::Zero(n.value.rows(), n.value.cols());  // (rows, cols) of the input
+  if (v.tangent == Tangent::Entry) m(v.row, v.col) = 1;
+  else m = n.grad;
+  d.emplace_back(n.name, m);
+  return d;
+}
+
+}  // namespace
+
+void refresh_tangents(AppState& s) {
+  ViewsState& v = s.views;
+  const Graph& g = s.graph;
+  if (v.input < 0 || v.input >= int(g.nodes.size()) || g.node(v.input).kind != NodeKind::Input) {
+    auto ids = g.input_ids();
+    v.input = ids.empty() ? -1 : ids.front();
+  }
+  if (v.input >= 0) {
+    const Matrix& m = g.node(v.input).value;
+    v.row = std::clamp(v.row, 0, int(m.rows()) - 1), v.col = std::clamp(v.col, 0, int(m.cols()) - 1);
+  }
+  std::string key = std::to_string(s.revision) + "," + std::to_string(int(v.tangent)) + "," + std::to_string(v.input) +
+                    "," + std::to_string(v.row) + "," + std::to_string(v.col) + "," + std::to_string(v.seed) + "," +
+                    std::to_string(g.nodes.size());
+  if (key == v.tangent_key) return;
+  v.tangent_key = key;
+  v.direction = make_direction(s);
+  auto t = tangents(g, v.direction);
+  v.tangent_error = t ? "" : t.error().message;
+  v.tangents = t ? std::move(t.value()) : std::vector<Matrix>{};
+}
+
+void forward_view(AppState& s) {
+  ViewsState& v = s.views;
+  const Graph& g = s.graph;
+  const Palette& pal = palette(s.dark);
+  int kind = int(v.tangent);
+  ImGui::TextDisabled("direction v:");
+  ImGui::SameLine();
+  ImGui::RadioButton("entry", &kind, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("random", &kind, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("gradient", &kind, 2);
+  v.tangent = Tangent(kind);
+  refresh_tangents(s);
+  if (v.tangent != Tangent::Random) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    node_combo("input", s, v.input, true);
+    if (v.tangent == Tangent::Entry && v.input >= 0) ImGui::SameLine(), entry_picker(s, v.input, v.row, v.col);
+  } else if (ImGui::SmallButton("new random direction")) {
+    ++v.seed;
+  }
+  refresh_tangents(s);
+  if (!v.tangent_error.empty()) {
+    ImGui::TextWrapped("%s", v.tangent_error.c_str());
+    return;
+  }
+  if (v.tangents.empty()) {
+    ImGui::TextWrapped("The program has no input to move.");
+    return;
+  }
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  if (v.tangent == Tangent::Entry)
+    ImGui::Text("v = 1 at %s, 0 elsewhere", entry_label(g.node(v.input).name, v.row, v.col).c_str());
+  else if (v.tangent == Tangent::Gradient)
+    ImGui::Text("v = %s (the steepest ascent)", grad_label(g, v.input).c_str());
+  else
+    ImGui::Text("v: random, unit length over every input (seed %u)", v.seed);
+  const std::string f = g.node(g.output).name;
+  double inner = 0;
+  for (const auto& [name, m] : v.direction) inner += g.node(g.find(name)).grad.cwiseProduct(m).sum();
+  const double jvp = v.tangents[size_t(g.output)](0, 0);
+  ImGui::Text("forward mode: d%s.v = %s", f.c_str(), format_short(jvp, 10).c_str());
+  ImGui::Text("reverse mode: <grad %s, v> = %s", f.c_str(), format_short(inner, 10).c_str());
+  const bool same = std::abs(jvp - inner) <= 1e-12 * std::max(1.0, std::abs(inner));
+  ImGui::PushStyleColor(ImGuiCol_Text, same ? pal.ok : pal.error);
+  ImGui::Text("%s (difference %s)", same ? "equal" : "NOT equal", format_short(std::abs(jvp - inner), 3).c_str());
+  ImGui::PopStyleColor();
+  long entries = 0;
+  for (int id : g.input_ids()) entries += long(g.node(id).value.size());
+  ImGui::TextWrapped("Cost: forward mode: one sweep per input direction (%ld entries -> %ld sweeps); reverse mode: one "
+                     "sweep for all %ld.", entries, entries, entries);
+  record_rect(v.forward_rect, top, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y - top.y));
+  ImGui::Spacing();
+  ImGui::TextWrapped(
+      "Every card now has a third row, its tangent: how fast that node changes as the inputs move along v. Forward "
+      "mode carries tangents from the inputs to the output in graph order, each op applying its JVP rule (for Z = W @ "
+      "x: dZ = dW x + W dx), beside the values. One sweep gives the output's derivative along one direction; reverse "
+      "mode's one backward sweep gives the whole gradient, and with it the derivative along every v at once: "
+      "<grad f, v>.");
+}
+
+}  // namespace gs::ui
