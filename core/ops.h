@@ -14,7 +14,7 @@
 
 #include "matrix.h"
 
-// Record fields that only the command line reads (`export --to latex`): the browser build
+// Record fields that only the command line reads (`export --to latex`, `gradscope ops`): the browser build
 // has no use for them and compiles them out, declaration and initializers, at no cost to the page.
 #ifdef __EMSCRIPTEN__
 #define GS_CLI_ONLY(...)
@@ -108,7 +108,7 @@ struct OpDef {
   GS_CLI_ONLY(const char* latex_chain[kMaxArity];)  // each input's contribution: "@g \\odot @out \\odot (1 - @out)"
   // The language reference (README): how a program writes it, and what it does.
   const char* usage;          // "a @ b", "sigmoid(a)"
-  const char* doc;            // "matrix product"
+  GS_CLI_ONLY(const char* doc;)  // "matrix product" (`gradscope ops` and the README's table)
   const char* attr_name = nullptr;  // the JSON key of the number the op takes ("exponent"), if any
   // Multiply-adds of one forward pass, for ops whose work grows faster than their operands
   // (compile() bounds the total); nullptr for ops linear in their entries.
@@ -175,5 +175,9 @@ std::string to_scalar(const Shape* in, double, Shape& out);    // reductions to 
 std::string equal_shapes(const Shape* in, double, Shape& out); // binary, output (1, 1)
 void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*);  // no_grad ops
 void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&);  // and their tangent
+// Copies (add = false) or adds the rows x cols block of `from` at (fr, fc) into `to` at (tr, tc),
+// for the ops that only move entries (core/ops_shape.cpp, core/ops_index.cpp).
+void move_block(const Matrix& from, Eigen::Index fr, Eigen::Index fc, Matrix& to, Eigen::Index tr, Eigen::Index tc,
+                Eigen::Index rows, Eigen::Index cols, bool add);
 
 }  // namespace gs

@@ -17,6 +17,26 @@ std::string along_axis(const Shape* in, double axis, Shape& out) {
 double& at(Matrix& m, double axis, Eigen::Index j, Eigen::Index i) { return axis == 0 ? m(i, j) : m(j, i); }
 double at(const Matrix& m, double axis, Eigen::Index j, Eigen::Index i) { return axis == 0 ? m(i, j) : m(j, i); }
 
+// Each line's sum (1, cols) for axis 0, (rows, 1) for axis 1. Plain loops here and in spread():
+// these ops are not on a hot path, and Eigen's colwise()/replicate() expressions cost the
+// browser build several KB per use.
+Matrix line_sums(const Matrix& x, double axis) {
+  Matrix s = Matrix::Zero(axis == 0 ? 1 : x.rows(), axis == 0 ? x.cols() : 1);
+  for (Eigen::Index c = 0; c < x.cols(); ++c)
+    for (Eigen::Index r = 0; r < x.rows(); ++r) s(axis == 0 ? c : r) += x(r, c);
+  return s;
+}
+
+// d += g / n copied along the axis: entry j of g goes to every entry of line j of d.
+void spread(const Matrix& g, double axis, double n, Grad& gin) {
+  Matrix& d = gin.accumulator();
+  for (Eigen::Index c = 0; c < d.cols(); ++c)
+    for (Eigen::Index r = 0; r < d.rows(); ++r) d(r, c) += g(axis == 0 ? c : r) / n;
+}
+
+// The number of entries each line along the axis holds.
+double line_length(const Matrix& x, double axis) { return double(axis == 0 ? x.rows() : x.cols()); }
+
 // Where the first largest (or smallest) entry of line j is: first as NumPy and PyTorch count,
 // so that ties send the gradient where theirs goes.
 Eigen::Index first_extreme(const Matrix& x, double axis, Eigen::Index j, bool largest) {
@@ -92,17 +112,13 @@ const std::vector<OpDef> kAxisOps = {
     {
         .name = "sum_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
         .forward = [](const Matrix* const* in, double axis, Matrix& out) {
-          if (axis == 0) out = in[0]->colwise().sum();           // (1, cols)
-          else out = in[0]->rowwise().sum();                     // (rows, 1)
+          out = line_sums(*in[0], axis);                         // (1, cols) or (rows, 1)
         },
-        .vjp = [](const Matrix* const* in, double axis, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (!gin[0]) return;                                   // dX += G copied along the axis
-          if (axis == 0) *gin[0] += g.replicate(in[0]->rows(), 1);
-          else *gin[0] += g.replicate(1, in[0]->cols());
+        .vjp = [](const Matrix* const*, double axis, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) spread(g, axis, 1, *gin[0]);               // dX += G copied along the axis
         },
         GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
-          if (t[0] && axis == 0) tout += t[0]->colwise().sum();  // dY += the sums of dX
-          else if (t[0]) tout += t[0]->rowwise().sum();
+          if (t[0]) tout += line_sums(*t[0], axis);              // dY += the sums of dX
         },)
         .formula = "{out} = sum of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 for every entry of the line it sums",
@@ -119,23 +135,19 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{sum}_{@p}(@0)",
                     .latex_chain = {"@g\\text{ copied along axis }@p", nullptr},)
-        .usage = "sum(a, axis)", .doc = "sums down each column (axis 0: (1, cols)) or along each row (axis 1: (rows, 1)); also axis=0",
+        .usage = "sum(a, axis)", GS_CLI_ONLY(.doc = "sums down each column (axis 0: (1, cols)) or along each row (axis 1: (rows, 1)); also axis=0",)
         .attr_name = "axis", .function = "sum", .params = "axis",
     },
     {
         .name = "mean_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
         .forward = [](const Matrix* const* in, double axis, Matrix& out) {
-          if (axis == 0) out = in[0]->colwise().mean();          // (1, cols)
-          else out = in[0]->rowwise().mean();                    // (rows, 1)
+          out = line_sums(*in[0], axis) / line_length(*in[0], axis);  // (1, cols) or (rows, 1)
         },
         .vjp = [](const Matrix* const* in, double axis, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (!gin[0]) return;                                   // dX += G / n copied along the axis
-          if (axis == 0) *gin[0] += g.replicate(in[0]->rows(), 1) / double(in[0]->rows());
-          else *gin[0] += g.replicate(1, in[0]->cols()) / double(in[0]->cols());
+          if (gin[0]) spread(g, axis, line_length(*in[0], axis), *gin[0]);  // dX += G / n copied along the axis
         },
         GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
-          if (t[0] && axis == 0) tout += t[0]->colwise().mean();  // dY += the means of dX
-          else if (t[0]) tout += t[0]->rowwise().mean();
+          if (t[0]) tout += line_sums(*t[0], axis) / line_length(*t[0], axis);  // dY += the means of dX
         },)
         .formula = "{out} = mean of {0} along axis {p}",
         .local = "d{out}/d{0} = 1/n for every entry of the line it averages (n entries)",
@@ -151,7 +163,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{mean}_{@p}(@0)",
                     .latex_chain = {"\\tfrac{1}{n}\\, @g\\text{ copied along axis }@p", nullptr},)
-        .usage = "mean(a, axis)", .doc = "mean down each column (axis 0) or along each row (axis 1), two dimensions kept",
+        .usage = "mean(a, axis)", GS_CLI_ONLY(.doc = "mean down each column (axis 0) or along each row (axis 1), two dimensions kept",)
         .attr_name = "axis", .function = "mean", .params = "axis",
     },
     {
@@ -172,7 +184,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = kExtremeGrad,
         GS_CLI_ONLY(.latex = "\\max @0",
                     .latex_chain = {"@g\\text{ at the first largest entry}", nullptr},)
-        .usage = "max(a)", .doc = "largest entry, (1, 1); the gradient goes to the first one",
+        .usage = "max(a)", GS_CLI_ONLY(.doc = "largest entry, (1, 1); the gradient goes to the first one",)
     },
     {
         .name = "min", .symbol = nullptr, .arity = 1, .shape = to_scalar,
@@ -191,7 +203,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = kExtremeGrad,
         GS_CLI_ONLY(.latex = "\\min @0",
                     .latex_chain = {"@g\\text{ at the first smallest entry}", nullptr},)
-        .usage = "min(a)", .doc = "smallest entry, (1, 1); the gradient goes to the first one",
+        .usage = "min(a)", GS_CLI_ONLY(.doc = "smallest entry, (1, 1); the gradient goes to the first one",)
     },
     {
         .name = "max_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
@@ -211,7 +223,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = kExtremeGrad,
         GS_CLI_ONLY(.latex = "\\max_{@p} @0",
                     .latex_chain = {"@g\\text{ at each line's first largest entry}", nullptr},)
-        .usage = "max(a, axis)", .doc = "largest entry of each column (axis 0) or row (axis 1)",
+        .usage = "max(a, axis)", GS_CLI_ONLY(.doc = "largest entry of each column (axis 0) or row (axis 1)",)
         .attr_name = "axis", .function = "max", .params = "axis",
     },
     {
@@ -230,7 +242,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = kExtremeGrad,
         GS_CLI_ONLY(.latex = "\\min_{@p} @0",
                     .latex_chain = {"@g\\text{ at each line's first smallest entry}", nullptr},)
-        .usage = "min(a, axis)", .doc = "smallest entry of each column (axis 0) or row (axis 1)",
+        .usage = "min(a, axis)", GS_CLI_ONLY(.doc = "smallest entry of each column (axis 0) or row (axis 1)",)
         .attr_name = "axis", .function = "min", .params = "axis",
     },
     {
@@ -250,7 +262,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{argmax}_{@p} @0",
                     .latex_chain = {nullptr, nullptr},)
-        .usage = "argmax(a, axis)", .doc = "position of each column's (axis 0) or row's (axis 1) largest entry; no gradient",
+        .usage = "argmax(a, axis)", GS_CLI_ONLY(.doc = "position of each column's (axis 0) or row's (axis 1) largest entry; no gradient",)
         .attr_name = "axis", .params = "axis", .no_grad = true,
     },
     {
@@ -270,7 +282,7 @@ const std::vector<OpDef> kAxisOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{argmin}_{@p} @0",
                     .latex_chain = {nullptr, nullptr},)
-        .usage = "argmin(a, axis)", .doc = "position of each column's (axis 0) or row's (axis 1) smallest entry; no gradient",
+        .usage = "argmin(a, axis)", GS_CLI_ONLY(.doc = "position of each column's (axis 0) or row's (axis 1) smallest entry; no gradient",)
         .attr_name = "axis", .params = "axis", .no_grad = true,
     },
 };

@@ -83,7 +83,7 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy_helpers = kUnbroadcast,
         GS_CLI_ONLY(.latex = "@0 + @1",
                     .latex_chain = {"@bc0@g", "@bc1@g"},)
-        .usage = "a + b", .doc = "elementwise sum, broadcasting like NumPy in 2-D",
+        .usage = "a + b", GS_CLI_ONLY(.doc = "elementwise sum, broadcasting like NumPy in 2-D",)
     },
     {
         .name = "sub", .symbol = "-", .arity = 2, .shape = broadcast_shape,
@@ -111,7 +111,7 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy_helpers = kUnbroadcast,
         GS_CLI_ONLY(.latex = "@0 - @1",
                     .latex_chain = {"@bc0@g", "-@bc1@g"},)
-        .usage = "a - b", .doc = "elementwise difference, broadcasting",
+        .usage = "a - b", GS_CLI_ONLY(.doc = "elementwise difference, broadcasting",)
     },
     {
         .name = "mul", .symbol = "*", .arity = 2, .shape = broadcast_shape,
@@ -140,7 +140,7 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy_helpers = kUnbroadcast,
         GS_CLI_ONLY(.latex = "@0 \\odot @1",
                     .latex_chain = {"@bc0\\left(@g \\odot @1\\right)", "@bc1\\left(@g \\odot @0\\right)"},)
-        .usage = "a * b", .doc = "elementwise product, broadcasting",
+        .usage = "a * b", GS_CLI_ONLY(.doc = "elementwise product, broadcasting",)
     },
     {
         .name = "div", .symbol = "/", .arity = 2, .shape = broadcast_shape,
@@ -170,7 +170,7 @@ const std::vector<OpDef> kBroadcastOps = {
         .numpy_helpers = kUnbroadcast,
         GS_CLI_ONLY(.latex = "@0 \\oslash @1",
                     .latex_chain = {"@bc0\\left(@g \\oslash @1\\right)", "-@bc1\\left(@g \\odot @out \\oslash @1\\right)"},)
-        .usage = "a / b", .doc = "elementwise quotient, broadcasting",
+        .usage = "a / b", GS_CLI_ONLY(.doc = "elementwise quotient, broadcasting",)
     },
 };
 

@@ -49,7 +49,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "-@0",
                     .latex_chain = {"-@g", nullptr},)
-        .usage = "-a", .doc = "negation",
+        .usage = "-a", GS_CLI_ONLY(.doc = "negation",)
     },
     {
         .name = "pow", .symbol = "**", .arity = 1, .shape = same_shape,
@@ -78,7 +78,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = kPowerSlope,
         GS_CLI_ONLY(.latex = "@0^{\\circ @p}",
                     .latex_chain = {"@p\\, @g \\odot @0^{\\circ (@p - 1)}", nullptr},)
-        .usage = "a ** 2", .doc = "elementwise power (also a ^ 2); the exponent is a constant: a ** -0.5, a ** (1/3)",
+        .usage = "a ** 2", GS_CLI_ONLY(.doc = "elementwise power (also a ^ 2); the exponent is a constant: a ** -0.5, a ** (1/3)",)
         .attr_name = "exponent",
     },
     {
@@ -107,7 +107,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = kSigmoid,
         GS_CLI_ONLY(.latex = "\\sigma(@0)",
                     .latex_chain = {"@g \\odot @out \\odot (1 - @out)", nullptr},)
-        .usage = "sigmoid(a)", .doc = "1 / (1 + exp(-a)), elementwise",
+        .usage = "sigmoid(a)", GS_CLI_ONLY(.doc = "1 / (1 + exp(-a)), elementwise",)
     },
     {
         .name = "tanh", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -131,7 +131,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\tanh(@0)",
                     .latex_chain = {"@g \\odot (1 - @out^{\\circ 2})", nullptr},)
-        .usage = "tanh(a)", .doc = "hyperbolic tangent, elementwise",
+        .usage = "tanh(a)", GS_CLI_ONLY(.doc = "hyperbolic tangent, elementwise",)
     },
     {
         .name = "relu", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -157,7 +157,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\max(@0, 0)",
                     .latex_chain = {"@g \\odot [@0 > 0]", nullptr},)
-        .usage = "relu(a)", .doc = "max(a, 0), elementwise",
+        .usage = "relu(a)", GS_CLI_ONLY(.doc = "max(a, 0), elementwise",)
     },
     {
         .name = "exp", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -179,7 +179,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\exp(@0)",
                     .latex_chain = {"@g \\odot @out", nullptr},)
-        .usage = "exp(a)", .doc = "exponential, elementwise",
+        .usage = "exp(a)", GS_CLI_ONLY(.doc = "exponential, elementwise",)
     },
     {
         .name = "log", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -203,7 +203,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\log(@0)",
                     .latex_chain = {"@g \\oslash @0", nullptr},)
-        .usage = "log(a)", .doc = "natural logarithm, elementwise",
+        .usage = "log(a)", GS_CLI_ONLY(.doc = "natural logarithm, elementwise",)
     },
     {
         .name = "sqrt", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -225,7 +225,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\sqrt{@0}",
                     .latex_chain = {"@g \\oslash (2\\, @out)", nullptr},)
-        .usage = "sqrt(a)", .doc = "square root, elementwise",
+        .usage = "sqrt(a)", GS_CLI_ONLY(.doc = "square root, elementwise",)
     },
     {
         .name = "abs", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -249,7 +249,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\lvert @0 \\rvert",
                     .latex_chain = {"@g \\odot \\operatorname{sign}(@0)", nullptr},)
-        .usage = "abs(a)", .doc = "absolute value, elementwise",
+        .usage = "abs(a)", GS_CLI_ONLY(.doc = "absolute value, elementwise",)
     },
     {
         .name = "softplus", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -279,7 +279,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = kSigmoid,
         GS_CLI_ONLY(.latex = "\\log(1 + \\exp(@0))",
                     .latex_chain = {"@g \\odot \\sigma(@0)", nullptr},)
-        .usage = "softplus(a)", .doc = "log(1 + exp(a)), a smooth relu, elementwise",
+        .usage = "softplus(a)", GS_CLI_ONLY(.doc = "log(1 + exp(a)), a smooth relu, elementwise",)
     },
     {
         // `b = a` and reassignment: a node of its own, so b is shown and checked apart from a.
@@ -304,7 +304,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "@0",
                     .latex_chain = {"@g", nullptr},)
-        .usage = "b = a", .doc = "a new node with a's value (also what c = c + 1 makes of c, c', c'' ...)",
+        .usage = "b = a", GS_CLI_ONLY(.doc = "a new node with a's value (also what c = c + 1 makes of c, c', c'' ...)",)
     },
 };
 

@@ -50,7 +50,7 @@ const std::vector<OpDef> kIndexOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           for (Eigen::Index r = 0; r < out.rows(); ++r) {  // out (k, cols) = X[I]
             long i = position(*in[1], r, long(in[0]->rows()));
-            if (i >= 0) out.row(r) = in[0]->row(i);
+            if (i >= 0) move_block(*in[0], i, 0, out, r, 0, 1, out.cols(), false);
             else out.row(r).setConstant(NAN);
           }
         },
@@ -58,12 +58,12 @@ const std::vector<OpDef> kIndexOps = {
           if (!gin[0]) return;  // the index (input 1) gets no gradient
           Matrix& dx = gin[0]->accumulator();
           for (Eigen::Index r = 0; r < out.rows(); ++r)  // dX[I[r]] += G[r]
-            if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) dx.row(i) += g.row(r);
+            if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) move_block(g, r, 0, dx, i, 0, 1, g.cols(), true);
         },
         GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
           if (!t[0]) return;  // an index does not move
           for (Eigen::Index r = 0; r < out.rows(); ++r)  // dY[r] += dX[I[r]]
-            if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) tout.row(r) += t[0]->row(i);
+            if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) move_block(*t[0], i, 0, tout, r, 0, 1, tout.cols(), true);
         },)
         .formula = "{out} = {0}[{1}]: row r of {out} is row {1}[r] of {0}",
         .local = "d{out}[r][c]/d{0}[{1}[r]][c] = 1; every other entry 0",
@@ -80,8 +80,8 @@ const std::vector<OpDef> kIndexOps = {
         GS_CLI_ONLY(.latex = "@0[@1,\\, :]",
                     .latex_chain = {"\\operatorname{scatter}(@g \\to \\text{rows } @1)", kNoGradLatex},)
         .usage = "a[1]",
-        .doc = "row 1 (negative from the end), (1, cols); a[I] for an integer column I (k, 1) gathers rows, "
-               "(k, cols), as in an embedding lookup; a[0:2] slices rows",
+        GS_CLI_ONLY(.doc = "row 1 (negative from the end), (1, cols); a[I] for an integer column I (k, 1) gathers rows, "
+               "(k, cols), as in an embedding lookup; a[0:2] slices rows",)
         .index_bound = [](const Shape* in, int k) { return k == 1 ? int(in[0].rows) : 0; },
     },
     {
@@ -94,7 +94,7 @@ const std::vector<OpDef> kIndexOps = {
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           for (Eigen::Index c = 0; c < out.cols(); ++c) {  // out (rows, k) = X[:, J]
             long j = position(*in[1], c, long(in[0]->cols()));
-            if (j >= 0) out.col(c) = in[0]->col(j);
+            if (j >= 0) move_block(*in[0], 0, j, out, 0, c, out.rows(), 1, false);
             else out.col(c).setConstant(NAN);
           }
         },
@@ -102,12 +102,12 @@ const std::vector<OpDef> kIndexOps = {
           if (!gin[0]) return;
           Matrix& dx = gin[0]->accumulator();
           for (Eigen::Index c = 0; c < out.cols(); ++c)  // dX[:, J[c]] += G[:, c]
-            if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) dx.col(j) += g.col(c);
+            if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) move_block(g, 0, c, dx, 0, j, g.rows(), 1, true);
         },
         GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
           if (!t[0]) return;
           for (Eigen::Index c = 0; c < out.cols(); ++c)  // dY[:, c] += dX[:, J[c]]
-            if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) tout.col(c) += t[0]->col(j);
+            if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) move_block(*t[0], 0, j, tout, 0, c, tout.rows(), 1, true);
         },)
         .formula = "{out} = {0}[:, {1}]: column c of {out} is column {1}[c] of {0}",
         .local = "d{out}[r][c]/d{0}[r][{1}[c]] = 1; every other entry 0",
@@ -123,7 +123,7 @@ const std::vector<OpDef> kIndexOps = {
         GS_CLI_ONLY(.latex = "@0[:,\\, @1]",
                     .latex_chain = {"\\operatorname{scatter}(@g \\to \\text{columns } @1)", kNoGradLatex},)
         .usage = "a[:, 1]",
-        .doc = "column 1, (rows, 1); a[:, J] gathers the columns an integer column J lists; a[:, 0:2] slices",
+        GS_CLI_ONLY(.doc = "column 1, (rows, 1); a[:, J] gathers the columns an integer column J lists; a[:, 0:2] slices",)
         .index_bound = [](const Shape* in, int k) { return k == 1 ? int(in[0].cols) : 0; },
     },
     {
@@ -173,8 +173,8 @@ const std::vector<OpDef> kIndexOps = {
         GS_CLI_ONLY(.latex = "@0[@1,\\, @2]",
                     .latex_chain = {"\\operatorname{scatter}(@g \\to (@1, @2))", kNoGradLatex, kNoGradLatex},)
         .usage = "a[1, 0]",
-        .doc = "the entry in row 1, column 0, (1, 1); a[I, J] with integer columns of one length picks "
-               "(I[r], J[r]) for each r, (k, 1), as in logprobs[range(n), Yb]",
+        GS_CLI_ONLY(.doc = "the entry in row 1, column 0, (1, 1); a[I, J] with integer columns of one length picks "
+               "(I[r], J[r]) for each r, (k, 1), as in logprobs[range(n), Yb]",)
         .index_bound = [](const Shape* in, int k) { return k == 1 ? int(in[0].rows) : k == 2 ? int(in[0].cols) : 0; },
     },
 };

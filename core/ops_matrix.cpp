@@ -45,7 +45,7 @@ const std::vector<OpDef> kMatrixOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "@0\\, @1",
                     .latex_chain = {"@g\\, @1^\\top", "@0^\\top @g"},)
-        .usage = "a @ b", .doc = "matrix product: (n, k) @ (k, m) is (n, m)",
+        .usage = "a @ b", GS_CLI_ONLY(.doc = "matrix product: (n, k) @ (k, m) is (n, m)",)
         .multiply_adds = [](const Shape* in) { return static_cast<long long>(in[0].rows) * in[0].cols * in[1].cols; },
     },
     {
@@ -74,7 +74,7 @@ const std::vector<OpDef> kMatrixOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "@0^\\top",
                     .latex_chain = {"@g^\\top", nullptr},)
-        .usage = "a.T", .doc = "transpose",
+        .usage = "a.T", GS_CLI_ONLY(.doc = "transpose",)
     },
 };
 

@@ -47,7 +47,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\mathbf{1}^\\top @0\\, \\mathbf{1}",
                     .latex_chain = {"@g\\, \\mathbf{1}_{@s0}", nullptr},)
-        .usage = "sum(a)", .doc = "sum of all entries, (1, 1)",
+        .usage = "sum(a)", GS_CLI_ONLY(.doc = "sum of all entries, (1, 1)",)
     },
     {
         .name = "mean", .symbol = nullptr, .arity = 1, .shape = to_scalar,
@@ -69,7 +69,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\frac{1}{@N} \\mathbf{1}^\\top @0\\, \\mathbf{1}",
                     .latex_chain = {"\\frac{1}{@N} @g\\, \\mathbf{1}_{@s0}", nullptr},)
-        .usage = "mean(a)", .doc = "mean of all entries, (1, 1)",
+        .usage = "mean(a)", GS_CLI_ONLY(.doc = "mean of all entries, (1, 1)",)
     },
     {
         .name = "norm2", .symbol = nullptr, .arity = 1, .shape = to_scalar,
@@ -93,7 +93,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\lVert @0 \\rVert_F^2",
                     .latex_chain = {"2\\, @g\\, @0", nullptr},)
-        .usage = "norm2(a)", .doc = "sum of squares ||a||^2, (1, 1)",
+        .usage = "norm2(a)", GS_CLI_ONLY(.doc = "sum of squares ||a||^2, (1, 1)",)
     },
     {
         .name = "softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -132,7 +132,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = kColumnSoftmax,
         GS_CLI_ONLY(.latex = "\\operatorname{softmax}(@0)",
                     .latex_chain = {"@out \\odot \\left(@g - \\mathbf{1}\\mathbf{1}^\\top (@out \\odot @g)\\right)", nullptr},)
-        .usage = "softmax(a)", .doc = "exp / sum(exp) per column",
+        .usage = "softmax(a)", GS_CLI_ONLY(.doc = "exp / sum(exp) per column",)
     },
     {
         .name = "log_softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
@@ -164,7 +164,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = kColumnSoftmax,
         GS_CLI_ONLY(.latex = "\\log\\operatorname{softmax}(@0)",
                     .latex_chain = {"@g - \\operatorname{softmax}(@0) \\odot \\mathbf{1}\\mathbf{1}^\\top @g", nullptr},)
-        .usage = "log_softmax(a)", .doc = "log(softmax(a)) per column, computed stably",
+        .usage = "log_softmax(a)", GS_CLI_ONLY(.doc = "log(softmax(a)) per column, computed stably",)
     },
     {
         .name = "mse", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
@@ -195,7 +195,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\frac{1}{@N} \\lVert @0 - @1 \\rVert_F^2",
                     .latex_chain = {"\\frac{2}{@N} @g\\, (@0 - @1)", "-\\frac{2}{@N} @g\\, (@0 - @1)"},)
-        .usage = "mse(a, b)", .doc = "mean squared error, same shapes, (1, 1)",
+        .usage = "mse(a, b)", GS_CLI_ONLY(.doc = "mean squared error, same shapes, (1, 1)",)
     },
     {
         .name = "cross_entropy", .symbol = nullptr, .arity = 2,
@@ -259,7 +259,7 @@ const std::vector<OpDef> kReduceOps = {
         GS_CLI_ONLY(.latex = "-\\frac{1}{@n} \\mathbf{1}^\\top \\left(@1 \\odot \\log\\operatorname{softmax}(@0)\\right) \\mathbf{1}",
                     .latex_chain = {"\\frac{1}{@n} @g \\left(\\operatorname{softmax}(@0) \\odot \\mathbf{1}\\mathbf{1}^\\top @1 - @1\\right)", "-\\frac{1}{@n} @g\\, \\log\\operatorname{softmax}(@0)"},)
         .usage = "cross_entropy(logits, target)",
-        .doc = "columns are examples; the target is one-hot or probabilities, same shape; mean over columns",
+        GS_CLI_ONLY(.doc = "columns are examples; the target is one-hot or probabilities, same shape; mean over columns",)
     },
     {
         .name = "bce", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
@@ -305,7 +305,7 @@ const std::vector<OpDef> kReduceOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "-\\frac{1}{@N} \\mathbf{1}^\\top \\left(@1 \\odot \\log @0 + (1 - @1) \\odot \\log(1 - @0)\\right) \\mathbf{1}",
                     .latex_chain = {"\\frac{1}{@N} @g \\left((1 - @1) \\oslash (1 - @0) - @1 \\oslash @0\\right)", "\\frac{1}{@N} @g\\, \\log\\left((1 - @0) \\oslash @0\\right)"},)
-        .usage = "bce(p, t)", .doc = "binary cross-entropy of probabilities p and targets t, (1, 1)",
+        .usage = "bce(p, t)", GS_CLI_ONLY(.doc = "binary cross-entropy of probabilities p and targets t, (1, 1)",)
     },
 };
 

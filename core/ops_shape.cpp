@@ -7,6 +7,18 @@
 #include "ops.h"
 
 namespace gs {
+
+// Plain loops in the ops that only move entries (here and core/ops_index.cpp): they are not on
+// a hot path, and each Eigen block expression costs the browser build about a KB.
+void move_block(const Matrix& from, Eigen::Index fr, Eigen::Index fc, Matrix& to, Eigen::Index tr, Eigen::Index tc,
+                Eigen::Index rows, Eigen::Index cols, bool add) {
+  for (Eigen::Index c = 0; c < cols; ++c)
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      double& d = to(tr + r, tc + c);
+      d = add ? d + from(fr + r, fc + c) : from(fr + r, fc + c);
+    }
+}
+
 namespace {
 
 // zeros(r, c), ones(r, c): the shape asked for arrives after the (no) inputs.
@@ -30,30 +42,37 @@ template <bool kSideBySide> std::string stacked(const Shape* in, double count, S
   }
   return "";
 }
+
+// Argument k's block of a stacked result: it starts at column `at` (hstack) or row `at` (vstack).
+template <bool kSideBySide> Eigen::Index block_row(Eigen::Index at) { return kSideBySide ? 0 : at; }
+template <bool kSideBySide> Eigen::Index block_col(Eigen::Index at) { return kSideBySide ? at : 0; }
+template <bool kSideBySide> Eigen::Index block_size(const Matrix& x) { return kSideBySide ? x.cols() : x.rows(); }
+
 template <bool kSideBySide> void stack_forward(const Matrix* const* in, double count, Matrix& out) {
-  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); ++k) {
-    const Matrix& x = *in[k];
-    if (kSideBySide) out.middleCols(at, x.cols()) = x, at += x.cols();
-    else out.middleRows(at, x.rows()) = x, at += x.rows();
-  }
+  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); at += block_size<kSideBySide>(*in[k]), ++k)
+    move_block(*in[k], 0, 0, out, block_row<kSideBySide>(at), block_col<kSideBySide>(at), in[k]->rows(), in[k]->cols(), false);
 }
 template <bool kSideBySide>
 void stack_vjp(const Matrix* const* in, double count, const Matrix&, const Matrix& g, Grad* const* gin) {
-  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); ++k) {
-    const Eigen::Index n = kSideBySide ? in[k]->cols() : in[k]->rows();
-    if (gin[k] && kSideBySide) *gin[k] += g.middleCols(at, n);  // dA_k += the columns of G that A_k filled
-    if (gin[k] && !kSideBySide) *gin[k] += g.middleRows(at, n); // dA_k += the rows of G that A_k filled
-    at += n;
-  }
+  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); at += block_size<kSideBySide>(*in[k]), ++k)
+    if (gin[k])  // dA_k += the block of G that A_k filled
+      move_block(g, block_row<kSideBySide>(at), block_col<kSideBySide>(at), gin[k]->accumulator(), 0, 0, in[k]->rows(),
+                 in[k]->cols(), true);
 }
-
 template <bool kSideBySide>
 void stack_jvp(const Matrix* const* in, const Matrix* const* t, double count, const Matrix&, Matrix& tout) {
-  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); ++k) {
-    const Eigen::Index n = kSideBySide ? in[k]->cols() : in[k]->rows();
-    if (t[k] && kSideBySide) tout.middleCols(at, n) += *t[k];  // dY's block of argument k += dA_k
-    if (t[k] && !kSideBySide) tout.middleRows(at, n) += *t[k];
-    at += n;
+  for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); at += block_size<kSideBySide>(*in[k]), ++k)
+    if (t[k])  // dY's block of argument k += dA_k
+      move_block(*t[k], 0, 0, tout, block_row<kSideBySide>(at), block_col<kSideBySide>(at), in[k]->rows(), in[k]->cols(), true);
+}
+
+// Copies (add = false) or adds `from`'s entries into `to` in reading order, row by row, as
+// NumPy reshapes: entry k is (k / cols, k % cols) in both.
+void row_major_move(const Matrix& from, Matrix& to, bool add) {
+  for (Eigen::Index k = 0; k < from.size(); ++k) {
+    double& d = to(k / to.cols(), k % to.cols());
+    const double v = from(k / from.cols(), k % from.cols());
+    d = add ? d + v : v;
   }
 }
 
@@ -83,7 +102,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_vjp = {nullptr},
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\mathbf{0}", .latex_chain = {nullptr},)
-        .usage = "zeros(r, c)", .doc = "an (r, c) matrix of zeros, a constant",
+        .usage = "zeros(r, c)", GS_CLI_ONLY(.doc = "an (r, c) matrix of zeros, a constant",)
         .params = "rows, cols", .no_grad = true,
     },
     {
@@ -100,7 +119,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_vjp = {nullptr},
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\mathbf{1}", .latex_chain = {nullptr},)
-        .usage = "ones(r, c)", .doc = "an (r, c) matrix of ones, a constant",
+        .usage = "ones(r, c)", GS_CLI_ONLY(.doc = "an (r, c) matrix of ones, a constant",)
         .params = "rows, cols", .no_grad = true,
     },
     {
@@ -117,7 +136,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_vjp = {nullptr, nullptr},
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\mathbf{0}_{\\operatorname{shape}(@0)}", .latex_chain = {nullptr, nullptr},)
-        .usage = "zeros_like(a)", .doc = "zeros in a's shape, a constant",
+        .usage = "zeros_like(a)", GS_CLI_ONLY(.doc = "zeros in a's shape, a constant",)
         .no_grad = true,
     },
     {
@@ -134,7 +153,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_vjp = {nullptr, nullptr},
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\mathbf{1}_{\\operatorname{shape}(@0)}", .latex_chain = {nullptr, nullptr},)
-        .usage = "ones_like(a)", .doc = "ones in a's shape, a constant",
+        .usage = "ones_like(a)", GS_CLI_ONLY(.doc = "ones in a's shape, a constant",)
         .no_grad = true,
     },
     {
@@ -165,7 +184,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_vjp = {nullptr, nullptr},
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{onehot}_{@p}(@0)", .latex_chain = {nullptr, nullptr},)
-        .usage = "onehot(I, k)", .doc = "(len(I), k): row i has a 1 in column I[i]; I a column of whole numbers 0 to k - 1; a constant",
+        .usage = "onehot(I, k)", GS_CLI_ONLY(.doc = "(len(I), k): row i has a 1 in column I[i]; I a column of whole numbers 0 to k - 1; a constant",)
         .attr_name = "classes", .params = "k", .no_grad = true,
         .check = [](const Matrix* const* in, double k) -> std::string {
           for (Eigen::Index i = 0; i < in[0]->rows(); ++i) {
@@ -187,13 +206,13 @@ const std::vector<OpDef> kShapeOps = {
           return "";
         },
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          out = in[0]->reshaped<Eigen::RowMajor>(out.rows(), out.cols());  // read and written row by row
+          row_major_move(*in[0], out, false);  // read and written row by row
         },
-        .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) *gin[0] += g.reshaped<Eigen::RowMajor>(in[0]->rows(), in[0]->cols());  // dX += G, back in X's shape
+        .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
+          if (gin[0]) row_major_move(g, gin[0]->accumulator(), true);  // dX += G, back in X's shape
         },
         GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout += t[0]->reshaped<Eigen::RowMajor>(tout.rows(), tout.cols());  // dY += dX, reshaped
+          if (t[0]) row_major_move(*t[0], tout, true);  // dY += dX, reshaped
         },)
         .formula = "{out} = the entries of {0}, row by row, in a new shape",
         .local = "each entry moves, nothing is scaled",
@@ -209,7 +228,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_helpers = "",
         GS_CLI_ONLY(.latex = "\\operatorname{reshape}(@0)",
                     .latex_chain = {"\\operatorname{reshape}_{@s0}(@g)", nullptr},)
-        .usage = "reshape(a, r, c)", .doc = "a's entries, read row by row (as NumPy), in shape (r, c)",
+        .usage = "reshape(a, r, c)", GS_CLI_ONLY(.doc = "a's entries, read row by row (as NumPy), in shape (r, c)",)
         .params = "rows, cols",
     },
     {
@@ -229,7 +248,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_helpers = kStackParts,
         GS_CLI_ONLY(.latex = "\\begin{bmatrix} @0 & \\cdots \\end{bmatrix}",
                     .latex_chain = {"\\text{its columns of }@g", nullptr},)
-        .usage = "hstack(a, b, ...)", .doc = "side by side, left to right: same rows, any number of arguments",
+        .usage = "hstack(a, b, ...)", GS_CLI_ONLY(.doc = "side by side, left to right: same rows, any number of arguments",)
     },
     {
         .name = "vstack", .symbol = nullptr, .arity = kAnyArity, .shape = stacked<false>,
@@ -248,7 +267,7 @@ const std::vector<OpDef> kShapeOps = {
         .numpy_helpers = kStackParts,
         GS_CLI_ONLY(.latex = "\\begin{bmatrix} @0 \\\\ \\vdots \\end{bmatrix}",
                     .latex_chain = {"\\text{its rows of }@g", nullptr},)
-        .usage = "vstack(a, b, ...)", .doc = "stacked top to bottom: same columns, any number of arguments",
+        .usage = "vstack(a, b, ...)", GS_CLI_ONLY(.doc = "stacked top to bottom: same columns, any number of arguments",)
     },
 };
 
