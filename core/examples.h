@@ -10,6 +10,7 @@ struct Example {
   const char* name;         // "seed": used by --example, links and data-example
   const char* title;        // one line for menus
   const char* source;       // the program text
+  bool large = false;       // too many cards for 12 px text in a laptop window: opens whole, zoomed out
 };
 
 const std::vector<Example>& examples();

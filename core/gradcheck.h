@@ -32,7 +32,7 @@ struct GradCheck {
   bool passed(double tolerance = 1e-6) const { return max_error <= tolerance; }
 };
 
-// Perturbs input entries v by +-h*max(1, |v|), re-running the forward pass, and compares with the
+// Perturbs the entries v of every input not used as an index by +-h*max(1, |v|), re-running the forward pass, and compares with the
 // gradients of the current backward pass. Leaves the graph's values and gradients as found.
 // A non-finite difference on either side counts as an error of +inf.
 // With more than `max_entries` input entries (0: no limit), each input gets a share of the

@@ -34,8 +34,9 @@ difference seen, as a fraction of its allowance, is printed at the end ("worst")
 over seeds 1..3 and the default seed, while a gradient entry perturbed by a relative 1e-7
 fails. Options --seed N and --programs N run other random programs.
 
-Also checked: the course notebook's seed example (exact numbers), relu/abs at exactly 0,
-softplus and its slope from -800 to 800 (each entry within a relative 1e-13),
+Also checked: the course notebook's seed example (exact numbers), the ninja example (every node
+to 1e-9), relu/abs at exactly 0, softplus and its slope from -800 to 800 (each entry within a
+relative 1e-13),
 micrograd's test_more_ops (reassignment: every version of c against PyTorch), gathers and
 slices (values and scattered gradients),
 and that a shape mismatch is rejected with exit code 2 and a file:line:col error.
@@ -1060,6 +1061,84 @@ def check_reassigned(binary, ops_seen):
     return ok
 
 
+# The built-in `ninja` example (Karpathy's backprop-ninja MLP at small sizes): every node,
+# value and gradient, against the same computation in PyTorch float64, to 1e-9. gradscope's
+# inputs are read from its own JSON; everything else PyTorch computes.
+NINJA_TOLERANCE = 1e-9
+
+
+def torch_ninja(inputs):
+    t = {name: torch.tensor(rows, requires_grad=True) for name, rows in inputs.items()}
+    index = {name: t[name].detach().long().flatten() for name in ("X0", "X1", "X2", "Yb")}
+    t["emb0"], t["emb1"], t["emb2"] = (t["C"][index[x]] for x in ("X0", "X1", "X2"))
+    t["embcat"] = torch.cat([t["emb0"], t["emb1"], t["emb2"]], 1)
+    t["matmul_1"] = t["embcat"] @ t["W1"]
+    t["hprebn"] = t["matmul_1"] + t["b1"]
+    t["sum_axis_1"] = t["hprebn"].sum(0, keepdim=True)
+    t["bnmeani"] = t["sum_axis_1"] / 8
+    t["bndiff"] = t["hprebn"] - t["bnmeani"]
+    t["bndiff2"] = t["bndiff"] ** 2
+    t["sum_axis_2"] = t["bndiff2"].sum(0, keepdim=True)
+    t["bnvar"] = t["sum_axis_2"] / 7
+    t["add_1"] = t["bnvar"] + 1e-5
+    t["bnvar_inv"] = t["add_1"] ** -0.5
+    t["bnraw"] = t["bndiff"] * t["bnvar_inv"]
+    t["mul_1"] = t["bngain"] * t["bnraw"]
+    t["hpreact"] = t["mul_1"] + t["bnbias"]
+    t["h"] = torch.tanh(t["hpreact"])
+    t["matmul_2"] = t["h"] @ t["W2"]
+    t["logits"] = t["matmul_2"] + t["b2"]
+    t["logit_maxes"] = t["logits"].max(1, keepdim=True).values
+    t["norm_logits"] = t["logits"] - t["logit_maxes"]
+    t["counts"] = t["norm_logits"].exp()
+    t["counts_sum"] = t["counts"].sum(1, keepdim=True)
+    t["counts_sum_inv"] = t["counts_sum"] ** -1
+    t["probs"] = t["counts"] * t["counts_sum_inv"]
+    t["logprobs"] = t["probs"].log()
+    t["gather_1"] = t["logprobs"][torch.arange(8), index["Yb"]].reshape(-1, 1)
+    t["mean_1"] = t["gather_1"].mean().reshape(1, 1)
+    t["loss"] = -t["mean_1"]
+    for v in t.values():
+        v.retain_grad()
+    t["loss"].backward()
+    return t
+
+
+def check_ninja(binary):
+    proc = subprocess.run([binary, "eval", "--example", "ninja", "--json"], capture_output=True, text=True,
+                          timeout=30)
+    if proc.returncode != 0:
+        print(f"FAIL ninja example: gradscope exited with {proc.returncode}:\n{proc.stderr}")
+        return False
+    nodes = {n["name"]: n for n in json.loads(proc.stdout)["nodes"] if n["op"] != "const"}
+    t = torch_ninja({name: n["value"] for name, n in nodes.items() if n["op"] == "input"})
+    ok = set(nodes) == set(t)
+    if not ok:
+        print(f"FAIL ninja example: nodes {sorted(nodes)}, PyTorch computed {sorted(t)}")
+    worst = 0.0
+    for name in sorted(set(nodes) & set(t)):
+        ref = t[name]
+        for what, rows, want in (("value", nodes[name]["value"], ref.detach()),
+                                 ("grad", nodes[name]["grad"], ref.grad if ref.grad is not None else
+                                  torch.zeros_like(ref))):
+            got = to_tensor(rows)
+            diff = (got - want).abs().max().item() if got.shape == want.shape else math.inf
+            worst = max(worst, diff)
+            if not diff <= NINJA_TOLERANCE:
+                print(f"FAIL ninja example: {name} {what} differs from PyTorch by {diff:.3g}:\n"
+                      f"  gradscope:\n{fmt_tensor(got)}\n  pytorch:\n{fmt_tensor(want)}")
+                ok = False
+    # The formulas themselves: batch norm's 1/(n-1) variance and the loss are PyTorch's own.
+    bnvar = t["hprebn"].detach().var(0, keepdim=True, unbiased=True)
+    loss = torch.nn.functional.cross_entropy(t["logits"].detach(), t["Yb"].detach().long().flatten())
+    for name, want in (("bnvar", bnvar), ("loss", loss.reshape(1, 1))):
+        if not (to_tensor(nodes[name]["value"]) - want).abs().max().item() <= NINJA_TOLERANCE:
+            print(f"FAIL ninja example: {name} is not PyTorch's {want.tolist()}")
+            ok = False
+    print(f"ninja example: {len(nodes)} nodes, values and gradients within {worst:.2g} of PyTorch")
+    return ok
+
+
 # --- main --------------------------------------------------------------------------------
 
 def main():
@@ -1129,6 +1208,10 @@ def main():
     if not check_shape_errors(binary):
         failed += 1
         print("FAIL shape error check")
+    if check_ninja(binary):
+        passed += 1
+    else:
+        failed += 1
     if check_reassigned(binary, ops_seen):
         passed += 1
     else:
