@@ -119,6 +119,16 @@ std::vector<std::vector<char>> claim_uses(const std::vector<SectionStatement>& s
   return uses;
 }
 
+// A reduction along the wrong axis: one value per column where one per row was due, or the reverse.
+const char* other_axis(Shape yours, Shape truth) {
+  if (yours.rows == truth.cols && yours.cols == truth.rows) return "";  // (1, 3) for (3, 1): a transpose
+  if (yours.rows == 1 && yours.cols > 1 && truth.cols == 1 && truth.rows > 1)
+    return ", one value per column instead of one per row";
+  if (yours.cols == 1 && yours.rows > 1 && truth.rows == 1 && truth.cols > 1)
+    return ", one value per row instead of one per column";
+  return "";
+}
+
 std::string entry(int row, int col) { return "[" + std::to_string(row) + "][" + std::to_string(col) + "]"; }
 
 }  // namespace
@@ -213,17 +223,28 @@ Result<Derivation> derive(const Graph& g, int points) {
     }
   }
 
+  // A claim that is not right follows from the claims it uses that are not right. The cause to
+  // name is one of those that uses none (dbndiff2 for `dbndiff += 2 * bndiff * dbndiff2`, though
+  // dbndiff is written first), else, in a cycle of +=, the earliest. The first cause in the
+  // section is the one to fix first.
   std::vector<std::vector<char>> uses = claim_uses(section.statements, claim_of, d.claims.size());
-  for (size_t k = 0; k < d.claims.size(); ++k) {
+  const size_t n = d.claims.size();
+  auto wrong_use = [&](size_t k, size_t u) { return u != k && uses[k][u] && d.claims[u].verdict != Verdict::Right; };
+  std::vector<char> cause(n, 0);
+  for (size_t k = 0; k < n; ++k) {
+    cause[k] = d.claims[k].verdict != Verdict::Right;
+    for (size_t u = 0; u < n && cause[k]; ++u) cause[k] = !wrong_use(k, u);
+  }
+  for (size_t k = 0; k < n; ++k) {
     Claim& c = d.claims[k];
     if (c.verdict == Verdict::Right) continue;
-    if (d.first_wrong < 0) d.first_wrong = int(k);
-    for (size_t u = 0; u < d.claims.size(); ++u)  // the earliest used claim that is not right is the cause
-      if (u != k && uses[k][u] && d.claims[u].verdict != Verdict::Right) {
-        c.follows = int(u);
-        break;
-      }
+    for (int pass = 0; pass < 2 && c.follows < 0; ++pass)
+      for (size_t u = 0; u < n && c.follows < 0; ++u)
+        if (wrong_use(k, u) && (pass || cause[u])) c.follows = int(u);
+    if (d.first_wrong < 0 && c.follows < 0) d.first_wrong = int(k);
   }
+  for (size_t k = 0; k < n && d.first_wrong < 0; ++k)  // every one follows from another: a cycle
+    if (d.claims[k].verdict != Verdict::Right) d.first_wrong = int(k);
   return d;
 }
 
@@ -238,7 +259,7 @@ std::string claim_message(const Derivation& d, const Claim& c) {
              entry(c.row, c.col);
     case Verdict::Shape:
       return c.name + " must have " + c.node + "'s shape " + to_string(shape_of(c.truth)) + "; yours is " +
-             to_string(shape_of(c.yours));
+             to_string(shape_of(c.yours)) + other_axis(shape_of(c.yours), shape_of(c.truth));
     case Verdict::Coincidence:
       return c.name + " agrees with autodiff at the current point but not at " + std::to_string(c.points_off) +
              " of " + std::to_string(c.points_checked) + " other points: largest error " +

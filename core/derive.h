@@ -25,7 +25,8 @@ struct Claim {
   int point = 0;          // 0: the current point; k: the k-th perturbed point
   int points_off = 0;     // perturbed points where the claim disagrees (coincidence)
   int points_checked = 0; // perturbed points where autodiff's numbers were finite
-  int follows = -1;       // an earlier claim (index) this one uses and that is not right
+  int follows = -1;       // a claim (index) this one uses that is not right, preferably one that
+                          // uses none itself: the cause to name
   Matrix yours;           // the student's numbers at the current point
   Matrix truth;           // autodiff's df/dnode at the current point
   Matrix error;           // |yours - truth| per entry at the current point (empty on shape)
@@ -33,7 +34,7 @@ struct Claim {
 
 struct Derivation {
   std::vector<Claim> claims;  // in the order the section first writes them
-  int first_wrong = -1;       // the first claim that is not right, the one to fix first
+  int first_wrong = -1;       // the first claim that is not right and follows from none, the one to fix first
   bool present() const { return !claims.empty(); }
   bool ok() const { return first_wrong < 0; }
 };

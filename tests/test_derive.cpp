@@ -5,6 +5,9 @@
 // in the app
 #include <doctest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/derive.h"
 #include "core/examples.h"
 #include "core/exercise.h"
@@ -69,6 +72,33 @@ std::string seed_with(const std::string& from, const std::string& to) {
   size_t at = source.find(from);
   REQUIRE(at != std::string::npos);
   return source.replace(at, from.size(), to);
+}
+
+// examples/ninja.gs: the ninja example's forward program and its whole derivation.
+std::string ninja_file() {
+  std::ifstream in(GRADSCOPE_SOURCE_DIR "/examples/ninja.gs");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The derivation with one line replaced (the line must be there once).
+std::string ninja_with(const std::string& from, const std::string& to) {
+  std::string source = ninja_file();
+  size_t at = source.find("\n" + from + "\n");
+  REQUIRE(at != std::string::npos);
+  CHECK(source.find("\n" + from + "\n", at + 1) == std::string::npos);
+  return source.replace(at + 1, from.size(), to);
+}
+
+// "dcounts dbndiff2, dC dbndiff2": each claim that is not right with the claim it follows from.
+std::string followers(const Derivation& d) {
+  std::string out;
+  for (const Claim& c : d.claims)
+    if (c.verdict != Verdict::Right)
+      out += (out.empty() ? "" : ", ") + c.name + " " + (c.follows >= 0 ? d.claims[size_t(c.follows)].name : "-");
+  return out;
 }
 
 }  // namespace
@@ -216,6 +246,132 @@ TEST_CASE("typical mistakes are each caught at the right claim") {
     CHECK(claim(d, "dy").points_off == 8);
     CHECK(claim_message(d, claim(d, "dW")) == "dW follows from dy, which is wrong");
   }
+}
+
+// Mistakes 4 and 5 in the ninja example's derivation (examples/ninja.gs).
+TEST_CASE("typical mistakes in batch norm and softmax are each caught at the right claim") {
+  SUBCASE("the wrong axis of a reduction's gradient: dcounts_sum_inv summed down the columns") {
+    Derivation d = derived(ninja_with("dcounts_sum_inv = sum(counts * dprobs, 1)",
+                                      "dcounts_sum_inv = sum(counts * dprobs, 0)"));
+    REQUIRE(d.first_wrong == 2);
+    const Claim& c = d.claims[2];
+    CHECK(c.name == "dcounts_sum_inv");
+    CHECK(c.verdict == Verdict::Shape);
+    CHECK(c.follows == -1);
+    CHECK(claim_message(d, c) == "dcounts_sum_inv must have counts_sum_inv's shape (8, 1); yours is (1, 5), one "
+                                 "value per column instead of one per row");
+    // Everything after it that is not right follows from it; dcounts' first term does not use
+    // it, but its `+=` does. db1 is 0 whatever comes back: batch norm ignores b1.
+    CHECK(verdicts(d).rfind("dlogprobs right, dprobs right, dcounts_sum_inv shape, dcounts wrong, dcounts_sum shape, ", 0) == 0);
+    CHECK(claim(d, "db1").verdict == Verdict::Right);
+    CHECK(followers(d) == "dcounts_sum_inv -, dcounts dcounts_sum_inv, dcounts_sum dcounts_sum_inv, dnorm_logits "
+                          "dcounts_sum_inv, dlogit_maxes dcounts_sum_inv, dlogits dcounts_sum_inv, dh dcounts_sum_inv, "
+                          "dW2 dcounts_sum_inv, db2 dcounts_sum_inv, dhpreact dcounts_sum_inv, dbngain dcounts_sum_inv, "
+                          "dbnraw dcounts_sum_inv, dbnbias dcounts_sum_inv, dbndiff dcounts_sum_inv, dbnvar_inv "
+                          "dcounts_sum_inv, dbnvar dcounts_sum_inv, dbndiff2 dcounts_sum_inv, dhprebn dcounts_sum_inv, "
+                          "dbnmeani dcounts_sum_inv, dembcat dcounts_sum_inv, dW1 dcounts_sum_inv, demb0 "
+                          "dcounts_sum_inv, demb1 dcounts_sum_inv, demb2 dcounts_sum_inv, dC dcounts_sum_inv");
+    CHECK(claim_message(d, claim(d, "dC")) == "dC follows from dcounts_sum_inv, which is wrong");
+  }
+  SUBCASE("the wrong axis the other way: dbnmeani summed along the rows") {
+    Derivation d = derived(ninja_with("dbnmeani = sum(-dbndiff, 0)", "dbnmeani = sum(-dbndiff, 1)"));
+    REQUIRE(d.first_wrong >= 0);
+    CHECK(d.claims[size_t(d.first_wrong)].name == "dbnmeani");
+    CHECK(claim_message(d, claim(d, "dbnmeani")) ==
+          "dbnmeani must have bnmeani's shape (1, 6); yours is (8, 1), one value per row instead of one per column");
+    // dhprebn is written before dbnmeani, and its `+=` uses it.
+    CHECK(followers(d) == "dhprebn dbnmeani, dbnmeani -, dembcat dbnmeani, dW1 dbnmeani, db1 dbnmeani, demb0 "
+                          "dbnmeani, demb1 dbnmeani, demb2 dbnmeani, dC dbnmeani");
+  }
+  SUBCASE("1/n instead of 1/(n-1) in the variance's gradient") {
+    Derivation d = derived(ninja_with("dbndiff2 = ones_like(bndiff2) * dbnvar / 7",
+                                      "dbndiff2 = ones_like(bndiff2) * dbnvar / 8"));
+    // dbndiff is written first, but it is wrong only through its `+= 2 * bndiff * dbndiff2`.
+    REQUIRE(d.first_wrong >= 0);
+    const Claim& c = d.claims[size_t(d.first_wrong)];
+    CHECK(c.name == "dbndiff2");
+    CHECK(c.verdict == Verdict::Wrong);
+    CHECK(claim_message(d, c).rfind("dbndiff2 differs from autodiff: largest error ", 0) == 0);
+    // The error is 1/8 of the right gradient, 1/7 * dbnvar, in every entry.
+    Matrix yours = c.yours, truth = c.truth;
+    CHECK(difference(yours * 8 / 7, truth) < 1e-12);
+    CHECK(c.max_error == doctest::Approx((truth - yours).cwiseAbs().maxCoeff()));
+    CHECK(followers(d) == "dbndiff dbndiff2, dbndiff2 -, dhprebn dbndiff2, dembcat dbndiff2, dW1 dbndiff2, demb0 "
+                          "dbndiff2, demb1 dbndiff2, demb2 dbndiff2, dC dbndiff2");
+    CHECK(claim_message(d, claim(d, "dbndiff")) == "dbndiff follows from dbndiff2, which is wrong");
+    // The mean's gradient sums bndiff's column, which is 0: it does not see the slip.
+    CHECK(claim(d, "dbnmeani").verdict == Verdict::Right);
+  }
+}
+
+// --- the ninja example ---------------------------------------------------------------------
+
+TEST_CASE("the ninja example: the backprop-ninja MLP at small sizes, derived by hand in examples/ninja.gs") {
+  const Example* ninja = find_example("ninja");
+  REQUIRE(ninja != nullptr);
+  const std::string file = ninja_file();
+  SUBCASE("the file's forward program is the built-in example") {
+    size_t at = backward_section(file);
+    REQUIRE(at != std::string::npos);
+    CHECK(file.substr(0, at) == ninja->source);
+    CHECK(ninja->large);
+  }
+  SUBCASE("vocabulary 5, context 3, embedding 2, hidden 6 with batch norm, batch 8") {
+    Graph g = compiled(ninja->source);
+    CHECK(g.node(g.output).name == "loss");
+    auto shape = [&](const char* name) { return to_string(node(g, name).shape()); };
+    CHECK(shape("C") == "(5, 2)");
+    CHECK(shape("emb2") == "(8, 2)");
+    CHECK(shape("embcat") == "(8, 6)");
+    CHECK(shape("bnvar") == "(1, 6)");
+    CHECK(shape("logits") == "(8, 5)");
+    CHECK(shape("logit_maxes") == "(8, 1)");
+    CHECK(op_of(node(g, "emb0")) == "gather_rows");
+    CHECK(op_of(node(g, "embcat")) == "hstack");
+    CHECK(op_of(node(g, "logit_maxes")) == "max_axis");
+    CHECK(op_of(node(g, "gather_1")) == "gather");
+    // The variance divides by n - 1 = 7 (Bessel), the mean by n = 8.
+    const Matrix& h = node(g, "hprebn").value;  // (8, 6)
+    Eigen::RowVectorXd mean = h.colwise().mean();
+    Matrix var = (h.rowwise() - mean).array().square().colwise().sum().matrix() / 7;
+    CHECK(difference(node(g, "bnvar").value, var) < 1e-15);
+    // The loss is the mean cross-entropy of the logits, computed here without the max.
+    const Matrix& logits = node(g, "logits").value;
+    const Matrix& Y = node(g, "Yb").value;
+    double loss = 0;
+    for (Eigen::Index r = 0; r < 8; ++r) loss -= logits(r, Eigen::Index(Y(r, 0))) - std::log(logits.row(r).array().exp().sum());
+    CHECK(node(g, "loss").value(0, 0) == doctest::Approx(loss / 8).epsilon(1e-14));
+  }
+  SUBCASE("every gradient of the exercise is claimed, and every claim is right at 9 points") {
+    Derivation d = derived(file);
+    CHECK(verdicts(d) == "dlogprobs right, dprobs right, dcounts_sum_inv right, dcounts right, dcounts_sum right, "
+                         "dnorm_logits right, dlogit_maxes right, dlogits right, dh right, dW2 right, db2 right, "
+                         "dhpreact right, dbngain right, dbnraw right, dbnbias right, dbndiff right, dbnvar_inv right, "
+                         "dbnvar right, dbndiff2 right, dhprebn right, dbnmeani right, dembcat right, dW1 right, "
+                         "db1 right, demb0 right, demb1 right, demb2 right, dC right");
+    CHECK(d.ok());
+    for (const Claim& c : d.claims) {
+      CAPTURE(c.name);
+      CHECK(c.points_checked == 8);
+    }
+    // C's rows 1 and 4 are looked up several times: their gradients add up.
+    CHECK(claim(d, "dC").truth.row(4).norm() > 0);
+  }
+}
+
+TEST_CASE("the ninja example opens whole in the app, zoomed out to fit its 45 cards") {
+  ui::Headless h;
+  REQUIRE(ui::load_example(h.state, "ninja"));
+  for (int i = 0; i < 4; ++i) h.frame();
+  const ui::ViewState& v = h.state.view;
+  REQUIRE(v.cards.size() == 45);
+  for (const ui::Rect& c : v.cards) {
+    CHECK(c.x >= v.graph.x - 0.5f);
+    CHECK(c.y >= v.graph.y - 0.5f);
+    CHECK(c.x + c.w <= v.graph.x + v.graph.w + 0.5f);
+    CHECK(c.y + c.h <= v.graph.y + v.graph.h + 0.5f);
+  }
+  CHECK(v.zoom < 1);
 }
 
 // --- the slip example ------------------------------------------------------------------------
