@@ -197,8 +197,41 @@ std::string whole_share(const Graph& g, int user, int k, long r, long c, std::ve
          fill_template(g, user, u.op->chain_for(k)) + ")\n  = " + (terms.empty() ? "0" : terms);
 }
 
+// --- axis reductions: entry (r, c) of sum(X, 0), max(X, 1) ... reduces one column or row ----
+
+// "S[0][1] = sum(X[0][1], X[1][1])\n  = sum(5, 2)": the op's function of the line it reduces.
+std::string line_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
+  const Node& n = g.node(id);
+  const Node& x = g.node(n.inputs[0]);
+  const bool down = n.attr == 0;  // axis 0: down column c; axis 1: along row r
+  std::string words, numbers;
+  for (long k = 0; k < (down ? x.value.rows() : x.value.cols()); ++k) {
+    const long i = down ? k : r, j = down ? c : k;
+    reads.push_back({n.inputs[0], false, int(i), int(j)});
+    if (k == kMaxTerms) words += ", ...", numbers += ", ...";
+    if (k >= kMaxTerms) continue;
+    words += (k ? ", " : "") + at(x.name, i, j);
+    numbers += (k ? ", " : "") + num(x.value(i, j));
+  }
+  const std::string f = n.op->function ? n.op->function : n.op->name;  // "sum" for sum_axis
+  return at(n.name, r, c) + " = " + f + "(" + words + ")  (" + (down ? "column " : "row ") +
+         std::to_string(down ? c : r) + " of " + x.name + ")\n  = " + f + "(" + numbers + ")";
+}
+
+// X[r][c] reaches one entry of the result, the one reducing its line, with that entry's slope.
+std::string line_share(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads) {
+  const Node& u = g.node(user);
+  const Node& x = g.node(u.inputs[k]);
+  const long ur = u.attr == 0 ? 0 : r, uc = u.attr == 0 ? c : 0;
+  reads.push_back({user, true, int(ur), int(uc)});
+  return "d" + at(x.name, r, c) + " += " + at("d" + u.name, ur, uc) + " * d" + at(u.name, ur, uc) + "/d" +
+         at(x.name, r, c) + "\n  = " + num(u.grad(ur, uc)) + "*" + num(local(g, user, k, ur, uc, r, c)) + "\n  (" +
+         fill_template(g, user, u.op->chain_for(k)) + ")";
+}
+
 }  // namespace
 
+const CellStory kAxisStory = {line_value, line_share};
 const CellStory kEntrywiseStory = {entry_value, entrywise_share};
 const CellStory kTransposedStory = {transposed_value, transposed_share};
 const CellStory kProductStory = {product_value, product_share};

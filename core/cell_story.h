@@ -26,6 +26,8 @@ extern const CellStory kTransposedStory;  // entry (r, c) is input entry (c, r)
 extern const CellStory kProductStory;     // entry (r, c) is row r of the left . column c of the right
 extern const CellStory kWholeStory;       // entry (r, c) reads its column (or row), or every entry
 extern const CellStory kMovedStory;       // entry (r, c) is one input entry moved there (reshape, hstack)
+extern const CellStory kAxisStory;        // entry (r, c) of sum(X, 0), max(X, 1) ... reduces one column or row
+extern const CellStory kGatherStories[3]; // X[I], X[:, J], X[I, J]: one entry of X, picked by index entries
 
 // "Z[1][0] = W[1][0]*x[0][0] + W[1][1]*x[1][0] + W[1][2]*x[2][0]\n  = 1*1 + 3*0 + 1*-1\n  = 0".
 // `reads` receives the cells the story reads (to outline them).

@@ -128,7 +128,7 @@ const std::vector<OpDef> kAxisOps = {
             "column. Every entry adds with weight 1 to its own line's sum, so its gradient is that "
             "sum's gradient: d{out} copied back along the axis that was summed. This is the "
             "gradient of a broadcast, read backwards.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.sum({p}, keepdim=True)",
         .numpy = "{0}.sum(axis={p}, keepdims=True)",
         .numpy_vjp = {"{g} * np.ones_like({0})", nullptr},
@@ -156,7 +156,7 @@ const std::vector<OpDef> kAxisOps = {
             "mean({0}, 0) averages each column, mean({0}, 1) each row. Each of the n entries of a "
             "line counts 1/n toward its mean, so it receives 1/n of that mean's gradient: batch "
             "norm's mean over the batch sends every example the same share.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.mean({p}, keepdim=True)",
         .numpy = "{0}.mean(axis={p}, keepdims=True)",
         .numpy_vjp = {"{g} * np.ones_like({0}) / {0}.shape[{p}]", nullptr},
@@ -216,7 +216,7 @@ const std::vector<OpDef> kAxisOps = {
             "that entry reaches the output, so each row's gradient goes to it alone, to the "
             "first one on a tie, as in PyTorch. Subtracting max(logits, 1) before a softmax "
             "keeps exp from overflowing and changes no probability.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.max({p}, keepdim=True)[0]",
         .numpy = "{0}.max(axis={p}, keepdims=True)",
         .numpy_vjp = {"extreme_grad({0}, {g}, {p}, np.argmax)", nullptr},
@@ -235,7 +235,7 @@ const std::vector<OpDef> kAxisOps = {
         .explain =
             "min({0}, 1) keeps the smallest entry of each row (min({0}, 0) of each column); each "
             "line's gradient goes to that entry alone, to the first one on a tie, as in PyTorch.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.min({p}, keepdim=True)[0]",
         .numpy = "{0}.min(axis={p}, keepdims=True)",
         .numpy_vjp = {"extreme_grad({0}, {g}, {p}, np.argmin)", nullptr},
@@ -255,7 +255,7 @@ const std::vector<OpDef> kAxisOps = {
             "argmax({0}, 1) gives, for each row, the position of its largest entry (the first one "
             "on a tie): a whole number, such as the class a network predicts. Nudging {0} a "
             "little does not change a position, so no gradient passes through it.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.argmax({p}, keepdim=True).double()",
         .numpy = "np.expand_dims({0}.argmax(axis={p}), {p}).astype(np.float64)",
         .numpy_vjp = {nullptr, nullptr},
@@ -275,7 +275,7 @@ const std::vector<OpDef> kAxisOps = {
             "argmin({0}, 1) gives, for each row, the position of its smallest entry (the first one "
             "on a tie). A position is a whole number that small nudges of {0} do not change, so "
             "no gradient passes through it.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kAxisStory, .cell = nullptr,
         .torch = "{0}.argmin({p}, keepdim=True).double()",
         .numpy = "np.expand_dims({0}.argmin(axis={p}), {p}).astype(np.float64)",
         .numpy_vjp = {nullptr, nullptr},

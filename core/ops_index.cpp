@@ -37,7 +37,77 @@ const char* const kScatter =
 
 [[maybe_unused]] const char* const kNoGradLatex = "\\mathbf{0} \\ (\\text{an index: } @g \\text{ does not reach it})";
 
+// --- cell stories: entry (r, c) of a gather is one entry of X, picked by index entries ------
+
+std::string at(const std::string& name, long r, long c) {
+  return name + "[" + std::to_string(r) + "][" + std::to_string(c) + "]";
+}
+
+// Which inputs of a gather hold row and column indices (0: none, the row is r or the column c)
+// and whether their entry r or entry c was read: X[I], X[:, J], X[I, J].
+struct Picking {
+  int row_index, col_index;
+  bool by_col;
+};
+constexpr Picking kPicking[3] = {{1, 0, false}, {0, 1, true}, {1, 2, false}};
+
+// The entry of X that entry (r, c) of gather `n` copies; with `why`, also the index entries
+// that picked it ("row I[2][0] = 1"), read into `reads`.
+std::pair<long, long> source(const Graph& g, const Node& n, const Picking& p, long r, long c, std::string* why = nullptr,
+                             std::vector<CellRef>* reads = nullptr) {
+  const Matrix& x = g.node(n.inputs[0]).value;  // (rows, cols)
+  long i = r, j = c;
+  for (int in : {p.row_index, p.col_index}) {
+    if (!in) continue;
+    const Node& index = g.node(n.inputs[size_t(in)]);
+    const long e = index.value.size() == 1 ? 0 : p.by_col ? c : r;  // its entry e, in a column or a row
+    const long er = index.value.cols() == 1 ? e : 0, ec = index.value.cols() == 1 ? 0 : e;
+    (in == p.row_index ? i : j) = position(index.value, e, long(in == p.row_index ? x.rows() : x.cols()));
+    if (!why) continue;
+    reads->push_back({n.inputs[size_t(in)], false, int(er), int(ec)});
+    *why += (why->empty() ? "" : ", ") + std::string(in == p.row_index ? "row " : "column ") + at(index.name, er, ec) +
+            " = " + format_short(index.value(er, ec), 4);
+  }
+  return {i, j};
+}
+
+template <int kind>
+std::string picked_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
+  const Node& n = g.node(id);
+  std::string why;
+  auto [i, j] = source(g, n, kPicking[kind], r, c, &why, &reads);
+  reads.push_back({n.inputs[0], false, int(i), int(j)});
+  return at(n.name, r, c) + " = " + at(g.node(n.inputs[0]).name, i, j) + "  (" + why + ")";
+}
+
+// X's entry (r, c) gets the gradient of every copy of it; an index gets none.
+template <int kind>
+std::string picked_share(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads) {
+  const Node& u = g.node(user);
+  const Node& x = g.node(u.inputs[size_t(k)]);
+  const std::string dx = "d" + at(x.name, r, c);
+  if (k > 0) return dx + " += 0  (" + x.name + " holds indices, which get no gradient)";
+  std::string words, numbers;
+  int n = 0;
+  for (long i = 0; i < u.value.rows(); ++i)
+    for (long j = 0; j < u.value.cols(); ++j) {
+      if (source(g, u, kPicking[kind], i, j) != std::pair<long, long>(r, c)) continue;
+      reads.push_back({user, true, int(i), int(j)});
+      if (n == 6) numbers += " + ...";
+      if (n++ >= 6) continue;
+      words += (words.empty() ? "" : " + ") + at("d" + u.name, i, j);
+      numbers += (numbers.empty() ? "" : " + ") + format_short(u.grad(i, j), 4);
+    }
+  if (!n) return dx + " += 0  (no entry of " + u.name + " is a copy of " + at(x.name, r, c) + ")";
+  return dx + " += " + words + "  (" + (n > 1 ? "each copy of " : "the copy of ") + at(x.name, r, c) + " in " +
+         u.name + ")\n  = " + numbers;
+}
+
 }  // namespace
+
+const CellStory kGatherStories[3] = {{picked_value<0>, picked_share<0>},
+                                     {picked_value<1>, picked_share<1>},
+                                     {picked_value<2>, picked_share<2>}};
 
 const std::vector<OpDef> kIndexOps = {
     {
@@ -72,7 +142,7 @@ const std::vector<OpDef> kIndexOps = {
             "Indexing copies rows: row r of {out} is row {1}[r] of {0}, as in an embedding lookup. "
             "So the gradient goes back to the rows it came from, and a row picked twice collects "
             "both contributions. The indices are whole numbers: they get no gradient.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kGatherStories[0], .cell = nullptr,
         .torch = "{0}[{1}.detach().long().flatten()]",
         .numpy = "{0}[{1}.astype(int).ravel()]",
         .numpy_vjp = {"scatter_rows({g}, {1}, {0})", "no_grad({g}, {1})"},
@@ -115,7 +185,7 @@ const std::vector<OpDef> kIndexOps = {
         .explain =
             "Indexing copies columns: column c of {out} is column {1}[c] of {0}. The gradient "
             "goes back to the columns it came from, added where a column is picked twice.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kGatherStories[1], .cell = nullptr,
         .torch = "{0}[:, {1}.detach().long().flatten()]",
         .numpy = "{0}[:, {1}.astype(int).ravel()]",
         .numpy_vjp = {"scatter_rows({g}.T, {1}, {0}.T).T", "no_grad({g}, {1})"},
@@ -165,7 +235,7 @@ const std::vector<OpDef> kIndexOps = {
             "Picking one entry per row, as in logprobs[range(n), Yb]: entry r of {out} is "
             "{0}[{1}[r]][{2}[r]]. Each picked entry gets the gradient of its copy; every other "
             "entry of {0} gets 0. The indices get no gradient.",
-        .story = &kWholeStory, .cell = nullptr,
+        .story = &kGatherStories[2], .cell = nullptr,
         .torch = "{0}[{1}.detach().long().flatten(), {2}.detach().long().flatten()].reshape(-1, 1)",
         .numpy = "{0}[{1}.astype(int).ravel(), {2}.astype(int).ravel()].reshape(-1, 1)",
         .numpy_vjp = {"scatter_pairs({g}, {1}, {2}, {0})", "no_grad({g}, {1})", "no_grad({g}, {2})"},

@@ -700,7 +700,8 @@ TEST_CASE("ops stay finite and exact at extreme inputs") {
 
 TEST_CASE("every op tells the story of one cell: its family, its entry formula, the engine's numbers") {
   const std::vector<const CellStory*> families = {&kEntrywiseStory, &kTransposedStory, &kProductStory, &kWholeStory,
-                                                  &kMovedStory};
+                                                  &kMovedStory, &kAxisStory, &kGatherStories[0],
+                                                  &kGatherStories[1], &kGatherStories[2]};
   std::regex placeholder("\\{([^}]*)\\}");
   for (const OpDef* op : all_ops()) {
     std::string name = op->name;
