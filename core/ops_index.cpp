@@ -71,8 +71,7 @@ std::pair<long, long> source(const Graph& g, const Node& n, const Picking& p, lo
   return {i, j};
 }
 
-template <int kind>
-std::string picked_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {
+std::string picked_value(const Graph& g, int id, long r, long c, std::vector<CellRef>& reads, int kind) {
   const Node& n = g.node(id);
   std::string why;
   auto [i, j] = source(g, n, kPicking[kind], r, c, &why, &reads);
@@ -81,8 +80,7 @@ std::string picked_value(const Graph& g, int id, long r, long c, std::vector<Cel
 }
 
 // X's entry (r, c) gets the gradient of every copy of it; an index gets none.
-template <int kind>
-std::string picked_share(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads) {
+std::string picked_share(const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads, int kind) {
   const Node& u = g.node(user);
   const Node& x = g.node(u.inputs[size_t(k)]);
   const std::string dx = "d" + at(x.name, r, c);
@@ -105,9 +103,16 @@ std::string picked_share(const Graph& g, int user, int k, long r, long c, std::v
 
 }  // namespace
 
-const CellStory kGatherStories[3] = {{picked_value<0>, picked_share<0>},
-                                     {picked_value<1>, picked_share<1>},
-                                     {picked_value<2>, picked_share<2>}};
+// One body for the three gathers (templates would copy it three times into the browser build).
+#define GS_GATHER_STORY(kind)                                                                                  \
+  {[](const Graph& g, int id, long r, long c, std::vector<CellRef>& reads) {                                  \
+     return picked_value(g, id, r, c, reads, kind);                                                            \
+   },                                                                                                          \
+   [](const Graph& g, int user, int k, long r, long c, std::vector<CellRef>& reads) {                          \
+     return picked_share(g, user, k, r, c, reads, kind);                                                       \
+   }}
+const CellStory kGatherStories[3] = {GS_GATHER_STORY(0), GS_GATHER_STORY(1), GS_GATHER_STORY(2)};
+#undef GS_GATHER_STORY
 
 const std::vector<OpDef> kIndexOps = {
     {
