@@ -104,34 +104,71 @@ dW = dZ @ x.T
 dx = W.T @ dZ
 )"},
       {"ninja", "Backprop ninja: an MLP with batch norm, to derive by hand",
-       R"(# Karpathy's "backprop ninja" MLP, small: from 3 characters (a vocabulary of 5) predict the
-# next, on a batch of 8 examples. Derive every gradient by hand: see examples/ninja.gs.
-C = [[-0.4, -0.7], [0.3, -0.9], [0.1, -0.3], [-0.9, 0.0], [-0.9, -0.1]]   # embeddings, (5, 2)
-X0 = [[1], [1], [0], [1], [0], [4], [4], [4]]   # each example's 1st character, (8, 1)
-X1 = [[0], [1], [3], [2], [1], [2], [2], [4]]   # 2nd
-X2 = [[1], [1], [4], [2], [3], [4], [1], [0]]   # 3rd
-Yb = [[3], [4], [0], [2], [1], [3], [0], [2]]   # the character that follows
-W1 = [[-0.8, -0.7, -0.1, 0.6, -0.7, -0.5], [0.2, 0.8, 0.1, -0.2, 0.9, -0.8], [0.6, -0.4, -0.6, -0.7, -0.3, 0.6], [-0.6, 0.1, 0.3, -0.2, 0.1, -0.8], [-0.8, -0.5, 0.3, -0.1, -0.3, 0.2], [-0.1, -0.4, 0.5, 0.4, -0.5, 0.1]]
+       R"(# Karpathy's "backprop ninja" MLP,
+# small: from 3 characters (a
+# vocabulary of 5) predict the next,
+# on a batch of 8 examples. Derive
+# every gradient by hand: see
+# examples/ninja.gs.
+# The embeddings, (5, 2):
+C = [[-0.4, -0.7],
+     [0.3, -0.9],
+     [0.1, -0.3],
+     [-0.9, 0.0],
+     [-0.9, -0.1]]
+# Each example's 1st, 2nd and 3rd
+# character, and the one that follows:
+X0 = [[1], [1], [0], [1],
+      [0], [4], [4], [4]]
+X1 = [[0], [1], [3], [2],
+      [1], [2], [2], [4]]
+X2 = [[1], [1], [4], [2],
+      [3], [4], [1], [0]]
+Yb = [[3], [4], [0], [2],
+      [1], [3], [0], [2]]
+W1 = [[-0.8, -0.7, -0.1,
+       0.6, -0.7, -0.5],
+      [0.2, 0.8, 0.1,
+       -0.2, 0.9, -0.8],
+      [0.6, -0.4, -0.6,
+       -0.7, -0.3, 0.6],
+      [-0.6, 0.1, 0.3,
+       -0.2, 0.1, -0.8],
+      [-0.8, -0.5, 0.3,
+       -0.1, -0.3, 0.2],
+      [-0.1, -0.4, 0.5,
+       0.4, -0.5, 0.1]]
 b1 = [[0.0, 0.2, 0.1, -0.1, 0.3, -0.2]]
-bngain = [[0.9, 1.2, 0.7, 1.0, 0.6, 1.1]]
-bnbias = [[0.1, 0.0, 0.2, -0.1, 0.1, 0.0]]
-W2 = [[0.2, -0.1, 0.7, 0.9, -0.1], [0.3, -0.9, 0.4, 0.3, 1.0], [0.6, -0.4, -0.2, 0.3, -1.0], [-0.1, -0.7, -0.8, -0.9, 0.5], [-0.7, -0.5, -0.2, 0.7, -0.8], [-0.1, 0.1, 0.8, 0.6, 0.7]]
+bngain = [[0.9, 1.2, 0.7, 1, 0.6, 1.1]]
+bnbias = [[0.1, 0, 0.2, -0.1, 0.1, 0]]
+W2 = [[0.2, -0.1, 0.7, 0.9, -0.1],
+      [0.3, -0.9, 0.4, 0.3, 1.0],
+      [0.6, -0.4, -0.2, 0.3, -1.0],
+      [-0.1, -0.7, -0.8, -0.9, 0.5],
+      [-0.7, -0.5, -0.2, 0.7, -0.8],
+      [-0.1, 0.1, 0.8, 0.6, 0.7]]
 b2 = [[-0.1, 0.0, -0.1, 0.2, 0.2]]
-emb0 = C[X0]                         # embedding lookups, (8, 2) each
+# Embedding lookups, (8, 2) each:
+emb0 = C[X0]
 emb1 = C[X1]
 emb2 = C[X2]
-embcat = hstack(emb0, emb1, emb2)    # (8, 6)
+embcat = hstack(emb0, emb1, emb2)
 hprebn = embcat @ W1 + b1
-bnmeani = sum(hprebn, 0) / 8         # batch norm: the batch's mean,
+# Batch norm: the batch's mean,
+bnmeani = sum(hprebn, 0) / 8
 bndiff = hprebn - bnmeani
 bndiff2 = bndiff ** 2
-bnvar = sum(bndiff2, 0) / 7          # its variance with 1/(n-1),
+# its variance with 1/(n-1),
+bnvar = sum(bndiff2, 0) / 7
 bnvar_inv = (bnvar + 1e-5) ** -0.5
 bnraw = bndiff * bnvar_inv
-hpreact = bngain * bnraw + bnbias    # then a gain and a bias
+# then a gain and a bias.
+hpreact = bngain * bnraw + bnbias
 h = tanh(hpreact)
-logits = h @ W2 + b2                 # (8, 5)
-logit_maxes = max(logits, 1)         # subtracted for stability
+# (8, 5); the row's maximum is
+# subtracted for stability.
+logits = h @ W2 + b2
+logit_maxes = max(logits, 1)
 norm_logits = logits - logit_maxes
 counts = exp(norm_logits)
 counts_sum = sum(counts, 1)

@@ -472,7 +472,7 @@ TEST_CASE("the exports of a program using every op carry each op's text, and not
   for (const OpDef* op : all_ops()) {
     std::string call = op->symbol ? op->usage : op->name + std::string(op->arity == 2 ? "(a, b)" : "(a)");
     if (!op->symbol && (op->function || op->params || op->arity != 1))  // as its test program calls it
-      for (const OpProgram& p : kOpPrograms)
+      for (const OpCase& p : kOpCases)
         if (p.op == std::string(op->name)) { call = p.expr; break; }
     if (calls.count(op->name)) call = calls.at(op->name);
     if (call.find(" = ") != std::string::npos) {  // a statement ("b = a"): on a line of its own
