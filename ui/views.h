@@ -60,6 +60,12 @@ struct ViewsState {
 };
 
 // The Views tab (one tab, four views chosen inside it, so the tab strip does not grow).
+// The browser build has no Views tab yet (ui/views_absent.cpp).
+#ifdef __EMSCRIPTEN__
+inline constexpr bool kViewsTab = false;
+#else
+inline constexpr bool kViewsTab = true;
+#endif
 void views_tab(AppState& s);
 // True while an exercise or derive mode keeps gradients hidden: the views would give them away.
 bool views_locked(const AppState& s);

@@ -9,7 +9,7 @@
   var script = document.currentScript;
   var base = script ? script.src.replace(/[^\/]*$/, "") : "";
   var modulePromise = null;   // the Emscripten factory, loaded once per page
-  var wasmPromise = null;     // the compiled WebAssembly module, shared by instances
+  var wasmPromise = null;     // the compiled WebAssembly module and its data, shared by instances
   var fontPromise = null;     // the TTF bytes, shared
   var counter = 0;
 
@@ -25,7 +25,7 @@
       wasmPromise = fetch(base + "gradscope.wasm").then(function (r) {
         if (!r.ok) throw new Error("could not load gradscope.wasm (HTTP " + r.status + ")");
         return r.arrayBuffer();
-      }).then(function (bytes) { return WebAssembly.compile(bytes); });
+      }).then(function (bytes) { return WebAssembly.compile(bytes); }).then(inflateData);
       // The app has no built-in font (CMakeLists.txt): without this file it cannot start.
       fontPromise = fetch(base + "gradscope-font.ttf").then(function (r) {
         if (!r.ok) throw new Error("could not load gradscope-font.ttf (HTTP " + r.status + ")");
@@ -33,6 +33,32 @@
       });
     }
     return Promise.all([modulePromise, wasmPromise, fontPromise]);
+  }
+
+  // The module's data segments are stored deflated in its custom section "gs.data"
+  // (scripts/pack_wasm_data.py): each segment's address and length (uint32, little-endian) and
+  // its bytes. Resolves to {module, data}: the compiled module and the inflated segments.
+  function inflateData(module) {
+    var packed = WebAssembly.Module.customSections(module, "gs.data");
+    if (!packed.length) return { module: module, data: null };
+    if (typeof DecompressionStream === "undefined")
+      throw new Error("this browser cannot inflate gradscope.wasm's data (no DecompressionStream)");
+    var stream = new Blob([packed[0]]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (data) { return { module: module, data: data }; });
+  }
+
+  // Writes the segments where the engine would have put them, before any code runs.
+  function writeData(instance, data) {
+    if (!data) return;
+    var memory = null;
+    for (var name in instance.exports)
+      if (instance.exports[name] instanceof WebAssembly.Memory) memory = instance.exports[name];
+    var heap = new Uint8Array(memory.buffer), view = new DataView(data), bytes = new Uint8Array(data);
+    for (var at = 0; at < data.byteLength;) {
+      var address = view.getUint32(at, true), length = view.getUint32(at + 4, true);
+      heap.set(bytes.subarray(at + 8, at + 8 + length), address);
+      at += 8 + length;
+    }
   }
 
   // --- program text <-> URL-safe base64 (UTF-8) ---------------------------------------
@@ -804,11 +830,11 @@
   // The Emscripten module on this canvas, sharing the compiled wasm; hooks.ready and
   // hooks.change are the app's notifications (web/api.cpp after_frame).
   function instantiate(parts, canvas, hooks) {
-    var factory = parts[0], wasm = parts[1], font = parts[2];
+    var factory = parts[0], wasm = parts[1].module, data = parts[1].data, font = parts[2];
     return factory({
       canvas: canvas,
       instantiateWasm: function (imports, done) {
-        WebAssembly.instantiate(wasm, imports).then(function (inst) { done(inst, wasm); });
+        WebAssembly.instantiate(wasm, imports).then(function (inst) { writeData(inst, data); done(inst, wasm); });
         return {};
       },
       print: function (t) { console.log("gradscope: " + t); },
