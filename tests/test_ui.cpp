@@ -15,6 +15,7 @@
 #include "ui/key_hold.h"
 #include "ui/layout.h"
 #include "ui/panels.h"
+#include "ui/theme.h"
 
 using namespace gs;
 
@@ -626,4 +627,26 @@ TEST_CASE("the desktop's settings file keeps the user's panel folds, and a bad o
   CHECK(again.state.view.panel_visible[ui::kPanelLeft]);
   ui::apply_panel_settings(again.state, "fold 9 -4\n");  // out of range: the nearest choice
   CHECK(ui::panel_settings(again.state) == "fold 2 0\n");
+}
+
+TEST_CASE("the theme's colour tables are ImGui's StyleColorsDark and StyleColorsLight") {
+  Headless h;
+  for (bool dark : {true, false}) {
+    CAPTURE(dark);
+    ImGuiStyle imgui;
+    if (dark) ImGui::StyleColorsDark(&imgui);
+    else ImGui::StyleColorsLight(&imgui);
+    ui::apply_theme(dark);
+    const ImGuiStyle& ours = ImGui::GetStyle();
+    for (int i = 0; i < ImGuiCol_COUNT; ++i) {
+      if (i == ImGuiCol_WindowBg) continue;  // made opaque on purpose (ui/theme.cpp)
+      std::string name = ImGui::GetStyleColorName(i);
+      CAPTURE(name);
+      CHECK(ours.Colors[i].x == imgui.Colors[i].x);
+      CHECK(ours.Colors[i].y == imgui.Colors[i].y);
+      CHECK(ours.Colors[i].z == imgui.Colors[i].z);
+      CHECK(ours.Colors[i].w == imgui.Colors[i].w);
+    }
+    CHECK(ours.Colors[ImGuiCol_WindowBg].w == 1.f);
+  }
 }

@@ -40,10 +40,127 @@ ImU32 text_on(ImU32 bg) {
   return luma > 140 ? IM_COL32(20, 20, 20, 255) : IM_COL32(250, 250, 250, 255);
 }
 
+// ImGui 1.86's StyleColorsDark() and StyleColorsLight() as tables, one row per ImGuiCol_
+// (tests/test_ui.cpp checks them against ImGui's own): the browser build's code for the two
+// functions was 4 KB, these rows are 1.7 KB of data.
+constexpr float kImGuiColors[2][ImGuiCol_COUNT][4] = {
+  {  // light
+    {0.f, 0.f, 0.f, 1.f},  // Text
+    {0.600000024f, 0.600000024f, 0.600000024f, 1.f},  // TextDisabled
+    {0.939999998f, 0.939999998f, 0.939999998f, 1.f},  // WindowBg
+    {0.f, 0.f, 0.f, 0.f},  // ChildBg
+    {1.f, 1.f, 1.f, 0.980000019f},  // PopupBg
+    {0.f, 0.f, 0.f, 0.300000012f},  // Border
+    {0.f, 0.f, 0.f, 0.f},  // BorderShadow
+    {1.f, 1.f, 1.f, 1.f},  // FrameBg
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.400000006f},  // FrameBgHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.670000017f},  // FrameBgActive
+    {0.959999979f, 0.959999979f, 0.959999979f, 1.f},  // TitleBg
+    {0.819999993f, 0.819999993f, 0.819999993f, 1.f},  // TitleBgActive
+    {1.f, 1.f, 1.f, 0.50999999f},  // TitleBgCollapsed
+    {0.860000014f, 0.860000014f, 0.860000014f, 1.f},  // MenuBarBg
+    {0.980000019f, 0.980000019f, 0.980000019f, 0.529999971f},  // ScrollbarBg
+    {0.689999998f, 0.689999998f, 0.689999998f, 0.800000012f},  // ScrollbarGrab
+    {0.49000001f, 0.49000001f, 0.49000001f, 0.800000012f},  // ScrollbarGrabHovered
+    {0.49000001f, 0.49000001f, 0.49000001f, 1.f},  // ScrollbarGrabActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // CheckMark
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.779999971f},  // SliderGrab
+    {0.460000008f, 0.540000021f, 0.800000012f, 0.600000024f},  // SliderGrabActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.400000006f},  // Button
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // ButtonHovered
+    {0.0599999987f, 0.529999971f, 0.980000019f, 1.f},  // ButtonActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.310000002f},  // Header
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.800000012f},  // HeaderHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // HeaderActive
+    {0.389999986f, 0.389999986f, 0.389999986f, 0.620000005f},  // Separator
+    {0.140000001f, 0.439999998f, 0.800000012f, 0.779999971f},  // SeparatorHovered
+    {0.140000001f, 0.439999998f, 0.800000012f, 1.f},  // SeparatorActive
+    {0.349999994f, 0.349999994f, 0.349999994f, 0.170000002f},  // ResizeGrip
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.670000017f},  // ResizeGripHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.949999988f},  // ResizeGripActive
+    {0.763999999f, 0.796999991f, 0.835999966f, 0.930999994f},  // Tab
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.800000012f},  // TabHovered
+    {0.596000016f, 0.727999985f, 0.884000003f, 1.f},  // TabActive
+    {0.920799971f, 0.927399993f, 0.935199976f, 0.986199975f},  // TabUnfocused
+    {0.741600037f, 0.820800006f, 0.914399981f, 1.f},  // TabUnfocusedActive
+    {0.389999986f, 0.389999986f, 0.389999986f, 1.f},  // PlotLines
+    {1.f, 0.430000007f, 0.349999994f, 1.f},  // PlotLinesHovered
+    {0.899999976f, 0.699999988f, 0.f, 1.f},  // PlotHistogram
+    {1.f, 0.449999988f, 0.f, 1.f},  // PlotHistogramHovered
+    {0.779999971f, 0.870000005f, 0.980000019f, 1.f},  // TableHeaderBg
+    {0.569999993f, 0.569999993f, 0.639999986f, 1.f},  // TableBorderStrong
+    {0.680000007f, 0.680000007f, 0.74000001f, 1.f},  // TableBorderLight
+    {0.f, 0.f, 0.f, 0.f},  // TableRowBg
+    {0.300000012f, 0.300000012f, 0.300000012f, 0.0900000036f},  // TableRowBgAlt
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.349999994f},  // TextSelectedBg
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.949999988f},  // DragDropTarget
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.800000012f},  // NavHighlight
+    {0.699999988f, 0.699999988f, 0.699999988f, 0.699999988f},  // NavWindowingHighlight
+    {0.200000003f, 0.200000003f, 0.200000003f, 0.200000003f},  // NavWindowingDimBg
+    {0.200000003f, 0.200000003f, 0.200000003f, 0.349999994f},  // ModalWindowDimBg
+  },
+  {  // dark
+    {1.f, 1.f, 1.f, 1.f},  // Text
+    {0.5f, 0.5f, 0.5f, 1.f},  // TextDisabled
+    {0.0599999987f, 0.0599999987f, 0.0599999987f, 0.939999998f},  // WindowBg
+    {0.f, 0.f, 0.f, 0.f},  // ChildBg
+    {0.0799999982f, 0.0799999982f, 0.0799999982f, 0.939999998f},  // PopupBg
+    {0.430000007f, 0.430000007f, 0.5f, 0.5f},  // Border
+    {0.f, 0.f, 0.f, 0.f},  // BorderShadow
+    {0.159999996f, 0.289999992f, 0.479999989f, 0.540000021f},  // FrameBg
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.400000006f},  // FrameBgHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.670000017f},  // FrameBgActive
+    {0.0399999991f, 0.0399999991f, 0.0399999991f, 1.f},  // TitleBg
+    {0.159999996f, 0.289999992f, 0.479999989f, 1.f},  // TitleBgActive
+    {0.f, 0.f, 0.f, 0.50999999f},  // TitleBgCollapsed
+    {0.140000001f, 0.140000001f, 0.140000001f, 1.f},  // MenuBarBg
+    {0.0199999996f, 0.0199999996f, 0.0199999996f, 0.529999971f},  // ScrollbarBg
+    {0.310000002f, 0.310000002f, 0.310000002f, 1.f},  // ScrollbarGrab
+    {0.409999996f, 0.409999996f, 0.409999996f, 1.f},  // ScrollbarGrabHovered
+    {0.50999999f, 0.50999999f, 0.50999999f, 1.f},  // ScrollbarGrabActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // CheckMark
+    {0.239999995f, 0.519999981f, 0.879999995f, 1.f},  // SliderGrab
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // SliderGrabActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.400000006f},  // Button
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // ButtonHovered
+    {0.0599999987f, 0.529999971f, 0.980000019f, 1.f},  // ButtonActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.310000002f},  // Header
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.800000012f},  // HeaderHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // HeaderActive
+    {0.430000007f, 0.430000007f, 0.5f, 0.5f},  // Separator
+    {0.100000001f, 0.400000006f, 0.75f, 0.779999971f},  // SeparatorHovered
+    {0.100000001f, 0.400000006f, 0.75f, 1.f},  // SeparatorActive
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.200000003f},  // ResizeGrip
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.670000017f},  // ResizeGripHovered
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.949999988f},  // ResizeGripActive
+    {0.179999992f, 0.349999964f, 0.580000043f, 0.861999989f},  // Tab
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.800000012f},  // TabHovered
+    {0.199999988f, 0.409999967f, 0.680000007f, 1.f},  // TabActive
+    {0.0680000037f, 0.101999983f, 0.148000032f, 0.97240001f},  // TabUnfocused
+    {0.135999978f, 0.261999965f, 0.423999995f, 1.f},  // TabUnfocusedActive
+    {0.610000014f, 0.610000014f, 0.610000014f, 1.f},  // PlotLines
+    {1.f, 0.430000007f, 0.349999994f, 1.f},  // PlotLinesHovered
+    {0.899999976f, 0.699999988f, 0.f, 1.f},  // PlotHistogram
+    {1.f, 0.600000024f, 0.f, 1.f},  // PlotHistogramHovered
+    {0.189999998f, 0.189999998f, 0.200000003f, 1.f},  // TableHeaderBg
+    {0.310000002f, 0.310000002f, 0.349999994f, 1.f},  // TableBorderStrong
+    {0.230000004f, 0.230000004f, 0.25f, 1.f},  // TableBorderLight
+    {0.f, 0.f, 0.f, 0.f},  // TableRowBg
+    {1.f, 1.f, 1.f, 0.0599999987f},  // TableRowBgAlt
+    {0.25999999f, 0.589999974f, 0.980000019f, 0.349999994f},  // TextSelectedBg
+    {1.f, 1.f, 0.f, 0.899999976f},  // DragDropTarget
+    {0.25999999f, 0.589999974f, 0.980000019f, 1.f},  // NavHighlight
+    {1.f, 1.f, 1.f, 0.699999988f},  // NavWindowingHighlight
+    {0.800000012f, 0.800000012f, 0.800000012f, 0.200000003f},  // NavWindowingDimBg
+    {0.800000012f, 0.800000012f, 0.800000012f, 0.349999994f},  // ModalWindowDimBg
+  }};
+
 void apply_theme(bool dark) {
   ImGuiStyle& style = ImGui::GetStyle();
-  if (dark) ImGui::StyleColorsDark();
-  else ImGui::StyleColorsLight();
+  for (int i = 0; i < ImGuiCol_COUNT; ++i) {
+    const float* c = kImGuiColors[dark][i];
+    style.Colors[i] = ImVec4(c[0], c[1], c[2], c[3]);
+  }
   style.WindowRounding = 4;
   style.FrameRounding = 3;
   style.GrabRounding = 3;
