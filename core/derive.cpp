@@ -11,17 +11,11 @@
 namespace gs {
 namespace {
 
-// An entry agrees when it is within 1e-6 of autodiff's, relative to the size of the entry.
-constexpr double kTolerance = 1e-6;
-
-bool agrees(double yours, double truth) {
-  if (!std::isfinite(truth)) return std::isnan(truth) ? std::isnan(yours) : yours == truth;
-  return std::abs(yours - truth) <= kTolerance * std::max(1.0, std::abs(truth));
-}
+constexpr double kTolerance = 1e-6;  // entry_agrees()
 
 double entry_error(double yours, double truth) {
   double e = std::abs(yours - truth);
-  if (agrees(yours, truth)) return std::isfinite(e) ? e : 0.0;  // nan against nan, inf against inf
+  if (entry_agrees(yours, truth)) return std::isfinite(e) ? e : 0.0;  // nan against nan, inf against inf
   return std::isfinite(e) ? e : INFINITY;
 }
 
@@ -133,6 +127,11 @@ std::string entry(int row, int col) { return "[" + std::to_string(row) + "][" + 
 
 }  // namespace
 
+bool entry_agrees(double yours, double truth) {
+  if (!std::isfinite(truth)) return std::isnan(truth) ? std::isnan(yours) : yours == truth;
+  return std::abs(yours - truth) <= kTolerance * std::max(1.0, std::abs(truth));
+}
+
 const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::Right: return "right";
@@ -193,7 +192,7 @@ Result<Derivation> derive(const Graph& g, int points) {
       for (Eigen::Index col = 0; col < c.truth.cols(); ++col) {
         double e = entry_error(c.yours(r, col), c.truth(r, col));
         c.error(r, col) = e;
-        if (!agrees(c.yours(r, col), c.truth(r, col))) {
+        if (!entry_agrees(c.yours(r, col), c.truth(r, col))) {
           if (all || e > c.max_error) c.max_error = e, c.row = int(r), c.col = int(col);
           all = false;
         }
@@ -212,7 +211,7 @@ Result<Derivation> derive(const Graph& g, int points) {
       const Matrix& yours = section.graph.node(final_id[k]).value;
       bool off = false;
       for (Eigen::Index i = 0; i < truth.size(); ++i) {
-        if (agrees(yours.data()[i], truth.data()[i])) continue;
+        if (entry_agrees(yours.data()[i], truth.data()[i])) continue;
         double e = entry_error(yours.data()[i], truth.data()[i]);
         if (!off) ++c.points_off, off = true;
         if (c.verdict != Verdict::Coincidence || e > c.max_error) {  // column-major index -> (row, col)

@@ -15,6 +15,10 @@ namespace gs {
 enum class Verdict { Right, Wrong, Shape, Coincidence };
 const char* verdict_name(Verdict v);  // "right", "wrong", "shape", "coincidence"
 
+// Whether a student's entry agrees with autodiff's: within 1e-6, relative to the entry's size
+// when it is larger than 1 (nan only with nan, an infinity only with itself).
+bool entry_agrees(double yours, double truth);
+
 struct Claim {
   std::string name;       // "dW"
   std::string node;       // "W"

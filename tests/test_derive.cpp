@@ -374,6 +374,38 @@ TEST_CASE("the ninja example opens whole in the app, zoomed out to fit its 45 ca
   CHECK(v.zoom < 1);
 }
 
+TEST_CASE("a right claim's heatmap is all agreeing green, rounding differences included") {
+  // ninja.gs's 28 claims are right, but many entries differ from autodiff's by rounding
+  // (1e-17): those must not be shaded against each other as errors.
+  ui::Headless h;
+  ui::set_program(h.state, ninja_file());
+  for (int i = 0; i < 2; ++i) h.frame();
+  const ui::Palette& pal = ui::palette(false);
+  const ImU32 green = ui::claim_entry_color(pal, claim(h.state.derivation, "dW1"), 0, 0, 0);
+  int rounding = 0;
+  REQUIRE(h.state.derivation.claims.size() == 28);
+  for (const Claim& c : h.state.derivation.claims) {
+    CAPTURE(c.name);
+    REQUIRE(c.verdict == Verdict::Right);
+    CHECK(ui::claim_largest_error(c) == 0);
+    for (Eigen::Index r = 0; r < c.yours.rows(); ++r)
+      for (Eigen::Index k = 0; k < c.yours.cols(); ++k) {
+        CHECK(ui::claim_entry_color(pal, c, r, k, 0) == green);
+        rounding += c.error(r, k) > 0;
+      }
+  }
+  CHECK(rounding > 0);  // the case this test is about does occur
+  // A wrong entry is shaded: the seed's dx = W @ dZ (a missing transpose) is off by 2 at [2][0].
+  ui::set_program(h.state, std::string(find_example("seed")->source) +
+                               "#! backward\ndy = 2 * y\ndZ = dy * y * (1 - y)\ndx = W @ dZ\n");
+  h.frame();
+  const Claim& dx = claim(h.state.derivation, "dx");
+  REQUIRE(dx.verdict == Verdict::Wrong);
+  CHECK(ui::claim_largest_error(dx) == doctest::Approx(2));
+  CHECK(ui::claim_entry_color(pal, dx, 2, 0, ui::claim_largest_error(dx)) == pal.error);
+  CHECK(ui::claim_entry_color(pal, dx, 1, 0, ui::claim_largest_error(dx)) != green);
+}
+
 // --- the slip example ------------------------------------------------------------------------
 
 TEST_CASE("the slip example's worked derivation is a coincidence") {

@@ -33,8 +33,8 @@ ImU32 verdict_color(const Palette& pal, Verdict v) {
   return v == Verdict::Right ? pal.ok : v == Verdict::Coincidence ? pal.partial : pal.error;
 }
 
-// An entry's error as a colour: the card's background where it agrees, towards the error
-// colour as it grows (relative to the claim's largest error at this point).
+// An entry's error as a colour: green where it agrees (error 0), towards the error colour as
+// it grows (relative to the claim's largest error at this point).
 ImU32 error_color(const Palette& pal, double error, double largest) {
   if (!(error > 0)) return pal.card_bg == IM_COL32(255, 255, 255, 255) ? IM_COL32(222, 242, 226, 255)
                                                                       : IM_COL32(40, 80, 55, 255);
@@ -47,6 +47,20 @@ ImU32 error_color(const Palette& pal, double error, double largest) {
 }
 
 }  // namespace
+
+// Rounding differences (1e-16 where the student's formula orders the same sums differently)
+// agree: they are green, not shaded against each other.
+double claim_largest_error(const Claim& claim) {
+  double largest = 0;
+  for (Eigen::Index i = 0; i < claim.error.size(); ++i)
+    if (!entry_agrees(claim.yours.data()[i], claim.truth.data()[i]) && std::isfinite(claim.error.data()[i]))
+      largest = std::max(largest, claim.error.data()[i]);
+  return largest;
+}
+
+ImU32 claim_entry_color(const Palette& pal, const Claim& claim, Eigen::Index r, Eigen::Index c, double largest) {
+  return error_color(pal, entry_agrees(claim.yours(r, c), claim.truth(r, c)) ? 0.0 : claim.error(r, c), largest);
+}
 
 void refresh_derivation(AppState& s) {
   const bool had = derive_tab_visible(s);
@@ -145,15 +159,13 @@ void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 ori
     return;
   }
   const Matrix& m = claim->yours;  // (rows, cols), the node's shape
-  double largest = 0;
-  for (Eigen::Index i = 0; i < claim->error.size(); ++i)
-    if (std::isfinite(claim->error.data()[i])) largest = std::max(largest, claim->error.data()[i]);
+  const double largest = claim_largest_error(*claim);
   const float cw = std::max(c.cell_w, c.grad_cell_w), mx = c.x + (c.w - cw * float(m.cols())) / 2;
   for (Eigen::Index r = 0; r < m.rows(); ++r)
     for (Eigen::Index col = 0; col < m.cols(); ++col) {
       ImVec2 a = P(mx + cw * float(col), top + c.cell_h * float(r));
       ImVec2 b = P(mx + cw * float(col + 1), top + c.cell_h * float(r + 1));
-      ImU32 bg = error_color(pal, claim->error(r, col), largest);
+      ImU32 bg = claim_entry_color(pal, *claim, r, col, largest);
       dl->AddRectFilled(ImVec2(a.x + 0.5f, a.y + 0.5f), ImVec2(b.x - 0.5f, b.y - 0.5f), bg, 2 * zoom);
       if (c.numbers && text_visible) {
         std::string t = cell_text(m(r, col));

@@ -7,6 +7,7 @@
 
 #include "ui/graph_view.h"
 #include "ui/state.h"
+#include "ui/theme.h"
 
 namespace gs::ui {
 
@@ -25,6 +26,11 @@ void derive_panel(AppState& s);
 // is at least as wide (its label never spills into a neighbour).
 float claim_row_height(const AppState& s, int node, const CardLayout& c);
 float claim_row_width(const AppState& s, int node);
+// Its heatmap: an entry that agrees with autodiff (entry_agrees) in the agreeing green, one that
+// does not towards the error colour as its error nears `largest`, the claim's largest error
+// among the entries that do not agree (claim_largest_error).
+double claim_largest_error(const Claim& claim);
+ImU32 claim_entry_color(const Palette& pal, const Claim& claim, Eigen::Index r, Eigen::Index c, double largest);
 // Draws it at the bottom of the card; `origin` is where graph point (0, 0) is on screen.
 void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl);
 
