@@ -489,6 +489,10 @@ void export_panel(AppState& s) {
     ImGui::SetClipboardText(text.c_str());
     s.status = "Copied to the clipboard.";
   }
+  if (s.picture_download) {  // the browser: the graph as drawn, for slides (web/embed.js)
+    ImGui::SameLine();
+    if (ImGui::Button("Save picture (PNG)")) s.picture_request = AppState::Picture::Download;
+  }
   wrapped_text_box("##export", text, -1);
 }
 

@@ -63,6 +63,12 @@ void after_frame() {
     g_notified_revision = s.revision;
     EM_ASM({ if (Module.onGradscopeChange) Module.onGradscopeChange(); });
   }
+  // The frame is in the canvas's drawing buffer until this task ends: the page copies the graph
+  // from it now (1: for png(), 2: a download).
+  if (s.picture_request != ui::AppState::Picture::None) {
+    EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, int(s.picture_request));
+    s.picture_request = ui::AppState::Picture::None;
+  }
 }
 
 }  // namespace gs::web
@@ -281,6 +287,9 @@ EMSCRIPTEN_KEEPALIVE const char* gs_reveal(int q) {
 }
 
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
+
+// png(): the next frame, once drawn, is handed to the page (after_frame).
+EMSCRIPTEN_KEEPALIVE void gs_request_picture() { state().picture_request = gs::ui::AppState::Picture::ForScript; }
 
 // Whether (x, y), in canvas CSS pixels, is on a value cell that a drag would edit (an input
 // that is not locked): embed.js lets a touch there drag the entry instead of scrolling the page.

@@ -777,6 +777,16 @@
     }
     var api = makeApi(call, els, listeners, ready, showMessage, function () { return open.settings; });
     api.clearSaved = store.clear;
+    // A picture of the graph as drawn (values, gradients, the theme's colours), the graph
+    // viewport at the canvas's resolution: a Promise of a PNG Blob, after the next frame.
+    var pictureWaiting = [];
+    api.png = function () {
+      return new Promise(function (resolve, reject) {
+        if (!module) throw new Error("gradscope is still loading: wait for instance.ready");
+        pictureWaiting.push({ resolve: resolve, reject: reject });
+        module._gs_request_picture();
+      });
+    };
     els.text.connect(function (pages) {
       return [JSON.parse(call("gs_text_view_json", [PAGE, PAGE, utf8.encode(JSON.stringify(pages))])), call("gs_program")];
     }, function (text) { return module ? api.setProgram(text) : []; });
@@ -795,6 +805,33 @@
       }
       listeners.change.forEach(function (fn) { try { fn(api); } catch (e) { console.error(e); } });
     }
+    // The graph as drawn, copied from the canvas just after the app drew it (web/api.cpp's
+    // after_frame: its drawing buffer is still whole in that task), as a PNG Blob. Resolves
+    // every png() waiting; kind 2 is the Export tab's button, which also downloads it.
+    function onPicture(kind) {
+      var waiting = pictureWaiting;
+      pictureWaiting = [];
+      var g = JSON.parse(call("gs_layout_json")).graph, canvas = els.canvas;
+      var scale = canvas.width / Math.max(1, canvas.getBoundingClientRect().width);
+      var crop = document.createElement("canvas");
+      crop.width = Math.max(1, Math.round(g.width * scale));
+      crop.height = Math.max(1, Math.round(g.height * scale));
+      crop.getContext("2d").drawImage(canvas, Math.round(g.x * scale), Math.round(g.y * scale), crop.width,
+                                      crop.height, 0, 0, crop.width, crop.height);
+      crop.toBlob(function (blob) {
+        waiting.forEach(function (w) { blob ? w.resolve(blob) : w.reject(new Error("the browser made no PNG")); });
+        if (kind === 2 && blob) {
+          var a = document.createElement("a");
+          a.href = URL.createObjectURL(blob);
+          a.download = "gradscope-graph.png";
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+          showMessage("Saved the picture of the graph (gradscope-graph.png).");
+        }
+      }, "image/png");
+    }
     function fail(e) {
       els.loading.style.display = "flex";
       els.loading.style.color = "#8a1c1c";
@@ -805,7 +842,8 @@
     loadFactory().then(function (parts) {
       return instantiate(parts, els.canvas, {
         ready: function () { els.loading.style.display = "none"; readyResolve(api); },
-        change: onChange
+        change: onChange,
+        picture: onPicture
       });
     }).then(function (m) {
       module = m.module;
@@ -840,7 +878,8 @@
       print: function (t) { console.log("gradscope: " + t); },
       printErr: function (t) { console.warn("gradscope: " + t); },
       onGradscopeReady: hooks.ready,
-      onGradscopeChange: hooks.change
+      onGradscopeChange: hooks.change,
+      onGradscopePicture: hooks.picture
     }).then(function (m) { return { module: m, font: font }; });
   }
 
@@ -977,6 +1016,7 @@
       redo: function () { return heap.number("gs_redo", []) === 1; },
       // Derive mode: each claim of the program's "#! backward" section with its verdict.
       derivation: function () { return JSON.parse(call("gs_derivation_json")); },
+
       canvas: els.canvas,
       element: els.canvas.parentNode,
       showMessage: showMessage
