@@ -14,20 +14,11 @@ const std::vector<std::string>& deep_activations() {
 std::string deep_chain(const std::string& activation) {
   const auto& names = deep_activations();
   if (std::find(names.begin(), names.end(), activation) == names.end()) return "";
-  // Positive weights of spectral radius about 1 on a positive input: relu passes every
-  // entry, so its gradients keep their size; sigmoid's slope (at most 0.25) shrinks them
-  // about fourfold a layer on the way back.
-  const char* const weights[8] = {"[[0.9, 0.3], [0.2, 0.8]]", "[[0.7, 0.4], [0.5, 0.6]]", "[[1.0, 0.1], [0.3, 0.7]]",
-                                  "[[0.6, 0.5], [0.4, 0.7]]", "[[0.8, 0.2], [0.3, 0.9]]", "[[0.5, 0.6], [0.6, 0.5]]",
-                                  "[[0.9, 0.1], [0.2, 0.8]]", "[[0.7, 0.3], [0.4, 0.6]]"};
-  std::string s = "# Eight layers h = " + activation + "(W h). Switch the activation (sigmoid, tanh, relu) and\n"
-                  "# compare the gradient norms layer by layer: sigmoid's vanish on the way back.\n"
-                  "x = [[1], [0.5]]    # input, (2, 1)\n";
-  for (int i = 1; i <= 8; ++i) s += "W" + std::to_string(i) + " = " + weights[i - 1] + "\n";
-  for (int i = 1; i <= 8; ++i)
-    s += "h" + std::to_string(i) + " = " + activation + "(W" + std::to_string(i) + " @ " +
-         (i == 1 ? std::string("x") : "h" + std::to_string(i - 1)) + ")\n";
-  return s + "f = norm2(h8)\n";
+  // The `deep` example with each "sigmoid(W" (the title's and every layer's) renamed.
+  std::string s = find_example("deep")->source;
+  for (size_t at = 0; (at = s.find("sigmoid(W", at)) != std::string::npos; at += activation.size())
+    s.replace(at, 7, activation);
+  return s;
 }
 
 const std::vector<Example>& examples() {
@@ -176,6 +167,36 @@ counts_sum_inv = counts_sum ** -1
 probs = counts * counts_sum_inv
 logprobs = log(probs)
 loss = -mean(logprobs[range(8), Yb])
+)", true},
+      // Positive weights of spectral radius about 1 on a positive input: relu passes every
+      // entry, so its gradients keep their size; sigmoid's slope (at most 0.25) shrinks them
+      // about fourfold a layer on the way back. deep_chain() makes its tanh and relu versions.
+      {"deep", "Eight sigmoid layers: vanishing gradients",
+       R"(# Eight layers h = sigmoid(W h).
+# Try each activation (sigmoid, tanh,
+# relu) and compare the gradients
+# layer by layer: sigmoid's shrink
+# about fourfold a layer on the way
+# back, relu's keep their size.
+# The input, (2, 1):
+x = [[1], [0.5]]
+W1 = [[0.9, 0.3], [0.2, 0.8]]
+W2 = [[0.7, 0.4], [0.5, 0.6]]
+W3 = [[1.0, 0.1], [0.3, 0.7]]
+W4 = [[0.6, 0.5], [0.4, 0.7]]
+W5 = [[0.8, 0.2], [0.3, 0.9]]
+W6 = [[0.5, 0.6], [0.6, 0.5]]
+W7 = [[0.9, 0.1], [0.2, 0.8]]
+W8 = [[0.7, 0.3], [0.4, 0.6]]
+h1 = sigmoid(W1 @ x)
+h2 = sigmoid(W2 @ h1)
+h3 = sigmoid(W3 @ h2)
+h4 = sigmoid(W4 @ h3)
+h5 = sigmoid(W5 @ h4)
+h6 = sigmoid(W6 @ h5)
+h7 = sigmoid(W7 @ h6)
+h8 = sigmoid(W8 @ h7)
+f = norm2(h8)
 )", true},
   };
   return list;

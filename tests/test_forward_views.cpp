@@ -157,6 +157,13 @@ TEST_CASE("the landscape: grid values are f at those points, filled row by row, 
 
 TEST_CASE("gradient flow: the deep example's norms shrink layer by layer with sigmoid, not with relu") {
   CHECK(deep_chain("softplus") == "");
+  // The built-in `deep` example is the sigmoid chain; the others rename every layer's activation.
+  CHECK(deep_chain("sigmoid") == find_example("deep")->source);
+  const std::string relu_chain = deep_chain("relu");
+  CHECK(relu_chain.find("sigmoid(W") == std::string::npos);
+  CHECK(relu_chain.find("# Eight layers h = relu(W h).\n") == 0);
+  CHECK(relu_chain.find("\nh1 = relu(W1 @ x)\n") != std::string::npos);
+  CHECK(relu_chain.find("\nh8 = relu(W8 @ h7)\n") != std::string::npos);
   CHECK(deep_activations() == std::vector<std::string>{"sigmoid", "tanh", "relu"});
   std::vector<std::vector<double>> layers;  // ||df/dh_i||, i = 1..8, per activation
   for (const std::string& act : deep_activations()) {
