@@ -1,4 +1,4 @@
-// web/trig.h: the browser build's sinf and cosf agree with the C library's to 1 ulp.
+// web/trig.h: the browser build's sinf, cosf, powf and logf agree with the C library's to 1 ulp.
 #include <doctest.h>
 
 #include <cmath>
@@ -49,4 +49,21 @@ TEST_CASE("the browser build's sinf and cosf are within 1 ulp of the C library's
   CHECK(std::isnan(gs_sinf(NAN)));
   CHECK(std::isnan(gs_cosf(INFINITY)));
   MESSAGE("worst ulps where the result is not tiny: ", worst);
+}
+
+TEST_CASE("the browser build's powf and logf are within 1 ulp of the C library's") {
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> base(1e-4f, 10.f), exponent(-3.f, 3.f);
+  for (int i = 0; i < 100000; ++i) {
+    const float x = base(rng), y = exponent(rng);
+    CAPTURE(x);
+    CAPTURE(y);
+    CHECK(ulps(gs_powf(x, y), std::pow(x, y)) <= 1);
+    if (std::fabs(std::log(x)) > 1e-3f) CHECK(ulps(gs_logf(x), std::log(x)) <= 1);
+  }
+  CHECK(gs_powf(10.f, 2.f) == 100.f);
+  CHECK(gs_powf(2.f, -1.f) == 0.5f);
+  CHECK(gs_logf(1.f) == 0.f);
+  CHECK(std::isinf(gs_logf(0.f)));
+  CHECK(std::isnan(gs_logf(-1.f)));
 }

@@ -39,8 +39,15 @@ float sin_in_quadrant(float x, int shift) {
 float gs_sinf(float x) { return sin_in_quadrant(x, 0); }
 float gs_cosf(float x) { return sin_in_quadrant(x, 1); }
 
+// ImGui's logarithmic slider (the learning rate) calls powf and logf; the ops link pow and
+// log for doubles anyway, so those serve, without the float versions' code and tables.
+float gs_powf(float x, float y) { return float(std::pow(double(x), double(y))); }
+float gs_logf(float x) { return float(std::log(double(x))); }
+
 #ifdef __EMSCRIPTEN__
-// The browser build links with --wrap=sinf and --wrap=cosf: ImGui's calls come here.
+// The browser build links with --wrap for each: ImGui's calls come here.
 extern "C" float __wrap_sinf(float x) { return gs_sinf(x); }
 extern "C" float __wrap_cosf(float x) { return gs_cosf(x); }
+extern "C" float __wrap_powf(float x, float y) { return gs_powf(x, y); }
+extern "C" float __wrap_logf(float x) { return gs_logf(x); }
 #endif
