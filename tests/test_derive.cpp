@@ -406,6 +406,28 @@ TEST_CASE("a right claim's heatmap is all agreeing green, rounding differences i
   CHECK(ui::claim_entry_color(pal, dx, 1, 0, ui::claim_largest_error(dx)) != green);
 }
 
+TEST_CASE("the Derive tab says which claim to fix first, and what follows from it only when something does") {
+  ui::Headless h;
+  auto drawn = [&] {  // one flowing text: the panel wraps the sentence over lines
+    std::string all;
+    for (const std::string& t : ui::drawn_text()) all += t + " ";
+    return all;
+  };
+  // The last claim is the wrong one: nothing follows from it.
+  ui::set_program(h.state, std::string(find_example("seed")->source) +
+                               "#! backward\ndy = 2 * y\ndZ = dy * y * (1 - y)\ndW = dZ @ x.T\ndx = W @ dZ\n");
+  for (int i = 0; i < 3; ++i) h.frame();
+  std::string text = drawn();
+  INFO(text);
+  CHECK(text.find("Fix dx first (line 11).") != std::string::npos);
+  CHECK(text.find("follow from it") == std::string::npos);
+  // The slip: dZ, dW and dx follow from dy.
+  ui::set_program(h.state, find_example("slip")->source);
+  for (int i = 0; i < 3; ++i) h.frame();
+  text = drawn();
+  CHECK(text.find("Fix dy first (line 15): the claims after it that use it follow") != std::string::npos);
+}
+
 // --- the slip example ------------------------------------------------------------------------
 
 TEST_CASE("the slip example's worked derivation is a coincidence") {

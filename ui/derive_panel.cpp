@@ -103,8 +103,10 @@ void derive_panel(AppState& s) {
                      right, int(d.claims.size()), others);
   if (!d.ok()) {
     const Claim& first = d.claims[size_t(d.first_wrong)];
-    ImGui::TextWrapped("Fix %s first (line %d): the claims after it that use it follow from it.", first.name.c_str(),
-                       first.line);
+    bool followed = false;  // some claim is reported as following from it
+    for (const Claim& c : d.claims) followed = followed || c.follows == d.first_wrong;
+    ImGui::TextWrapped("Fix %s first (line %d)%s", first.name.c_str(), first.line,
+                       followed ? ": the claims after it that use it follow from it." : ".");
   }
   // Three columns (ui/layout.cpp's column(): ImGui's tables would add about 20 KB of WebAssembly).
   const char* const heads[] = {"claim", "verdict", "why"};
@@ -125,11 +127,23 @@ void derive_panel(AppState& s) {
     ImGui::TextDisabled("Autodiff's gradients stay hidden until every claim is right.");
 }
 
+// The widest of the student's numbers as their cells print them, with the cells' padding:
+// their cells are at least this wide ("1.25" under autodiff's "2.5"). 0 where no numbers are
+// printed (ui/graph_layout.cpp's kMaxPrinted).
+float claim_cell_width(const Claim& claim) {
+  if (claim.verdict == Verdict::Shape || claim.yours.rows() > kMaxPrinted || claim.yours.cols() > kMaxPrinted) return 0;
+  float w = 0;
+  for (Eigen::Index i = 0; i < claim.yours.size(); ++i)
+    w = std::max(w, ImGui::CalcTextSize(cell_text(claim.yours.data()[i]).c_str()).x);
+  return w + 6;
+}
+
 float claim_row_width(const AppState& s, int node) {
   const Claim* claim = claim_of(s, node);
   if (!claim) return 0;
   float w = ImGui::CalcTextSize(claim_label(*claim).c_str()).x * 0.9f;
   if (claim->verdict == Verdict::Shape) w = std::max(w, ImGui::CalcTextSize(shape_text(*claim).c_str()).x);
+  w = std::max(w, claim_cell_width(*claim) * float(claim->yours.cols()));
   return w + 2 * kCardPad;
 }
 
@@ -160,7 +174,7 @@ void draw_claim_row(const AppState& s, int node, const CardLayout& c, ImVec2 ori
   }
   const Matrix& m = claim->yours;  // (rows, cols), the node's shape
   const double largest = claim_largest_error(*claim);
-  const float cw = std::max(c.cell_w, c.grad_cell_w), mx = c.x + (c.w - cw * float(m.cols())) / 2;
+  const float cw = std::max({c.cell_w, c.grad_cell_w, claim_cell_width(*claim)}), mx = c.x + (c.w - cw * float(m.cols())) / 2;
   for (Eigen::Index r = 0; r < m.rows(); ++r)
     for (Eigen::Index col = 0; col < m.cols(); ++col) {
       ImVec2 a = P(mx + cw * float(col), top + c.cell_h * float(r));
