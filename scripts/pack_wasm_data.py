@@ -82,8 +82,9 @@ def main():
             blob = zlib.compress(raw, 9)
             out += section(11, uleb(0))
             continue
-        if sid == 12:  # data count: none left
-            out += section(12, uleb(0))
+        if sid == 12:  # data count: none left, written in as many bytes as before so that the
+            # code section after it keeps its offsets (a name section or source map points into it)
+            out += section(12, b"\x80" * (len(body) - 1) + b"\x00")
             continue
         out += data[start:i]
     if blob is None:

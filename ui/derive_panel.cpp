@@ -59,6 +59,7 @@ double claim_largest_error(const Claim& claim) {
 }
 
 ImU32 claim_entry_color(const Palette& pal, const Claim& claim, Eigen::Index r, Eigen::Index c, double largest) {
+  if (claim.error.size() == 0) return pal.error;  // a shape claim has no entries to compare
   return error_color(pal, entry_agrees(claim.yours(r, c), claim.truth(r, c)) ? 0.0 : claim.error(r, c), largest);
 }
 

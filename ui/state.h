@@ -116,7 +116,7 @@ struct AppState {
   // Pictures in the browser: the platform can save a PNG of the graph as drawn (the Export
   // tab then offers it), and a request the platform takes after this frame is drawn.
   bool picture_download = false;
-  enum class Picture { None, ForScript, Download } picture_request = Picture::None;
+  enum class Picture { None = 0, ForScript = 1, Download = 2 } picture_request = Picture::None;  // (web/embed.js)
   ViewState view;                    // pan, zoom, hover, panels: ui/view_state.h
   bool fit_pending = true;           // re-centre the graph on the next frame
   unsigned long long revision = 0;   // bumped on every change of values or program

@@ -60,12 +60,8 @@ struct ViewsState {
 };
 
 // The Views tab (one tab, four views chosen inside it, so the tab strip does not grow).
-// The browser build has no Views tab yet (ui/views_absent.cpp).
-#if defined(__EMSCRIPTEN__) && !defined(GRADSCOPE_WEB_VIEWS)
-inline constexpr bool kViewsTab = false;
-#else
-inline constexpr bool kViewsTab = true;
-#endif
+// Whether this build has the Views tab: the browser build has none yet (ui/views_absent.cpp).
+bool views_tab_available();
 void views_tab(AppState& s);
 // True while an exercise or derive mode keeps gradients hidden: the views would give them away.
 bool views_locked(const AppState& s);

@@ -6,6 +6,8 @@
 
 namespace gs::ui {
 
+bool views_tab_available() { return false; }
+
 void views_tab(AppState&) {}
 
 void views_layout_json(const AppState&, JsonWriter& w) { w.begin_object().end_object(); }

@@ -17,6 +17,8 @@
 
 namespace gs::ui {
 
+bool views_tab_available() { return true; }
+
 bool views_locked(const AppState& s) { return answers_hidden(s) || derivation_hides_gradients(s); }
 
 void views_tab(AppState& s) {

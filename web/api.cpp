@@ -66,8 +66,9 @@ void after_frame() {
   // The frame is in the canvas's drawing buffer until this task ends: the page copies the graph
   // from it now (1: for png(), 2: a download).
   if (s.picture_request != ui::AppState::Picture::None) {
-    EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, int(s.picture_request));
+    const int kind = int(s.picture_request);
     s.picture_request = ui::AppState::Picture::None;
+    EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, kind);
   }
 }
 

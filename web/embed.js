@@ -41,8 +41,6 @@
   function inflateData(module) {
     var packed = WebAssembly.Module.customSections(module, "gs.data");
     if (!packed.length) return { module: module, data: null };
-    if (typeof DecompressionStream === "undefined")
-      throw new Error("this browser cannot inflate gradscope.wasm's data (no DecompressionStream)");
     var stream = new Blob([packed[0]]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).arrayBuffer().then(function (data) { return { module: module, data: data }; });
   }
@@ -53,6 +51,7 @@
     var memory = null;
     for (var name in instance.exports)
       if (instance.exports[name] instanceof WebAssembly.Memory) memory = instance.exports[name];
+    if (!memory) throw new Error("gradscope.wasm exports no memory to write its data into");
     var heap = new Uint8Array(memory.buffer), view = new DataView(data), bytes = new Uint8Array(data);
     for (var at = 0; at < data.byteLength;) {
       var address = view.getUint32(at, true), length = view.getUint32(at + 4, true);
@@ -181,6 +180,9 @@
 
   function checkSupport() {
     if (typeof WebAssembly !== "object") return "This browser does not support WebAssembly, which gradscope needs.";
+    if (typeof DecompressionStream === "undefined")  // gradscope.wasm's data is deflated (inflateData)
+      return "This browser is too old for gradscope (no DecompressionStream): use a current Chrome, Edge, " +
+        "Firefox or Safari.";
     var c = document.createElement("canvas");
     if (!c.getContext("webgl2")) return "This browser cannot create a WebGL2 context, which gradscope needs to draw. " +
       "Try another browser, or enable hardware acceleration.";
@@ -807,10 +809,18 @@
     }
     // The graph as drawn, copied from the canvas just after the app drew it (web/api.cpp's
     // after_frame: its drawing buffer is still whole in that task), as a PNG Blob. Resolves
-    // every png() waiting; kind 2 is the Export tab's button, which also downloads it.
+    // every png() waiting; PICTURE_DOWNLOAD is the Export tab's button, which also downloads it.
+    var PICTURE_DOWNLOAD = 2;  // ui/state.h AppState::Picture::Download
     function onPicture(kind) {
       var waiting = pictureWaiting;
       pictureWaiting = [];
+      try {
+        copyPicture(kind, waiting);
+      } catch (e) {  // (this runs inside the app's frame: nothing may escape into it)
+        waiting.forEach(function (w) { w.reject(e); });
+      }
+    }
+    function copyPicture(kind, waiting) {
       var g = JSON.parse(call("gs_layout_json")).graph, canvas = els.canvas;
       var scale = canvas.width / Math.max(1, canvas.getBoundingClientRect().width);
       var crop = document.createElement("canvas");
@@ -820,7 +830,7 @@
                                       crop.height, 0, 0, crop.width, crop.height);
       crop.toBlob(function (blob) {
         waiting.forEach(function (w) { blob ? w.resolve(blob) : w.reject(new Error("the browser made no PNG")); });
-        if (kind === 2 && blob) {
+        if (kind === PICTURE_DOWNLOAD && blob) {
           var a = document.createElement("a");
           a.href = URL.createObjectURL(blob);
           a.download = "gradscope-graph.png";
@@ -843,7 +853,8 @@
       return instantiate(parts, els.canvas, {
         ready: function () { els.loading.style.display = "none"; readyResolve(api); },
         change: onChange,
-        picture: onPicture
+        picture: onPicture,
+        fail: fail
       });
     }).then(function (m) {
       module = m.module;
@@ -872,7 +883,8 @@
     return factory({
       canvas: canvas,
       instantiateWasm: function (imports, done) {
-        WebAssembly.instantiate(wasm, imports).then(function (inst) { writeData(inst, data); done(inst, wasm); });
+        WebAssembly.instantiate(wasm, imports).then(function (inst) { writeData(inst, data); done(inst, wasm); })
+          .catch(hooks.fail);  // (without done() the factory never settles: say why on the page)
         return {};
       },
       print: function (t) { console.log("gradscope: " + t); },
@@ -1016,7 +1028,6 @@
       redo: function () { return heap.number("gs_redo", []) === 1; },
       // Derive mode: each claim of the program's "#! backward" section with its verdict.
       derivation: function () { return JSON.parse(call("gs_derivation_json")); },
-
       canvas: els.canvas,
       element: els.canvas.parentNode,
       showMessage: showMessage

@@ -1,10 +1,12 @@
 // sinf and cosf for the browser build. ImGui calls them for its arcs and circles, always with
 // angles of a few radians; the C library's handle any float, exactly, with a 1.8 KB argument
-// reduction (__rem_pio2f) that those angles never need. These reduce in double precision by
-// the nearest multiple of pi/2 and evaluate musl's kernels (__sindf, __cosdf: minimax
-// polynomials on [-pi/4, pi/4], accurate to float precision), 2 KB less in all.
+// reduction (__rem_pio2f) for huge ones that those angles never need. These reduce in double
+// precision by the nearest multiple of pi/2 (musl's own reduction for |x| below 2^28) and
+// evaluate musl's kernels (__sindf, __cosdf: minimax polynomials on [-pi/4, pi/4], accurate to
+// float precision), 2 KB less in all. Beyond 2^28 the reduction loses digits: ImGui never goes there.
 #include "web/trig.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -24,9 +26,12 @@ double cos_kernel(double x) {  // |x| <= pi/4 (musl's __cosdf)
 // sin (cos: quadrant + 1) of x: y = x - k pi/2 with |y| <= pi/4, and the kernel of quadrant k.
 float sin_in_quadrant(float x, int shift) {
   if (!std::isfinite(x)) return x - x;  // nan
+  if (x == 0) return shift ? 1.f : x;  // sin(-0) is -0
   const double k = std::nearbyint(double(x) * 0x1.45f306dc9c883p-1);  // x * 2/pi
-  const double y = (double(x) - k * 0x1.921fb5p+0) - k * 0x1.110b4611a6263p-26;  // pi/2 in two parts
-  switch ((long long)k + shift & 3) {
+  double y = (double(x) - k * 0x1.921fb5p+0) - k * 0x1.110b4611a6263p-26;  // pi/2 in two parts
+  y = std::clamp(y, -0.7854, 0.7854);  // (beyond 2^28 the reduction misses: still a value in [-1, 1])
+  const int quadrant = int(k - 4 * std::floor(k * 0.25));  // k mod 4, for any k (no overflow)
+  switch ((quadrant + shift) & 3) {
     case 0: return float(sin_kernel(y));
     case 1: return float(cos_kernel(y));
     case 2: return float(-sin_kernel(y));

@@ -1,8 +1,8 @@
 // The browser build's sinf, cosf, powf and logf (web/trig.cpp): smaller than the C library's.
 #pragma once
 
-// As std::sin and std::cos of a float, to within 1 ulp for |x| up to 1e5 (ImGui's angles are
-// below 4 pi); beyond that the argument reduction loses digits.
+// As std::sin and std::cos of a float, to within 1 ulp for |x| below 2^28 (ImGui's angles are
+// below 4 pi); beyond that the argument reduction loses digits (the result stays finite).
 float gs_sinf(float x);
 float gs_cosf(float x);
 

@@ -68,3 +68,24 @@ test('png() is the graph viewport as drawn, and the Export tab downloads it', { 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('png() at device pixel ratio 2 has the canvas\'s resolution, twice the CSS size', { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const page = await newPage(context);
+  await openApp(page, env.base + 'index.html#example=mlp');
+  await frames(page, 4);
+  const r = await page.evaluate(async () => {
+    const bitmap = await createImageBitmap(await window.gradscope.png());
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    c.drawImage(bitmap, 0, 0);
+    const px = c.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const colours = new Set();
+    for (let i = 0; i < px.length; i += 4) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+    return { width: bitmap.width, height: bitmap.height, colours: colours.size, graph: window.gradscope.layout().graph };
+  });
+  assert.equal(r.width, Math.round(r.graph.width * 2));
+  assert.equal(r.height, Math.round(r.graph.height * 2));
+  assert.ok(r.colours > 50, `${r.colours} colours`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
