@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """What gradscope.wasm is made of: bytes of code per part (Dear ImGui, Eigen, the core, the
-front end, the C and C++ libraries ...), the data segment, and the largest functions.
+front end, the C and C++ libraries ...), the data segments (deflated in the custom section
+"gs.data"), and the largest functions.
 
 It needs function names, so build the browser app once more with them kept:
 
@@ -112,8 +113,10 @@ def main():
         part = next((p for p, rx in PARTS if re.search(rx, name)), "C library and the rest")
         parts[part] += size
         functions.append((size, part, name))
-    total = sum(s for _, s in sections if not _.startswith("custom"))
-    print(f"{args.wasm}: {total} bytes without custom sections ({total / 1024:.1f} KB)")
+    # The name section is what --profiling-funcs adds; "gs.data" is the shipped data segments,
+    # deflated (scripts/pack_wasm_data.py), and counts.
+    total = sum(s for n, s in sections if n != "custom name")
+    print(f"{args.wasm}: {total} bytes without the name section ({total / 1024:.1f} KB)")
     for name, size in sections:
         print(f"  section {name:14s} {size:8d}")
     print("code by part:")

@@ -12,6 +12,16 @@
 
 namespace gs::testing {
 
+// `source` fails to compile with exactly this message, at this line and column.
+inline void check_compile_error(const std::string& source, const std::string& message, int line, int column) {
+  CAPTURE(source);
+  auto g = compile(source);
+  REQUIRE_FALSE(g.ok());
+  CHECK(g.error().message == message);
+  CHECK(g.error().line == line);
+  CHECK(g.error().column == column);
+}
+
 // The graph of `source`, or a test failure with the error (and the program, if short).
 inline Graph compiled(const std::string& source, const Overrides& overrides = {}) {
   auto g = compile(source, overrides);

@@ -23,15 +23,6 @@ namespace {
 
 // --- helpers -----------------------------------------------------------------------
 
-void check_error(const std::string& source, const std::string& message, int line, int column) {
-  CAPTURE(source);
-  auto g = compile(source);
-  REQUIRE_FALSE(g.ok());
-  CHECK(g.error().message == message);
-  CHECK(g.error().line == line);
-  CHECK(g.error().column == column);
-}
-
 double scalar(const Graph& g, const std::string& name) { return node(g, name).value(0, 0); }
 
 // The value of `f = EXPR` with x = 3 (and y = 2, a row r = [1, 4]).
@@ -85,24 +76,24 @@ TEST_CASE("powers: ** and ^ with Python's precedence and constant exponents") {
   }
   SUBCASE("a non-constant exponent is refused, pointing at what is not a number") {
     const std::string why = "the exponent of '**' must be a constant (numbers with + - * / **), as in x ** 2 or x ** (1/3); ";
-    check_error("x = [[2]]\ny = 3\nf = sum(x ** y)", why + "'y' is not a number", 3, 14);
-    check_error("x = [[2]]\ny = 3\nf = sum(x ** (1 / y))", why + "'y' is not a number", 3, 19);
-    check_error("x = [[2]]\nf = sum(x ** sum(x))", why + "'sum(x)' is not a number", 2, 14);
-    check_error("x = [[2]]\nf = sum(x ** [[2]])", why + "'[[2]]' is not a number", 2, 14);
-    check_error("x = [[2]]\nf = sum(x ** (2 @ 2))", why + "'(2 @ 2)' is not a number", 2, 17);
-    check_error("x = [[2]]\ny = [[3]]\nf = sum(x ^ y)",
+    check_compile_error("x = [[2]]\ny = 3\nf = sum(x ** y)", why + "'y' is not a number", 3, 14);
+    check_compile_error("x = [[2]]\ny = 3\nf = sum(x ** (1 / y))", why + "'y' is not a number", 3, 19);
+    check_compile_error("x = [[2]]\nf = sum(x ** sum(x))", why + "'sum(x)' is not a number", 2, 14);
+    check_compile_error("x = [[2]]\nf = sum(x ** [[2]])", why + "'[[2]]' is not a number", 2, 14);
+    check_compile_error("x = [[2]]\nf = sum(x ** (2 @ 2))", why + "'(2 @ 2)' is not a number", 2, 17);
+    check_compile_error("x = [[2]]\ny = [[3]]\nf = sum(x ^ y)",
                 "the exponent of '^' must be a constant (numbers with + - * / **), as in x ^ 2 or x ^ (1/3); "
                 "'y' is not a number",
                 3, 13);
   }
   SUBCASE("a missing or infinite exponent") {
-    check_error("x = [[2]]\nf = x ^", "the exponent of '^' is missing, as in x ^ 2", 2, 7);
-    check_error("x = [[2]]\nf = x **", "the exponent of '**' is missing, as in x ** 2", 2, 7);
-    check_error("x = [[2]]\nf = sum(x ** (1/0))", "the exponent of '**' is inf, not a finite number", 2, 11);
-    check_error("x = [[2]]\nf = sum(x ** *2)", "expected a value (a name, a number, a matrix or '('), found '*'", 2, 14);
+    check_compile_error("x = [[2]]\nf = x ^", "the exponent of '^' is missing, as in x ^ 2", 2, 7);
+    check_compile_error("x = [[2]]\nf = x **", "the exponent of '**' is missing, as in x ** 2", 2, 7);
+    check_compile_error("x = [[2]]\nf = sum(x ** (1/0))", "the exponent of '**' is inf, not a finite number", 2, 11);
+    check_compile_error("x = [[2]]\nf = sum(x ** *2)", "expected a value (a name, a number, a matrix or '('), found '*'", 2, 14);
   }
   SUBCASE("'* *' with a space is not a power") {
-    check_error("x = [[2]]\nf = sum(x * * 2)", "expected a value (a name, a number, a matrix or '('), found '*'", 2, 13);
+    check_compile_error("x = [[2]]\nf = sum(x * * 2)", "expected a value (a name, a number, a matrix or '('), found '*'", 2, 13);
   }
 }
 
@@ -165,19 +156,19 @@ TEST_CASE("reassignment: every assignment is a node, shown as c, c', c''") {
     CHECK(scalar(g, "f'") == 6);
   }
   SUBCASE("errors") {
-    check_error("x = 1\nc += x\nf = c", "'c' has no value to add to yet: write 'c = ...' first", 2, 1);
-    check_error("x = 1\nc -= x\nf = c", "'c' has no value to subtract from yet: write 'c = ...' first", 2, 1);
-    check_error("x = 1\nc *= x\nf = c", "'c' has no value to multiply yet: write 'c = ...' first", 2, 1);
-    check_error("x = 1\nc /= x\nf = c", "'c' has no value to divide yet: write 'c = ...' first", 2, 1);
-    check_error("x = 1\nc' = x * 2\nf = c'",
+    check_compile_error("x = 1\nc += x\nf = c", "'c' has no value to add to yet: write 'c = ...' first", 2, 1);
+    check_compile_error("x = 1\nc -= x\nf = c", "'c' has no value to subtract from yet: write 'c = ...' first", 2, 1);
+    check_compile_error("x = 1\nc *= x\nf = c", "'c' has no value to multiply yet: write 'c = ...' first", 2, 1);
+    check_compile_error("x = 1\nc /= x\nf = c", "'c' has no value to divide yet: write 'c = ...' first", 2, 1);
+    check_compile_error("x = 1\nc' = x * 2\nf = c'",
                 "'c'' cannot be assigned: c', c'' ... name the values of a reassigned c; write 'c = ...'", 2, 1);
-    check_error("x = 1\ny = y + x\nf = y", "'y' is used in its own definition; give the new value another name", 2, 5);
-    check_error("x = [[1, 2]]\nc = x\nc += [[1, 2, 3]]\nf = sum(c)",
+    check_compile_error("x = 1\ny = y + x\nf = y", "'y' is used in its own definition; give the new value another name", 2, 5);
+    check_compile_error("x = [[1, 2]]\nc = x\nc += [[1, 2, 3]]\nf = sum(c)",
                 "cannot apply '+' to (1, 2) and (1, 3): each dimension must match or be 1 (a 1x1 or a single column "
                 "or row repeats)",
                 3, 3);
-    check_error("x = 1\nc = x * 2\nf = c''", "unknown name 'c''' (did you mean 'c'?)", 3, 5);
-    check_error("x = 1\nf = x * 2 '", "unexpected character '''", 2, 11);
+    check_compile_error("x = 1\nc = x * 2\nf = c''", "unknown name 'c''' (did you mean 'c'?)", 3, 5);
+    check_compile_error("x = 1\nf = x * 2 '", "unexpected character '''", 2, 11);
   }
 }
 
@@ -323,41 +314,41 @@ TEST_CASE("indexing: entries, rows, columns, slices and gathers, with scattered 
 
 TEST_CASE("indexing errors are located") {
   SUBCASE("an index out of range or not a whole number") {
-    check_error(kX + "f = sum(X[4])",
+    check_compile_error(kX + "f = sum(X[4])",
                 "row index 4 is out of range: X has 4 rows (0 to 3, or -4 to -1 from the end)", 2, 11);
-    check_error(kX + "f = sum(X[:, -4])",
+    check_compile_error(kX + "f = sum(X[:, -4])",
                 "column index -4 is out of range: X has 3 columns (0 to 2, or -3 to -1 from the end)", 2, 15);
-    check_error(kX + "I = [[0], [5]]\nf = sum(X[I])",
+    check_compile_error(kX + "I = [[0], [5]]\nf = sum(X[I])",
                 "row index 5 (I[1][0]) is out of range: X has 4 rows (0 to 3, or -4 to -1 from the end)", 3, 11);
-    check_error(kX + "I = [[0], [1.5]]\nf = sum(X[I])", "row index 1.5 (I[1][0]) is not a whole number", 3, 11);
-    check_error(kX + "f = sum(X[0.5, 1])", "row index 0.5 is not a whole number", 2, 11);
-    check_error(kX + "f = sum(X[range(5), 0])",
+    check_compile_error(kX + "I = [[0], [1.5]]\nf = sum(X[I])", "row index 1.5 (I[1][0]) is not a whole number", 3, 11);
+    check_compile_error(kX + "f = sum(X[0.5, 1])", "row index 0.5 is not a whole number", 2, 11);
+    check_compile_error(kX + "f = sum(X[range(5), 0])",
                 "row index 4 (range(5)[4][0]) is out of range: X has 4 rows (0 to 3, or -4 to -1 from the end)", 2, 11);
   }
   SUBCASE("index shapes") {
-    check_error(kX + "I = [[0, 1], [1, 0]]\nf = sum(X[I])",
+    check_compile_error(kX + "I = [[0, 1], [1, 0]]\nf = sum(X[I])",
                 "a row index must be a number or an integer column (k, 1); I is (2, 2)", 3, 11);
-    check_error(kX + "f = sum(X[range(3), range(2)])",
+    check_compile_error(kX + "f = sum(X[range(3), range(2)])",
                 "cannot apply 'gather' to (4, 3), (3, 1) and (2, 1): the row and column indices must have the same "
                 "length (or one is a single number)",
                 2, 10);
   }
   SUBCASE("slices") {
-    check_error(kX + "f = sum(X[3:1])", "the slice 3:1 selects no rows of X, which has 4 rows", 2, 12);
-    check_error(kX + "n = 2\nf = sum(X[0:n])",
+    check_compile_error(kX + "f = sum(X[3:1])", "the slice 3:1 selects no rows of X, which has 4 rows", 2, 12);
+    check_compile_error(kX + "n = 2\nf = sum(X[0:n])",
                 "a slice bound must be a whole number, as in X[0:2] or X[-3:]; 'n' is not a number", 3, 13);
-    check_error(kX + "f = sum(X[0:1.5])", "a slice bound must be a whole number, as in X[0:2] or X[-3:]; '1.5' is 1.5",
+    check_compile_error(kX + "f = sum(X[0:1.5])", "a slice bound must be a whole number, as in X[0:2] or X[-3:]; '1.5' is 1.5",
                 2, 13);
-    check_error(kX + "f = sum(X[0:2:1])", "a slice takes no step: write a:b", 2, 14);
+    check_compile_error(kX + "f = sum(X[0:2:1])", "a slice takes no step: write a:b", 2, 14);
   }
   SUBCASE("brackets and range") {
-    check_error(kX + "f = sum(X[0, 1, 2])", "a matrix has two dimensions: index it as X[i] or X[i, j]", 2, 10);
-    check_error(kX + "f = sum(X[0)", "expected ']' to close the '[' at column 10, found ')'", 2, 12);
-    check_error(kX + "n = 3\nf = sum(X[range(n), 0])",
+    check_compile_error(kX + "f = sum(X[0, 1, 2])", "a matrix has two dimensions: index it as X[i] or X[i, j]", 2, 10);
+    check_compile_error(kX + "f = sum(X[0)", "expected ']' to close the '[' at column 10, found ')'", 2, 12);
+    check_compile_error(kX + "n = 3\nf = sum(X[range(n), 0])",
                 "range(n) takes a whole number written in the program, as in range(8); 'n' is not a number", 3, 17);
-    check_error("f = sum(range(0))", "range(0) is empty: range(n) takes a whole number written in the program, as in range(8)",
+    check_compile_error("f = sum(range(0))", "range(0) is empty: range(n) takes a whole number written in the program, as in range(8)",
                 1, 15);
-    check_error("f = sum(range(2.5))",
+    check_compile_error("f = sum(range(2.5))",
                 "range(n) takes a whole number written in the program, as in range(8); '2.5' is 2.5", 1, 15);
   }
 }

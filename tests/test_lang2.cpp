@@ -16,19 +16,6 @@
 using namespace gs;
 using namespace gs::testing;
 
-namespace {
-
-void check_error(const std::string& source, const std::string& message, int line, int column) {
-  CAPTURE(source);
-  auto g = compile(source);
-  REQUIRE_FALSE(g.ok());
-  CHECK(g.error().message == message);
-  CHECK(g.error().line == line);
-  CHECK(g.error().column == column);
-}
-
-}  // namespace
-
 TEST_CASE("calls pass numbers after their matrices") {
   const std::string x = "x = [[1, 5, 2], [7, 0, 3]]\n";
   SUBCASE("an axis, by position or as axis=, negative from the end; two dimensions kept") {
@@ -66,45 +53,45 @@ TEST_CASE("calls pass numbers after their matrices") {
 
 TEST_CASE("wrong arguments to a call are located errors") {
   const std::string x = "x = [[1, 2, 3], [4, 5, 6]]\n";
-  check_error(x + "f = sum(argmax(x))", "'argmax' takes 2 arguments, as in argmax(a, axis), but was given 1", 2, 9);
-  check_error(x + "f = sum(x, 0, 1)", "'sum' takes 1 or 2 arguments, as in sum(a) or sum(a, axis), but was given 3", 2,
+  check_compile_error(x + "f = sum(argmax(x))", "'argmax' takes 2 arguments, as in argmax(a, axis), but was given 1", 2, 9);
+  check_compile_error(x + "f = sum(x, 0, 1)", "'sum' takes 1 or 2 arguments, as in sum(a) or sum(a, axis), but was given 3", 2,
               5);
-  check_error(x + "f = sum(sum(x, 2))",
+  check_compile_error(x + "f = sum(sum(x, 2))",
               "the axis of 'sum' must be 0 (down each column: one result per column) or 1 (along each row: one result "
               "per row), not 2",
               2, 16);
-  check_error(x + "f = sum(max(x, axis=-3))",
+  check_compile_error(x + "f = sum(max(x, axis=-3))",
               "the axis of 'max' must be 0 (down each column: one result per column) or 1 (along each row: one result "
               "per row), not -3",
               2, 22);
-  check_error(x + "n = 1\nf = sum(sum(x, n))",
+  check_compile_error(x + "n = 1\nf = sum(sum(x, n))",
               "the axis of 'sum' must be a number written in the call, as in sum(a, axis), not 'n'", 3, 16);
-  check_error(x + "f = sum(mean(x, 0.5))", "the axis of 'mean' must be a whole number, not 0.5", 2, 17);
-  check_error(x + "f = sum(sum(x, dim=0))", "'sum' has no argument 'dim': write sum(a, axis)", 2, 16);
-  check_error(x + "f = sum(axis=x)", "'sum' takes a matrix here, not 'axis=': write sum(a)", 2, 9);
-  check_error("f = sum(zeros(0, 2))", "the rows of 'zeros' must be from 1 to " + std::to_string(kMaxDim) + ", not 0", 1,
+  check_compile_error(x + "f = sum(mean(x, 0.5))", "the axis of 'mean' must be a whole number, not 0.5", 2, 17);
+  check_compile_error(x + "f = sum(sum(x, dim=0))", "'sum' has no argument 'dim': write sum(a, axis)", 2, 16);
+  check_compile_error(x + "f = sum(axis=x)", "'sum' takes a matrix here, not 'axis=': write sum(a)", 2, 9);
+  check_compile_error("f = sum(zeros(0, 2))", "the rows of 'zeros' must be from 1 to " + std::to_string(kMaxDim) + ", not 0", 1,
               15);
-  check_error("f = sum(ones(2, 1e9))",
+  check_compile_error("f = sum(ones(2, 1e9))",
               "the cols of 'ones' must be from 1 to " + std::to_string(kMaxDim) + ", not 1e+09", 1, 17);
-  check_error(x + "f = sum(reshape(x, 4, 2))", "cannot apply 'reshape' to (2, 3): it has 6 entries but (4, 2) holds 8",
+  check_compile_error(x + "f = sum(reshape(x, 4, 2))", "cannot apply 'reshape' to (2, 3): it has 6 entries but (4, 2) holds 8",
               2, 9);
-  check_error("a = [[1], [2]]\nb = [[1, 2, 3]]\nf = sum(hstack(a, a, b))",
+  check_compile_error("a = [[1], [2]]\nb = [[1, 2, 3]]\nf = sum(hstack(a, a, b))",
               "cannot apply 'hstack' to (2, 1), (2, 1) and (1, 3): argument 3 has 1 row but argument 1 has 2: hstack "
               "puts its arguments side by side, so all need the same number of rows",
               3, 9);
-  check_error("a = [[1], [2]]\nb = [[1, 2, 3]]\nf = sum(vstack(b, a))",
+  check_compile_error("a = [[1], [2]]\nb = [[1, 2, 3]]\nf = sum(vstack(b, a))",
               "cannot apply 'vstack' to (1, 3) and (2, 1): argument 2 has 1 column but argument 1 has 3: vstack "
               "stacks its arguments, so all need the same number of columns",
               3, 9);
-  check_error("f = sum(hstack())", "'hstack' takes one or more arguments but was given 0", 1, 9);
+  check_compile_error("f = sum(hstack())", "'hstack' takes one or more arguments but was given 0", 1, 9);
   SUBCASE("onehot's indices: one column of whole numbers below the class count") {
-    check_error("I = [[0], [3]]\nf = sum(onehot(I, 3))",
+    check_compile_error("I = [[0], [3]]\nf = sum(onehot(I, 3))",
                 "onehot: entry 1 of the indices is 3, outside 0 to 2 (there are 3 classes)", 2, 9);
-    check_error("I = [[-1]]\nf = sum(onehot(I, 3))",
+    check_compile_error("I = [[-1]]\nf = sum(onehot(I, 3))",
                 "onehot: entry 0 of the indices is -1, outside 0 to 2 (there are 3 classes)", 2, 9);
-    check_error("I = [[0.5]]\nf = sum(onehot(I, 2))", "onehot: entry 0 of the indices is 0.5, not a whole number", 2,
+    check_compile_error("I = [[0.5]]\nf = sum(onehot(I, 2))", "onehot: entry 0 of the indices is 0.5, not a whole number", 2,
                 9);
-    check_error("I = [[0, 1]]\nf = sum(onehot(I, 2))",
+    check_compile_error("I = [[0, 1]]\nf = sum(onehot(I, 2))",
                 "cannot apply 'onehot' to (1, 2): the indices must be one column (n, 1), one class index per row", 2, 9);
   }
 }
