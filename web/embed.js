@@ -27,9 +27,15 @@
         return r.arrayBuffer();
       }).then(function (bytes) { return WebAssembly.compile(bytes); }).then(inflateData);
       // The app has no built-in font (CMakeLists.txt): without this file it cannot start.
+      // The page's canvas draws its glyphs (web/font.cpp): it is added to document.fonts.
       fontPromise = fetch(base + "gradscope-font.ttf").then(function (r) {
         if (!r.ok) throw new Error("could not load gradscope-font.ttf (HTTP " + r.status + ")");
         return r.arrayBuffer();
+      }).then(function (bytes) {
+        return new FontFace("gradscope-font", bytes).load().then(function (face) {
+          document.fonts.add(face);
+          return bytes;
+        }, function () { throw new Error("gradscope-font.ttf is not a font this browser can read"); });
       });
     }
     return Promise.all([modulePromise, wasmPromise, fontPromise]);
@@ -183,6 +189,8 @@
     if (typeof DecompressionStream === "undefined")  // gradscope.wasm's data is deflated (inflateData)
       return "This browser is too old for gradscope (no DecompressionStream): use a current Chrome, Edge, " +
         "Firefox or Safari.";
+    if (typeof FontFace === "undefined" || !document.fonts)  // the glyphs are drawn by the page (web/font.cpp)
+      return "This browser is too old for gradscope (no FontFace): use a current Chrome, Edge, Firefox or Safari.";
     var c = document.createElement("canvas");
     if (!c.getContext("webgl2")) return "This browser cannot create a WebGL2 context, which gradscope needs to draw. " +
       "Try another browser, or enable hardware acceleration.";

@@ -15,6 +15,7 @@
 
 #include "ui/app.h"
 #include "ui/key_hold.h"
+#include "web/font.h"
 #include "web/api.h"
 
 namespace {
@@ -265,6 +266,7 @@ EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, 
   for (const auto& k : keys) io.KeyMap[k[0]] = k[1];
   ImGui_ImplOpenGL3_Init("#version 300 es");
   solid_init();
+  io.Fonts->FontBuilderIO = gs::web::page_font_builder();  // the page draws the glyphs (web/font.cpp)
 
   gs::ui::InitOptions init;
   init.font_data = font;

@@ -1,0 +1,11 @@
+// The browser build's font atlas, drawn by the page's canvas (web/font.cpp).
+#pragma once
+
+struct ImFontBuilderIO;
+
+namespace gs::web {
+
+// ImFontAtlas::FontBuilderIO for the browser build: web/main.cpp sets it before the font is added.
+const ImFontBuilderIO* page_font_builder();
+
+}  // namespace gs::web
