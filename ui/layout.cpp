@@ -34,7 +34,7 @@ float side_tabs_width(const AppState& s) {
   // The panel's padding and scroll bar, the fold button, and a little room to spare.
   float w = 2 * st.WindowPadding.x + st.ScrollbarSize + ImGui::GetFrameHeight() + st.ItemSpacing.x + 12;
   for (const char* t : {"Inspector", "Check", "Train", "Views", "Export", "Exercise", "Derive"})
-    if ((*t != 'D' || derive_tab_visible(s)) && (*t != 'V' || views_tab_available()))
+    if (*t != 'D' || derive_tab_visible(s))
       w += ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
   return w;
 }

@@ -60,8 +60,6 @@ struct ViewsState {
 };
 
 // The Views tab (one tab, four views chosen inside it, so the tab strip does not grow).
-// Whether this build has the Views tab: the browser build has none yet (ui/views_absent.cpp).
-bool views_tab_available();
 void views_tab(AppState& s);
 // True while an exercise or derive mode keeps gradients hidden: the views would give them away.
 bool views_locked(const AppState& s);
@@ -88,9 +86,11 @@ ImVec2 heat_cells(ImDrawList* dl, ImVec2 at, float cw, float ch, const Matrix& m
                   float font_px = 0);
 void dim_text(const char* text);
 void record_rect(ViewRect& r, ImVec2 a, ImVec2 size);
-// A combo over the graph's nodes of a kind (inputs only when `inputs`); true when changed.
+// A combo over the graph's nodes of a kind (inputs only when `inputs`), as wide as their longest
+// name; true when changed.
 bool node_combo(const char* label, const AppState& s, int& node, bool inputs);
-// Row and column pickers for an entry of node `node`.
+// Row and column pickers for an entry of node `node`, after the item before them on its line
+// (or on the next line when they do not fit).
 bool entry_picker(const AppState& s, int node, int& row, int& col);
 
 }  // namespace gs::ui

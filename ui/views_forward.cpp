@@ -77,9 +77,8 @@ void forward_view(AppState& s) {
   v.tangent = Tangent(kind);
   refresh_tangents(s);
   if (v.tangent != Tangent::Random) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     node_combo("input", s, v.input, true);
-    if (v.tangent == Tangent::Entry && v.input >= 0) ImGui::SameLine(), entry_picker(s, v.input, v.row, v.col);
+    if (v.tangent == Tangent::Entry && v.input >= 0) entry_picker(s, v.input, v.row, v.col);
   } else if (ImGui::SmallButton("new random direction")) {
     ++v.seed;
   }

@@ -54,21 +54,29 @@ double entry(const Graph& g, const LandscapeAxis& a, bool grad) {
 // The axis's input, entry and range.
 void axis_picker(AppState& s, const char* id, LandscapeAxis& a) {
   ImGui::PushID(id);
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(id);
   ImGui::SameLine();
   int node = a.node;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
   bool changed = node_combo("##in", s, node, true);
-  ImGui::SameLine();
   int row = a.row, col = a.col;
   changed |= entry_picker(s, node, row, col);
   if (changed) a = landscape_axis(s.graph, node, row, col);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  // "from [lo] to [hi]": the range swept along this axis (drag or type).
+  const float w = ImGui::CalcTextSize("-0.0000").x + 2 * ImGui::GetStyle().FramePadding.x;
   double lo = a.lo, hi = a.hi, step = std::max(1e-3, (hi - lo) / 100);
-  ImGui::DragScalar("from##lo", ImGuiDataType_Double, &lo, float(step), nullptr, &hi, "%.3g");
+  ImGui::Indent();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("from");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-  ImGui::DragScalar("to##hi", ImGuiDataType_Double, &hi, float(step), &lo, nullptr, "%.3g");
+  ImGui::SetNextItemWidth(w);
+  ImGui::DragScalar("##lo", ImGuiDataType_Double, &lo, float(step), nullptr, &hi, "%.3g");
+  ImGui::SameLine();
+  ImGui::TextUnformatted("to");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w);
+  ImGui::DragScalar("##hi", ImGuiDataType_Double, &hi, float(step), &lo, nullptr, "%.3g");
+  ImGui::Unindent();
   if (lo < hi && std::isfinite(lo) && std::isfinite(hi)) a.lo = lo, a.hi = hi;
   ImGui::PopID();
 }

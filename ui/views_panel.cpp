@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "core/examples.h"
 #include "core/json.h"
@@ -16,8 +17,6 @@
 #include "ui/views.h"
 
 namespace gs::ui {
-
-bool views_tab_available() { return true; }
 
 bool views_locked(const AppState& s) { return answers_hidden(s) || derivation_hides_gradients(s); }
 
@@ -94,9 +93,29 @@ void dim_text(const char* text) {
 
 void record_rect(ViewRect& r, ImVec2 a, ImVec2 size) { r = {a.x, a.y, size.x, size.y, true}; }
 
+// Starts the next item on this line when `width` more fits, else on the next.
+void same_line_if_fits(float width) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width + gap) ImGui::NewLine();
+}
+
+// The width of an InputInt showing up to `digits` digits, with its - and + buttons.
+float int_input_width(int digits) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  return ImGui::CalcTextSize("0").x * float(digits) + 2 * st.FramePadding.x +
+         2 * (ImGui::GetFrameHeight() + st.ItemInnerSpacing.x);
+}
+
 bool node_combo(const char* label, const AppState& s, int& node, bool inputs) {
   const Graph& g = s.graph;
   bool changed = false;
+  float widest = ImGui::CalcTextSize("(none)").x;  // as wide as the longest name it lists
+  for (const Node& n : g.nodes)
+    if (n.kind == NodeKind::Input || (!inputs && n.kind == NodeKind::Op))
+      widest = std::max(widest, ImGui::CalcTextSize(n.name.c_str()).x);
+  ImGui::SetNextItemWidth(std::min(widest + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x,
+                                   ImGui::GetContentRegionAvail().x));
   if (ImGui::BeginCombo(label, node >= 0 && node < int(g.nodes.size()) ? g.node(node).name.c_str() : "(none)")) {
     for (int i = 0; i < int(g.nodes.size()); ++i)
       if (g.node(i).kind == NodeKind::Input || (!inputs && g.node(i).kind == NodeKind::Op))
@@ -109,10 +128,13 @@ bool node_combo(const char* label, const AppState& s, int& node, bool inputs) {
 bool entry_picker(const AppState& s, int node, int& row, int& col) {
   const Matrix& m = s.graph.node(node).value;
   ImGui::PushID(&row);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  const float w = int_input_width(int(std::to_string(std::max(m.rows(), m.cols())).size()) + 1);
+  const float label = ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("row").x;
+  same_line_if_fits(w + label);
+  ImGui::SetNextItemWidth(w);
   bool changed = ImGui::InputInt("row", &row);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  same_line_if_fits(w + label);
+  ImGui::SetNextItemWidth(w);
   changed |= ImGui::InputInt("col", &col);
   ImGui::PopID();
   row = std::clamp(row, 0, int(m.rows()) - 1), col = std::clamp(col, 0, int(m.cols()) - 1);

@@ -143,6 +143,33 @@ for (const [name, program, may] of [
   });
 }
 
+// 1b --------------------------------------------------------------------------------------
+test('1b. the Views tab shows nothing an open exercise hides; revealed, it shows its pictures', { timeout: TIMEOUT }, async () => {
+  const secrets = partition(EXAMPLE2, { grads: ['L', 'T'] });
+  const { context, page } = await openApp(EXAMPLE2);
+  try {
+    await clickText(page, 'Views');
+    await frames(page, 3);
+    const text = await drawn(page);
+    assert.ok(text.includes('Locked while gradients are hidden'), text);
+    for (const view of ['Flow', 'Landscape']) assert.ok(!text.includes(view), `${view} is offered while locked`);
+    const views = (await api(page, 'layout')).views;
+    assert.ok(!Object.values(views).some((r) => r.visible), JSON.stringify(views));
+    await assertNothingLeaks(page, secrets, 'the Views tab');
+    await page.screenshot({ path: path.join(SHOTS, 'teach-1b-views-locked.png') });
+    // Revealed: the same tab draws the gradient flow, whose bars are the gradients' norms.
+    const questions = (await api(page, 'exercise')).questions;
+    for (let q = 0; q < questions.length; q++) await api(page, 'reveal', q);
+    await frames(page, 3);
+    await clickText(page, 'Flow');
+    await frames(page, 3);
+    assert.ok((await api(page, 'layout')).views.flow.visible, 'the flow strip is drawn once revealed');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 // 2 ---------------------------------------------------------------------------------------
 test('2. the step hint flags each question at exactly the step that computes it', { timeout: TIMEOUT }, async () => {
   const { context, page } = await openApp(EXAMPLE1);

@@ -4,17 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startBrowser, newPage, openApp, frames, requireBuild, SHOTS, DESKTOP } from './harness.mjs';
+import { startBrowser, newPage, openApp, frames, requireBuild, cliEval, SHOTS, DESKTOP, SEED } from './harness.mjs';
 
-// The default browser build has no Views tab yet: gradscope.wasm has no room for it within its
-// size targets (ui/views_absent.cpp; layout().views is then empty). There these tests skip; they
-// run on a build configured with -DGRADSCOPE_WEB_VIEWS=ON. The desktop's Views tab is tested in
+// The browser's Views tab offers the gradient flow and the loss landscape; the Jacobian and
+// forward-mode views, and the rest of the Views tab, are tested on the desktop in
 // tests/test_views.cpp.
-const NOT_YET = 'no Views tab in this browser build (ui/views_absent.cpp; GRADSCOPE_WEB_VIEWS=ON builds it)';
-const hasViews = (page) => page.evaluate(() => Object.keys(window.gradscope.layout().views).length > 0);
 
 let env;
-before(async () => { requireBuild(); env = await startBrowser(); });
+before(async () => { requireBuild({ cli: true }); env = await startBrowser(); });
 after(async () => env && env.close());
 
 // Clicks where the canvas last drew `text` (a tab or a radio button's label).
@@ -50,7 +47,6 @@ async function pixelsIn(page, r, file) {
 test('the landscape of the seed over W[0,0] and W[2,2] is drawn inside its layout() rectangle', { timeout: 120_000 }, async (t) => {
   const page = await newPage(await env.browser.newContext({ viewport: DESKTOP }));
   await openApp(page, env.base);
-  if (!(await hasViews(page))) return t.skip(NOT_YET);
   await clickText(page, 'Views');
   await clickText(page, 'Landscape');
   await page.waitForFunction(() => !window.gradscope.drawnText().some((t) => t.startsWith('filling:')), null, { timeout: 30_000 });
@@ -69,7 +65,6 @@ test('the landscape of the seed over W[0,0] and W[2,2] is drawn inside its layou
 test('the gradient-flow strip of the deep example is drawn', { timeout: 120_000 }, async (t) => {
   const page = await newPage(await env.browser.newContext({ viewport: DESKTOP }));
   await openApp(page, env.base);
-  if (!(await hasViews(page))) return t.skip(NOT_YET);
   await clickText(page, 'Views');
   await clickText(page, 'Flow');
   await clickText(page, 'relu');  // ("sigmoid" is also in the seed's program text)
@@ -81,5 +76,25 @@ test('the gradient-flow strip of the deep example is drawn', { timeout: 120_000 
   for (const name of ['h1 ', 'h8 ', 'W8 ']) assert.ok(names.includes(name), `${name} is named under its bar: ${names}`);
   const p = await pixelsIn(page, l, 'views-flow.png');
   assert.ok(p.other > p.total / 20, `only ${p.other} of ${p.total} pixels are bars or text`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a click on the landscape moves the point there (W[0,0] and W[2,2] change, the rest stays)', { timeout: 120_000 }, async () => {
+  const page = await newPage(await env.browser.newContext({ viewport: DESKTOP }));
+  await openApp(page, env.base);
+  await clickText(page, 'Views');
+  await clickText(page, 'Landscape');
+  await page.waitForFunction(() => !window.gradscope.drawnText().some((t) => t.startsWith('filling:')), null, { timeout: 30_000 });
+  const l = await page.evaluate(() => window.gradscope.layout().views.landscape);
+  // A quarter of the way in from the left (W[0,0] over 0 to 4) and from the top (W[2,2] over 14 to 0).
+  await page.mouse.click(l.x + l.width / 4, l.y + l.height / 4);
+  await frames(page, 3);
+  const W = (await page.evaluate(() => window.gradscope.get('W'))).value;
+  assert.ok(Math.abs(W[0][0] - 1) < 0.1, `W[0,0] = ${W[0][0]}`);
+  assert.ok(Math.abs(W[2][2] - 10.5) < 0.3, `W[2,2] = ${W[2][2]}`);
+  assert.deepEqual([W[0][1], W[1][1], W[2][0]], [1, 3, 7], 'the other entries stay');
+  const f = (await page.evaluate(() => window.gradscope.get('f'))).value[0][0];
+  const ref = cliEval(SEED, { W }).nodes.find((n) => n.name === 'f').value[0][0];
+  assert.ok(Math.abs(f - ref) < 1e-12, `f = ${f}, the command line gives ${ref}`);
   assert.deepEqual(page.errors, []);
 });
