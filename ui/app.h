@@ -41,7 +41,9 @@ std::vector<std::string> drawn_text();
 struct DrawnString {
   std::string text;
   float x = 0, y = 0, w = 0, h = 0;  // its box, in ImGui's (window) coordinates
+  unsigned col = 0;                  // its first glyph's colour (ImU32)
 };
-std::vector<DrawnString> drawn_strings();
+// `by_colour`: a run also ends where the colour changes (cells side by side, light and dark).
+std::vector<DrawnString> drawn_strings(bool by_colour = false);
 
 }  // namespace gs::ui

@@ -37,7 +37,7 @@ std::vector<std::string> drawn_text() {
   return out;
 }
 
-std::vector<DrawnString> drawn_strings() {
+std::vector<DrawnString> drawn_strings(bool by_colour) {
   std::vector<DrawnString> out;
   const ImDrawData* data = ImGui::GetDrawData();
   const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
@@ -48,8 +48,9 @@ std::vector<DrawnString> drawn_strings() {
     std::string text;
     float pen_x = 0, base_y = 0, scale = 1;  // where the next glyph of this run would start
     float start_x = 0, top = 0, bottom = 0;
+    ImU32 col = 0;
     auto flush = [&] {
-      if (!text.empty()) out.push_back({text, start_x, top, pen_x - start_x, bottom - top});
+      if (!text.empty()) out.push_back({text, start_x, top, pen_x - start_x, bottom - top, col});
       text.clear();
     };
     for (int i = 0; i + 3 < dl->VtxBuffer.Size;) {
@@ -69,9 +70,11 @@ std::vector<DrawnString> drawn_strings() {
       float gap_unit = (space ? space->AdvanceX : font->FontSize * 0.25f) * sc;
       float origin_x = v[0].pos.x - g->X0 * sc, origin_y = v[0].pos.y - g->Y0 * sc;
       bool same_run = !text.empty() && std::abs(origin_y - base_y) < 0.5f && std::abs(sc - scale) < 0.01f &&
-                      origin_x > pen_x - gap_unit * 0.5f && origin_x < pen_x + gap_unit * 3.5f;
+                      origin_x > pen_x - gap_unit * 0.5f && origin_x < pen_x + gap_unit * 3.5f &&
+                      (!by_colour || v[0].col == col);
       if (!same_run) {
         flush();
+        col = v[0].col;
         start_x = origin_x;
         top = origin_y;
         bottom = origin_y + font->FontSize * sc;

@@ -492,6 +492,8 @@ void export_panel(AppState& s) {
   if (s.picture_download) {  // the browser: the graph as drawn, for slides (web/embed.js)
     ImGui::SameLine();
     if (ImGui::Button("Save picture (PNG)")) s.picture_request = AppState::Picture::Download;
+    ImGui::SameLine();
+    if (ImGui::Button("SVG")) s.picture_request = AppState::Picture::SvgDownload;
   }
   wrapped_text_box("##export", text, -1);
 }

@@ -1,8 +1,8 @@
 // Pictures of the graph for slides and lecture notes: the graph canvas drawn by the app's
 // own drawing code (ui/graph_view.cpp) in a headless ImGui context of its own, then written
 // as SVG (shapes as paths, every string as <text>) or PNG (ImGui's triangles rasterized in
-// software). No window or display is needed. Desktop and command line only: the browser
-// build does not link these files.
+// software). No window or display is needed. Desktop and command line only, but for the SVG
+// writer: the browser's svg() writes the graph viewport of the frame it drew (web/api.cpp).
 //
 // Contents: PictureOptions | render_picture (SVG or PNG of a program) | the two writers.
 #pragma once
@@ -36,11 +36,13 @@ struct Picture {
 Picture render_picture(const std::string& program, const PictureOptions& opt, PictureFormat format);
 
 // --- the writers (ui/render_svg.cpp, ui/render_png.cpp), over the current context's draw data
-// An SVG of w x h pixels: runs of solid triangles as <path>s (glyphs left out), then every
-// string drawn_strings() reads back as a <text> in the font's colour. Expects shapes drawn
-// without anti-aliasing (an SVG viewer smooths them itself). `em_per_height` converts ImGui's
-// font size (ascender to descender) to the em that SVG's font-size means.
-std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family, float em_per_height);
+// An SVG of the w x h pixels from (x, y): runs of solid triangles as <path>s (glyphs left out),
+// then every string drawn_strings() reads back as a <text> in the font's colour; what lies
+// wholly outside is left out. Expects shapes drawn without anti-aliasing (an SVG viewer
+// smooths them itself). `em_per_height` converts ImGui's font size (ascender to descender) to
+// the em that SVG's font-size means.
+std::string draw_data_svg(const ImDrawData& data, float x, float y, int w, int h, const char* font_family,
+                          float em_per_height);
 // The draw data rasterized (vertex colours times the font atlas, alpha-blended, clipped) into
 // w x h RGBA pixels, then encoded as a PNG file.
 std::string draw_data_png(const ImDrawData& data, int w, int h);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,28 +17,31 @@
 namespace gs::ui {
 namespace {
 
-std::string num(float v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", double(v));
-  std::string s = buf;
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
+// Appends printf-formatted text (numbers as %g: at most 6 digits, no trailing zeros).
+void add(std::string& out, const char* format, ...) {
+  va_list args, again;
+  va_start(args, format);
+  va_copy(again, args);
+  const size_t at = out.size();
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  if (n > 0) {
+    out.resize(at + size_t(n) + 1);
+    std::vsnprintf(&out[at], size_t(n) + 1, format, again);
+    out.resize(at + size_t(n));
+  }
+  va_end(again);
+  va_end(args);
 }
 
 // fill="#rrggbb" plus fill-opacity when not opaque.
-std::string fill(ImU32 c) {
-  char buf[64];
+void add_fill(std::string& out, ImU32 c) {
   const unsigned a = (c >> IM_COL32_A_SHIFT) & 0xFF;
-  std::snprintf(buf, sizeof buf, "fill=\"#%02x%02x%02x\"", (c >> IM_COL32_R_SHIFT) & 0xFF, (c >> IM_COL32_G_SHIFT) & 0xFF,
-                (c >> IM_COL32_B_SHIFT) & 0xFF);
-  std::string s = buf;
-  if (a != 255) s += " fill-opacity=\"" + num(float(a) / 255) + "\"";
-  return s;
+  add(out, "fill=\"#%02x%02x%02x\"", (c >> IM_COL32_R_SHIFT) & 0xFF, (c >> IM_COL32_G_SHIFT) & 0xFF,
+      (c >> IM_COL32_B_SHIFT) & 0xFF);
+  if (a != 255) add(out, " fill-opacity=\"%.3g\"", double(a) / 255);
 }
 
-std::string escape(const std::string& t) {
-  std::string out;
+void add_escaped(std::string& out, const std::string& t) {
   for (char ch : t) {
     if (ch == '&') out += "&amp;";
     else if (ch == '<') out += "&lt;";
@@ -45,26 +49,26 @@ std::string escape(const std::string& t) {
     else if (ch == '"') out += "&quot;";
     else out += ch;
   }
-  return out;
 }
-
-struct Glyph {
-  float x, y;  // centre
-  ImU32 col;
-};
 
 }  // namespace
 
-std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font_family, float em_per_height) {
+std::string draw_data_svg(const ImDrawData& data, float x, float y, int w, int h, const char* font_family,
+                          float em_per_height) {
   const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                    std::to_string(w) + "\" height=\"" + std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w) +
-                    " " + std::to_string(h) + "\">\n";
-  std::vector<Glyph> glyphs;
+  std::string out;
+  add(out,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+      "height=\"%d\" viewBox=\"%g %g %d %d\">\n",
+      w, h, double(x), double(y), w, h);
+  const ImVec4 region(x, y, x + float(w), y + float(h));
   std::string path;
   ImU32 path_col = 0;
   auto flush = [&] {
-    if (!path.empty()) out += "<path " + fill(path_col) + " d=\"" + path + "\"/>\n";
+    if (path.empty()) return;
+    out += "<path ";
+    add_fill(out, path_col);
+    out += " d=\"" + path + "\"/>\n";
     path.clear();
   };
   for (int l = 0; l < data.CmdListsCount; ++l) {
@@ -78,12 +82,10 @@ std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font
         float x0 = std::min({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x}), x1 = std::max({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x});
         float y0 = std::min({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y}), y1 = std::max({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y});
         if (x1 <= clip.x || x0 >= clip.z || y1 <= clip.y || y0 >= clip.w) continue;  // clipped away
+        if (x1 <= region.x || x0 >= region.z || y1 <= region.y || y0 >= region.w) continue;  // outside the picture
         bool solid = true;
         for (int k = 0; k < 3; ++k) solid &= v[k]->uv.x == white.x && v[k]->uv.y == white.y;
-        if (!solid) {  // part of a glyph: the text is written below, in this colour
-          glyphs.push_back({(x0 + x1) / 2, (y0 + y1) / 2, v[0]->col});
-          continue;
-        }
+        if (!solid) continue;  // part of a glyph: the text is written below
         const ImU32 col = v[0]->col;
         if (((col >> IM_COL32_A_SHIFT) & 0xFF) == 0) continue;
         if (col != path_col) flush();
@@ -92,24 +94,24 @@ std::string draw_data_svg(const ImDrawData& data, int w, int h, const char* font
                      (v[1]->pos.y - v[0]->pos.y) * (v[2]->pos.x - v[0]->pos.x);
         if (turn == 0) continue;
         if (turn < 0) std::swap(v[1], v[2]);
-        path += "M" + num(v[0]->pos.x) + " " + num(v[0]->pos.y) + "L" + num(v[1]->pos.x) + " " + num(v[1]->pos.y) + "L" +
-                num(v[2]->pos.x) + " " + num(v[2]->pos.y) + "Z";
+        add(path, "M%.6g %.6gL%.6g %.6gL%.6g %.6gZ", double(v[0]->pos.x), double(v[0]->pos.y), double(v[1]->pos.x),
+            double(v[1]->pos.y), double(v[2]->pos.x), double(v[2]->pos.y));
       }
     }
   }
   flush();
   const ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
-  for (const DrawnString& d : drawn_strings()) {
-    ImU32 col = IM_COL32_BLACK;
-    for (const Glyph& g : glyphs)
-      if (g.x >= d.x && g.x <= d.x + d.w && g.y >= d.y && g.y <= d.y + d.h) {
-        col = g.col;
-        break;
-      }
+  for (const DrawnString& d : drawn_strings(true)) {  // one <text> per run of one colour
+    if (d.x + d.w <= region.x || d.x >= region.z || d.y + d.h <= region.y || d.y >= region.w) continue;
     const float px = d.h;  // the run's font size in pixels
-    out += "<text x=\"" + num(d.x) + "\" y=\"" + num(d.y + font->Ascent * px / font->FontSize) + "\" font-family=\"" +
-           font_family + "\" font-size=\"" + num(px * em_per_height) + "\" textLength=\"" + num(d.w) +
-           "\" lengthAdjust=\"spacingAndGlyphs\" xml:space=\"preserve\" " + fill(col) + ">" + escape(d.text) + "</text>\n";
+    add(out, "<text x=\"%.6g\" y=\"%.6g\" font-family=\"%s\" font-size=\"%.4g\" textLength=\"%.6g\" "
+             "lengthAdjust=\"spacingAndGlyphs\" xml:space=\"preserve\" ",
+        double(d.x), double(d.y + font->Ascent * px / font->FontSize), font_family, double(px * em_per_height),
+        double(d.w));
+    add_fill(out, d.col);
+    out += ">";
+    add_escaped(out, d.text);
+    out += "</text>\n";
   }
   return out + "</svg>\n";
 }

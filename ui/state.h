@@ -113,10 +113,11 @@ struct AppState {
   int selected = -1;                 // node shown in the inspector
   bool show_gradients = true;
   bool dark = false;
-  // Pictures in the browser: the platform can save a PNG of the graph as drawn (the Export
-  // tab then offers it), and a request the platform takes after this frame is drawn.
+  // Pictures in the browser: the platform can save a PNG or an SVG of the graph as drawn (the
+  // Export tab then offers them), and a request the platform takes after a frame is drawn.
   bool picture_download = false;
-  enum class Picture { None = 0, ForScript = 1, Download = 2 } picture_request = Picture::None;  // (web/embed.js)
+  enum class Picture { None = 0, ForScript = 1, Download = 2, SvgForScript = 3, SvgDownload = 4 };
+  Picture picture_request = Picture::None;  // (web/api.cpp, web/embed.js)
   ViewState view;                    // pan, zoom, hover, panels: ui/view_state.h
   bool fit_pending = true;           // re-centre the graph on the next frame
   unsigned long long revision = 0;   // bumped on every change of values or program

@@ -16,7 +16,9 @@
 #include "ui/layout.h"
 #include "ui/app.h"
 #include "ui/panels.h"
+#include "ui/render.h"
 #include "ui/theme.h"
+#include "web/font.h"
 
 namespace gs::web {
 
@@ -28,6 +30,7 @@ ui::AppState& state() {
 namespace {
 
 std::string g_out;  // the last returned string: valid until the next call
+std::string g_svg;  // the last SVG taken (take_svg), until the page reads it
 unsigned long long g_notified_revision = ~0ull;
 bool g_ready = false;
 
@@ -53,6 +56,24 @@ std::string error_list(const Error& e) {
 
 }  // namespace
 
+bool svg_frame() {
+  using Picture = ui::AppState::Picture;
+  const bool svg = state().picture_request == Picture::SvgForScript || state().picture_request == Picture::SvgDownload;
+  ImGuiStyle& st = ImGui::GetStyle();
+  st.AntiAliasedLines = st.AntiAliasedLinesUseTex = st.AntiAliasedFill = !svg;
+  return svg;
+}
+
+void take_svg() {
+  ui::AppState& s = state();
+  const ui::Rect& r = s.view.graph;
+  g_svg = ui::draw_data_svg(*ImGui::GetDrawData(), r.x, r.y, int(r.w + 0.5f), int(r.h + 0.5f),
+                            "DejaVu Sans, Verdana, sans-serif", page_font_em_per_height());
+  const int kind = int(s.picture_request);
+  s.picture_request = ui::AppState::Picture::None;
+  EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, kind);
+}
+
 void after_frame() {
   ui::AppState& s = state();
   if (!g_ready) {
@@ -64,8 +85,8 @@ void after_frame() {
     EM_ASM({ if (Module.onGradscopeChange) Module.onGradscopeChange(); });
   }
   // The frame is in the canvas's drawing buffer until this task ends: the page copies the graph
-  // from it now (1: for png(), 2: a download).
-  if (s.picture_request != ui::AppState::Picture::None) {
+  // from it now (1: for png(), 2: a download). An SVG waits for the next frame (svg_frame).
+  if (s.picture_request == ui::AppState::Picture::ForScript || s.picture_request == ui::AppState::Picture::Download) {
     const int kind = int(s.picture_request);
     s.picture_request = ui::AppState::Picture::None;
     EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, kind);
@@ -291,6 +312,11 @@ EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision);
 
 // png(): the next frame, once drawn, is handed to the page (after_frame).
 EMSCRIPTEN_KEEPALIVE void gs_request_picture() { state().picture_request = gs::ui::AppState::Picture::ForScript; }
+
+// svg(): the next frame is drawn without anti-aliasing and its graph viewport written as SVG
+// (svg_frame, take_svg), then gs_picture_svg() gives the text, once.
+EMSCRIPTEN_KEEPALIVE void gs_request_svg() { state().picture_request = gs::ui::AppState::Picture::SvgForScript; }
+EMSCRIPTEN_KEEPALIVE const char* gs_picture_svg() { return gs::web::out(std::move(gs::web::g_svg)); }
 
 // Whether (x, y), in canvas CSS pixels, is on a value cell that a drag would edit (an input
 // that is not locked): embed.js lets a touch there drag the entry instead of scrolling the page.

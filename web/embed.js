@@ -787,16 +787,20 @@
     }
     var api = makeApi(call, els, listeners, ready, showMessage, function () { return open.settings; });
     api.clearSaved = store.clear;
-    // A picture of the graph as drawn (values, gradients, the theme's colours), the graph
-    // viewport at the canvas's resolution: a Promise of a PNG Blob, after the next frame.
-    var pictureWaiting = [];
-    api.png = function () {
+    // Pictures of the graph viewport as drawn (values, gradients, the theme's colours), after
+    // the next frame: png() a Promise of a PNG Blob at the canvas's resolution; svg() one of
+    // SVG text for slides, shapes as paths and every string as <text> (DejaVu Sans, the app's
+    // font), from a frame the app draws without anti-aliasing.
+    var waiting = { png: [], svg: [] };
+    function picture(kind, request) {
       return new Promise(function (resolve, reject) {
         if (!module) throw new Error("gradscope is still loading: wait for instance.ready");
-        pictureWaiting.push({ resolve: resolve, reject: reject });
-        module._gs_request_picture();
+        waiting[kind].push({ resolve: resolve, reject: reject });
+        module[request]();
       });
-    };
+    }
+    api.png = function () { return picture("png", "_gs_request_picture"); };
+    api.svg = function () { return picture("svg", "_gs_request_svg"); };
     els.text.connect(function (pages) {
       return [JSON.parse(call("gs_text_view_json", [PAGE, PAGE, utf8.encode(JSON.stringify(pages))])), call("gs_program")];
     }, function (text) { return module ? api.setProgram(text) : []; });
@@ -818,15 +822,31 @@
     // The graph as drawn, copied from the canvas just after the app drew it (web/api.cpp's
     // after_frame: its drawing buffer is still whole in that task), as a PNG Blob. Resolves
     // every png() waiting; PICTURE_DOWNLOAD is the Export tab's button, which also downloads it.
-    var PICTURE_DOWNLOAD = 2;  // ui/state.h AppState::Picture::Download
+    // An SVG (kinds 3 and 4) is read from the app the same way.
+    var PICTURE_DOWNLOAD = 2, SVG_DOWNLOAD = 4;  // ui/state.h AppState::Picture
     function onPicture(kind) {
-      var waiting = pictureWaiting;
-      pictureWaiting = [];
+      var svg = kind > PICTURE_DOWNLOAD, format = svg ? "svg" : "png", promised = waiting[format];
+      waiting[format] = [];
       try {
-        copyPicture(kind, waiting);
+        if (svg) takeSvg(kind, promised); else copyPicture(kind, promised);
       } catch (e) {  // (this runs inside the app's frame: nothing may escape into it)
-        waiting.forEach(function (w) { w.reject(e); });
+        promised.forEach(function (w) { w.reject(e); });
       }
+    }
+    function takeSvg(kind, waiting) {
+      var text = call("gs_picture_svg");
+      waiting.forEach(function (w) { w.resolve(text); });
+      if (kind === SVG_DOWNLOAD) download(new Blob([text], { type: "image/svg+xml" }), "gradscope-graph.svg");
+    }
+    function download(blob, name) {
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+      showMessage("Saved the picture of the graph (" + name + ").");
     }
     function copyPicture(kind, waiting) {
       var g = JSON.parse(call("gs_layout_json")).graph, canvas = els.canvas;
@@ -838,16 +858,7 @@
                                       crop.height, 0, 0, crop.width, crop.height);
       crop.toBlob(function (blob) {
         waiting.forEach(function (w) { blob ? w.resolve(blob) : w.reject(new Error("the browser made no PNG")); });
-        if (kind === PICTURE_DOWNLOAD && blob) {
-          var a = document.createElement("a");
-          a.href = URL.createObjectURL(blob);
-          a.download = "gradscope-graph.png";
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
-          showMessage("Saved the picture of the graph (gradscope-graph.png).");
-        }
+        if (kind === PICTURE_DOWNLOAD && blob) download(blob, "gradscope-graph.png");
       }, "image/png");
     }
     function fail(e) {

@@ -17,33 +17,54 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 
-// Measures each codepoint in the page's font at `em` CSS pixels: per glyph, its advance and its
-// ink box (left of the origin, right, above the baseline, below), as canvas measureText gives
-// them. Returns 0 when the font is not loaded (embed.js adds it to document.fonts before
-// gs_start; without it the canvas would quietly draw another font).
-EM_JS(int, gs_font_measure, (float em, const int* cps, int n, float* out), {
+// Lays out the atlas: measures each codepoint in the page's font at `em` CSS pixels (canvas
+// measureText), and writes per glyph its quad from the pen (baseline at y = 0), its ink box
+// widened by a pixel each side, then where it sits in the atlas (drawn `wide` times as wide)
+// and its advance: x0, y0, x1, y1, u, v, advance. Glyphs without ink (the space) get an empty
+// quad. Shelves, tallest first, hold the glyphs and the `nrects` rectangles (w, h in; x, y
+// out) with `pad` pixels between; size gets the atlas's width (as ImGui's builder picks it)
+// and the height used. Returns 0 when the font is not loaded (embed.js adds it to
+// document.fonts before gs_start; without it the canvas would quietly draw another font).
+EM_JS(int, gs_font_layout, (float em, int wide, int pad, const int* cps, int n, int* rects, int nrects, float* out,
+                            int* size), {
   var loaded = 0;
   document.fonts.forEach(function(f) { loaded |= f.family.indexOf("gradscope-font") >= 0 && f.status == "loaded"; });
   if (!loaded) return 0;
   var c = Module.gsFontCanvas || (Module.gsFontCanvas = document.createElement("canvas"));
   var g = c.getContext("2d");
   g.font = em + "px gradscope-font";
-  for (var i = 0; i < n; i++) {
-    var ch = String.fromCodePoint(HEAP32[(cps >> 2) + i]);
-    var m = g.measureText(ch), o = (out >> 2) + i * 5;
-    HEAPF32[o] = m.width;
-    HEAPF32[o + 1] = m.actualBoundingBoxLeft;
-    HEAPF32[o + 2] = m.actualBoundingBoxRight;
-    HEAPF32[o + 3] = m.actualBoundingBoxAscent;
-    HEAPF32[o + 4] = m.actualBoundingBoxDescent;
+  var items = [], area = 0, i, o;
+  for (i = 0; i < n; i++) {
+    var m = g.measureText(String.fromCodePoint(HEAP32[(cps >> 2) + i]));
+    var box = [0, 0, 0, 0];
+    if (m.actualBoundingBoxLeft + m.actualBoundingBoxRight > 0 && m.actualBoundingBoxAscent + m.actualBoundingBoxDescent > 0)
+      box = [Math.floor(-m.actualBoundingBoxLeft) - 1, Math.floor(-m.actualBoundingBoxAscent) - 1,
+             Math.ceil(m.actualBoundingBoxRight) + 1, Math.ceil(m.actualBoundingBoxDescent) + 1];
+    o = (out >> 2) + i * 7;
+    for (var k = 0; k < 4; k++) HEAPF32[o + k] = box[k];
+    HEAPF32[o + 6] = m.width;
+    if (box[2] > box[0]) items.push({w: (box[2] - box[0]) * wide, h: box[3] - box[1], at: o + 4, glyph: 1});
   }
+  for (i = 0; i < nrects; i++) items.push({w: HEAP32[(rects >> 2) + 2 * i], h: HEAP32[(rects >> 2) + 2 * i + 1], at: (rects >> 2) + 2 * i});
+  items.forEach(function(b) { area += (b.w + pad) * (b.h + pad); });
+  var side = Math.sqrt(area) + 1, width = side >= 4096 * 0.7 ? 4096 : side >= 2048 * 0.7 ? 2048 : side >= 1024 * 0.7 ? 1024 : 512;
+  items.sort(function(a, b) { return b.h - a.h; });
+  var x = pad, y = pad, shelf = 0;
+  items.forEach(function(b) {
+    if (x + b.w + pad > width) { x = pad; y += shelf + pad; shelf = 0; }
+    if (b.glyph) { HEAPF32[b.at] = x; HEAPF32[b.at + 1] = y; } else { HEAP32[b.at] = x; HEAP32[b.at + 1] = y; }
+    x += b.w + pad;
+    shelf = Math.max(shelf, b.h);
+  });
+  HEAP32[size >> 2] = width;
+  HEAP32[(size >> 2) + 1] = y + shelf + pad;
   return 1;
 });
 
-// Draws each codepoint with its pen at (at[2i], at[2i+1]) in a w x h atlas, `wide` times as wide
-// as high, and writes the coverage (alpha) into `pixels`, one byte per pixel.
-EM_JS(void, gs_font_draw, (float em, float wide, const int* cps, const int* at, int n, unsigned char* pixels, int w,
-                           int h), {
+// Draws each codepoint where gs_font_layout placed it in a w x h atlas, `wide` times as wide as
+// high, and writes the coverage (alpha) into `pixels`, one byte per pixel.
+EM_JS(void, gs_font_draw, (float em, int wide, const int* cps, const float* glyphs, int n, unsigned char* pixels,
+                           int w, int h), {
   var c = Module.gsFontCanvas;
   c.width = w;
   c.height = h;
@@ -52,7 +73,9 @@ EM_JS(void, gs_font_draw, (float em, float wide, const int* cps, const int* at, 
   g.fillStyle = "#fff";
   g.textBaseline = "alphabetic";
   for (var i = 0; i < n; i++) {
-    g.setTransform(wide, 0, 0, 1, HEAP32[(at >> 2) + 2 * i], HEAP32[(at >> 2) + 2 * i + 1]);
+    var o = (glyphs >> 2) + i * 7;
+    if (HEAPF32[o + 2] <= HEAPF32[o]) continue;  // no ink
+    g.setTransform(wide, 0, 0, 1, HEAPF32[o + 4] - HEAPF32[o] * wide, HEAPF32[o + 5] - HEAPF32[o + 1]);
     g.fillText(String.fromCodePoint(HEAP32[(cps >> 2) + i]), 0, 0);
   }
   var rgba = g.getImageData(0, 0, w, h).data;
@@ -78,11 +101,7 @@ uint32_t find_table(const unsigned char* ttf, int size, const char* tag) {
   return 0;
 }
 
-// One rectangle of the atlas: a glyph's bitmap or one of ImGui's own (white pixels, lines).
-struct Box {
-  int w, h, x = 0, y = 0;
-  int glyph;  // index into the glyph list, or -1 - the custom rectangle's index
-};
+float g_em_per_height = 1;
 
 bool build(ImFontAtlas* atlas) {
   ImFontAtlasBuildInit(atlas);
@@ -100,6 +119,7 @@ bool build(ImFontAtlas* atlas) {
   const int asc = int16_t(read_u16(ttf + hhea + 4)), desc = int16_t(read_u16(ttf + hhea + 6));
   if (units_per_em <= 0 || asc - desc <= 0) return false;
   const float scale = cfg.SizePixels / float(asc - desc);  // stbtt_ScaleForPixelHeight
+  g_em_per_height = float(units_per_em) / float(asc - desc);
   const float em = scale * units_per_em;
   const int wide = std::max(1, cfg.OversampleH);
 
@@ -108,84 +128,39 @@ bool build(ImFontAtlas* atlas) {
   for (const ImWchar* r = ranges; r[0] && r[1]; r += 2)
     for (int cp = r[0]; cp <= r[1]; ++cp)
       if (cp < 0x7f || cp > 0x9f) cps.push_back(cp);  // no C1 control characters
+  ImVector<int> rects;  // ImGui's own: the white pixels, the lines
+  for (const ImFontAtlasCustomRect& r : atlas->CustomRects) rects.push_back(r.Width), rects.push_back(r.Height);
   const int n = cps.Size;
-  ImVector<float> m;
-  m.resize(n * 5);
-  if (!gs_font_measure(em, cps.Data, n, m.Data)) return false;
-
-  // Each glyph's ink box in pixels from its pen (baseline at y = 0), one pixel more each side.
-  ImVector<int> ink;
-  ink.resize(n * 4);
-  ImVector<Box> boxes;
-  for (int i = 0; i < n; ++i) {
-    const float* g = &m[i * 5];
-    int* b = &ink[i * 4];
-    const bool blank = g[1] + g[2] <= 0 || g[3] + g[4] <= 0;
-    b[0] = blank ? 0 : int(std::floor(-g[1])) - 1;
-    b[1] = blank ? 0 : int(std::floor(-g[3])) - 1;
-    b[2] = blank ? 0 : int(std::ceil(g[2])) + 1;
-    b[3] = blank ? 0 : int(std::ceil(g[4])) + 1;
-    if (!blank) boxes.push_back(Box{(b[2] - b[0]) * wide, b[3] - b[1], 0, 0, i});
-  }
+  ImVector<float> glyphs;  // x0, y0, x1, y1, u, v, advance
+  glyphs.resize(n * 7);
+  int size[2];
+  if (!gs_font_layout(em, wide, atlas->TexGlyphPadding, cps.Data, n, rects.Data, atlas->CustomRects.Size,
+                      glyphs.Data, size))
+    return false;
   for (int i = 0; i < atlas->CustomRects.Size; ++i)
-    boxes.push_back(Box{atlas->CustomRects[i].Width, atlas->CustomRects[i].Height, 0, 0, -1 - i});
-
-  // Shelves, tallest boxes first (by height, without a sort: heights are a few dozen pixels);
-  // the width as ImGui's builder picks it.
-  const int pad = atlas->TexGlyphPadding;
-  long area = 0;
-  int tallest = 0;
-  for (const Box& b : boxes) area += long(b.w + pad) * (b.h + pad), tallest = std::max(tallest, b.h);
-  const int side = int(std::sqrt(double(area))) + 1;
-  const int width = atlas->TexDesiredWidth > 0 ? atlas->TexDesiredWidth
-                    : side >= 4096 * 0.7f ? 4096 : side >= 2048 * 0.7f ? 2048 : side >= 1024 * 0.7f ? 1024 : 512;
-  int x = pad, y = pad, shelf = 0;
-  for (int h = tallest; h >= 0; --h)
-    for (Box& b : boxes) {
-      if (b.h != h) continue;
-      if (x + b.w + pad > width) x = pad, y += shelf + pad, shelf = 0;
-      b.x = x, b.y = y;
-      x += b.w + pad;
-      shelf = std::max(shelf, b.h);
-    }
-  atlas->TexWidth = width;
-  atlas->TexHeight = ImUpperPowerOfTwo(y + shelf + pad);
-  atlas->TexUvScale = ImVec2(1.0f / atlas->TexWidth, 1.0f / atlas->TexHeight);
+    atlas->CustomRects[i].X = (unsigned short)rects[2 * i], atlas->CustomRects[i].Y = (unsigned short)rects[2 * i + 1];
+  atlas->TexWidth = size[0];
+  atlas->TexHeight = ImUpperPowerOfTwo(size[1]);
+  const ImVec2 uv = atlas->TexUvScale = ImVec2(1.0f / atlas->TexWidth, 1.0f / atlas->TexHeight);
   atlas->TexPixelsAlpha8 = static_cast<unsigned char*>(IM_ALLOC(atlas->TexWidth * atlas->TexHeight));
-  std::memset(atlas->TexPixelsAlpha8, 0, atlas->TexWidth * atlas->TexHeight);
-
-  ImVector<int> pen;
-  pen.resize(n * 2, -1000);  // blank glyphs are drawn off the atlas
-  for (const Box& b : boxes) {
-    if (b.glyph < 0) {
-      ImFontAtlasCustomRect& r = atlas->CustomRects[-1 - b.glyph];
-      r.X = (unsigned short)b.x, r.Y = (unsigned short)b.y;
-    } else {
-      pen[b.glyph * 2] = b.x - ink[b.glyph * 4] * wide;
-      pen[b.glyph * 2 + 1] = b.y - ink[b.glyph * 4 + 1];
-    }
-  }
-  gs_font_draw(em, float(wide), cps.Data, pen.Data, n, atlas->TexPixelsAlpha8, atlas->TexWidth,
-               atlas->TexHeight);
+  gs_font_draw(em, wide, cps.Data, glyphs.Data, n, atlas->TexPixelsAlpha8, atlas->TexWidth, atlas->TexHeight);
 
   ImFont* font = cfg.DstFont;
-  const float ascent = std::floor(asc * scale + (asc > 0 ? 1 : -1));
-  const float descent = std::floor(desc * scale + (desc > 0 ? 1 : -1));
-  ImFontAtlasBuildSetupFont(atlas, font, &cfg, ascent, descent);
-  const float off_x = cfg.GlyphOffset.x, off_y = cfg.GlyphOffset.y + IM_ROUND(font->Ascent);
+  ImFontAtlasBuildSetupFont(atlas, font, &cfg, std::floor(asc * scale + (asc > 0 ? 1 : -1)),
+                            std::floor(desc * scale + (desc > 0 ? 1 : -1)));
+  const float dx = cfg.GlyphOffset.x, dy = cfg.GlyphOffset.y + IM_ROUND(font->Ascent);
   for (int i = 0; i < n; ++i) {
-    const int* b = &ink[i * 4];
-    const float u = float(pen[i * 2] + b[0] * wide), v = float(pen[i * 2 + 1] + b[1]);
-    const float uw = float((b[2] - b[0]) * wide), vh = float(b[3] - b[1]);
-    font->AddGlyph(&cfg, ImWchar(cps[i]), b[0] + off_x, b[1] + off_y, b[2] + off_x, b[3] + off_y,
-                   u * atlas->TexUvScale.x, v * atlas->TexUvScale.y, (u + uw) * atlas->TexUvScale.x,
-                   (v + vh) * atlas->TexUvScale.y, m[i * 5]);
+    const float* g = &glyphs[i * 7];
+    font->AddGlyph(&cfg, ImWchar(cps[i]), g[0] + dx, g[1] + dy, g[2] + dx, g[3] + dy, g[4] * uv.x, g[5] * uv.y,
+                   (g[4] + (g[2] - g[0]) * wide) * uv.x, (g[5] + g[3] - g[1]) * uv.y, g[6]);
   }
   ImFontAtlasBuildFinish(atlas);
   return true;
 }
 
 }  // namespace
+
+float page_font_em_per_height() { return g_em_per_height; }
 
 const ImFontBuilderIO* page_font_builder() {
   static const ImFontBuilderIO io{build};

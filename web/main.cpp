@@ -190,10 +190,12 @@ void solid_projection(const ImDrawData* dd) {
 
 void frame() {
   begin_frame();
+  const bool svg = gs::web::svg_frame();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   gs::ui::frame(gs::web::state(), g_platform);
   ImGui::Render();
+  if (svg) gs::web::take_svg();  // (before split_solid_fills rewrites the draw data)
   update_cursor();
   const ImVec4 bg = gs::ui::clear_color(gs::web::state());
   ImGuiIO& io = ImGui::GetIO();

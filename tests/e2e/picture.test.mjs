@@ -89,3 +89,59 @@ test('png() at device pixel ratio 2 has the canvas\'s resolution, twice the CSS 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('svg() is the graph viewport as SVG: it parses, names every node and shows every number drawn there; the Export tab downloads it', { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+  const page = await newPage(context);
+  await openApp(page, env.base + 'index.html#example=mlp');
+  await frames(page, 4);
+  await page.mouse.move(2, 2);
+  await frames(page, 4);
+  const r = await page.evaluate(async () => {
+    const text = await window.gradscope.svg();
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const g = window.gradscope.layout().graph;
+    // The strings the canvas drew inside the graph viewport (cards, legend).
+    const drawn = window.gradscope.drawnText(true).filter((d) => d.x >= g.x && d.x + d.width <= g.x + g.width &&
+                                                                  d.y >= g.y && d.y + d.height <= g.y + g.height);
+    const svg = doc.documentElement;
+    return { error: doc.querySelector('parsererror')?.textContent || '', root: svg.nodeName, width: svg.getAttribute('width'),
+             height: svg.getAttribute('height'), viewBox: svg.getAttribute('viewBox'), g,
+             texts: Array.from(doc.querySelectorAll('text')).map((t) => t.textContent),
+             fills: Object.fromEntries(Array.from(doc.querySelectorAll('text')).map((t) => [t.textContent, t.getAttribute('fill')])),
+             paths: doc.querySelectorAll('path').length, drawn: drawn.map((d) => d.text),
+             nodes: window.gradscope.graph().nodes.map((n) => n.name) };
+  });
+  assert.equal(r.error, '', 'the SVG parses as XML');
+  assert.equal(r.root, 'svg');
+  assert.equal(Number(r.width), Math.round(r.g.width));
+  assert.equal(Number(r.height), Math.round(r.g.height));
+  assert.deepEqual(r.viewBox.split(' ').map(Number).slice(0, 2).map(Math.round), [Math.round(r.g.x), Math.round(r.g.y)]);
+  assert.ok(r.paths > 20, `${r.paths} paths: cards, cells, edges`);
+  const all = r.texts.join('\n');
+  for (const n of r.nodes) assert.ok(all.includes(n), `node ${n} is named in the SVG`);
+  // Every word drawn in the viewport is in the SVG (which splits runs where the colour changes).
+  const words = (list) => list.join(' ').split(/\s+/).filter(Boolean).sort();
+  assert.deepEqual(words(r.texts), words(r.drawn));
+  // Each number in its cell's text colour: white on dL/dX's dark 0.157, dark on its pale -0.0075.
+  const grey = (hex) => [1, 3, 5].reduce((sum, i) => sum + parseInt(hex.slice(i, i + 2), 16), 0) / 3;
+  const fillOf = (word) => Object.entries(r.fills).find(([t]) => t.split(/\s+/).includes(word))[1];
+  assert.ok(grey(fillOf('0.157')) > 200, `0.157 in ${fillOf('0.157')}`);
+  assert.ok(grey(fillOf('-0.0075')) < 100, `-0.0075 in ${fillOf('-0.0075')}`);
+  const runs = r.drawn.join(' | ');
+  assert.ok(runs.includes('0.739') && runs.includes('-0.271'), `dL/dW1's numbers are among them: ${runs}`);
+  assert.ok(!r.texts.some((t) => t === 'Export' || t === 'Inspector'), 'nothing from the side panel');
+
+  // The frame after the picture is drawn with anti-aliasing again: png() still matches the screen.
+  const after = await page.evaluate(async () => (await window.gradscope.png()).size);
+  assert.ok(after > 1000);
+
+  assert.ok(await clickText(page, 'Export'), 'the Export tab is drawn');
+  const [download] = await Promise.all([page.waitForEvent('download'), clickText(page, 'SVG')]);
+  assert.equal(download.suggestedFilename(), 'gradscope-graph.svg');
+  const file = fs.readFileSync(await download.path(), 'utf8');
+  assert.ok(file.startsWith('<?xml') && file.includes('<svg') && file.trimEnd().endsWith('</svg>'), file.slice(0, 200));
+  assert.ok(file.includes('>W1<') && file.includes('>matmul_1 = W1 @ X<'), 'the download names the nodes');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
