@@ -3,12 +3,14 @@
 #include <doctest.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "core/compile.h"
 #include "core/examples.h"
+#include "core/export.h"
 #include "ui/app.h"
 #include "ui/graph_view.h"
 #include "ui/headless.h"
@@ -649,4 +651,47 @@ TEST_CASE("the theme's colour tables are ImGui's StyleColorsDark and StyleColors
     }
     CHECK(ours.Colors[ImGuiCol_WindowBg].w == 1.f);
   }
+}
+
+TEST_CASE("the Export tab shows each line of code whole, from its start: a long line scrolls, it does not wrap") {
+  Headless h({}, ImVec2(1920, 1080));
+  h.frame();
+  h.state.program = "";
+  ui::load_example(h.state, "mlp");
+  h.frame();
+  REQUIRE(h.click_text("Export"));
+  h.frame();
+  const std::string code = export_pytorch(h.state.graph);
+  std::vector<std::string> lines;  // the code's lines, spaces dropped (the runs read spaces back from gaps)
+  auto squeeze = [](std::string t) {
+    t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+    return t;
+  };
+  for (size_t at = 0; at < code.size();) {
+    size_t end = code.find('\n', at);
+    if (end == std::string::npos) end = code.size();
+    lines.push_back(squeeze(code.substr(at, end - at)));
+    at = end + 1;
+  }
+  const ui::Rect box = h.state.view.panels[1];  // the side panel
+  int shown = 0, longer = 0;
+  size_t widest = 0;
+  REQUIRE(h.state.view.panel_visible[1]);
+  for (const std::string& l : lines) widest = std::max(widest, l.size());
+  float top = 1e9f;  // the box's first line: the code's first line
+  for (const ui::DrawnString& d : ui::drawn_strings())
+    if (squeeze(d.text).size() >= 6 && lines[0].rfind(squeeze(d.text), 0) == 0) top = std::min(top, d.y);
+  REQUIRE(top < 1e9f);
+  for (const ui::DrawnString& d : ui::drawn_strings()) {
+    if (d.x < box.x || d.x > box.x + box.w || d.y < top || d.y > box.y + box.h) continue;
+    const std::string t = squeeze(d.text);
+    bool starts_line = false;
+    for (const std::string& l : lines) starts_line |= l.rfind(t, 0) == 0;
+    ++shown;
+    longer += t.size() > 40;
+    CHECK_MESSAGE(starts_line, "\"" << d.text << "\" is drawn in the Export box but starts no line of the code");
+  }
+  CHECK(shown > 10);
+  CHECK(widest > 80);  // the PyTorch export has lines longer than the box is wide
+  CHECK(longer > 0);
 }

@@ -348,12 +348,10 @@ void bullet_wrapped(const char* text) {
   ImGui::TextWrapped("%s", text);
 }
 
-void wrapped_text_box(const char* id, const std::string& text, float height) {
+void code_box(const char* id, const std::string& text, float height) {
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
-  ImGui::BeginChild(id, ImVec2(-1, height), true);
-  ImGui::PushTextWrapPos(0);
+  ImGui::BeginChild(id, ImVec2(-1, height), true, ImGuiWindowFlags_HorizontalScrollbar);
   ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
-  ImGui::PopTextWrapPos();
   ImGui::EndChild();
   ImGui::PopStyleColor();
 }

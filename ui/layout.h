@@ -63,8 +63,9 @@ void column(int k, int n);
 void colored_label(const char* text, ImU32 bg, ImU32 fg);
 // A matrix as a grid of heatmap cells with their numbers.
 void matrix_grid(const Matrix& m, bool dark);
-// Read-only text (exported code) in a scrolling box of the given height, wrapped at its edge.
-void wrapped_text_box(const char* id, const std::string& text, float height);
+// Read-only text (exported code) in a box of the given height, its lines whole: a line wider
+// than the box scrolls sideways (wrapped, code broke mid-token in the proportional font).
+void code_box(const char* id, const std::string& text, float height);
 // The program editor's frame: wide and tall enough for every line of `text`, inside a child
 // that scrolls both ways. Returns the size to give InputTextMultiline; end with EndChild().
 ImVec2 begin_editor_box(const std::string& text, float height);

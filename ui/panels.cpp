@@ -495,7 +495,7 @@ void export_panel(AppState& s) {
     ImGui::SameLine();
     if (ImGui::Button("SVG")) s.picture_request = AppState::Picture::SvgDownload;
   }
-  wrapped_text_box("##export", text, -1);
+  code_box("##export", text, -1);
 }
 
 }  // namespace gs::ui

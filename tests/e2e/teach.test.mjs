@@ -200,6 +200,12 @@ test('3. the Train plot is readable, draws a curve, and Reset training restores 
   const { context, page } = await openApp(MLP);
   try {
     const w1 = (await api(page, 'get', 'W1')).value;
+    // At 1280x800 the two-layer graph folds the side panel away to stay legible: open it with
+    // its strip's button, the "<" at the right edge.
+    const opener = (await api(page, 'drawnText', true)).filter((d) => d.text === '<').sort((a, b) => b.x - a.x)[0];
+    assert.ok(opener && opener.x > DESKTOP.width - 60, 'the folded side panel\'s button');
+    await page.mouse.click(opener.x + opener.width / 2, opener.y + opener.height / 2);
+    await frames(page, 3);
     assert.ok(await clickText(page, 'Train'), 'the Train tab');
     const text = await drawn(page);
     for (const name of ['W1', 'b1', 'W2', 'b2', 'X', 'Y']) assert.ok(text.includes(name), `${name} offered`);
