@@ -19,8 +19,12 @@
 #include "core/serialize.h"
 #include "ui/state.h"
 #include "web/api.h"
+#include "web/font.h"
 
 using nlohmann::json;
+
+// The page's font (web/font.cpp draws it with the browser's canvas): svg()'s em per font height.
+float gs::web::page_font_em_per_height() { return 1; }
 
 namespace {
 

@@ -491,9 +491,9 @@ void export_panel(AppState& s) {
   }
   if (s.picture_download) {  // the browser: the graph as drawn, for slides (web/embed.js)
     ImGui::SameLine();
-    if (ImGui::Button("Save picture (PNG)")) s.picture_request = AppState::Picture::Download;
+    if (ImGui::Button("Save picture (PNG)")) s.png_request = AppState::Picture::Download;
     ImGui::SameLine();
-    if (ImGui::Button("SVG")) s.picture_request = AppState::Picture::SvgDownload;
+    if (ImGui::Button("SVG")) s.svg_request = AppState::Picture::Download;
   }
   code_box("##export", text, -1);
 }

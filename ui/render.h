@@ -40,9 +40,9 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
 // then every string drawn_strings() reads back as a <text> in the font's colour; what lies
 // wholly outside is left out. Expects shapes drawn without anti-aliasing (an SVG viewer
 // smooths them itself). `em_per_height` converts ImGui's font size (ascender to descender) to
-// the em that SVG's font-size means.
+// the em that SVG's font-size means. A `background` colour (not 0) fills the picture first.
 std::string draw_data_svg(const ImDrawData& data, float x, float y, int w, int h, const char* font_family,
-                          float em_per_height);
+                          float em_per_height, ImU32 background = 0);
 // The draw data rasterized (vertex colours times the font atlas, alpha-blended, clipped) into
 // w x h RGBA pixels, then encoded as a PNG file.
 std::string draw_data_png(const ImDrawData& data, int w, int h);

@@ -54,7 +54,7 @@ void add_escaped(std::string& out, const std::string& t) {
 }  // namespace
 
 std::string draw_data_svg(const ImDrawData& data, float x, float y, int w, int h, const char* font_family,
-                          float em_per_height) {
+                          float em_per_height, ImU32 background) {
   const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
   std::string out;
   add(out,
@@ -62,6 +62,11 @@ std::string draw_data_svg(const ImDrawData& data, float x, float y, int w, int h
       "height=\"%d\" viewBox=\"%g %g %d %d\">\n",
       w, h, double(x), double(y), w, h);
   const ImVec4 region(x, y, x + float(w), y + float(h));
+  if (background) {
+    add(out, "<rect x=\"%g\" y=\"%g\" width=\"%d\" height=\"%d\" ", double(x), double(y), w, h);
+    add_fill(out, background);
+    out += "/>\n";
+  }
   std::string path;
   ImU32 path_col = 0;
   auto flush = [&] {

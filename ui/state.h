@@ -114,10 +114,11 @@ struct AppState {
   bool show_gradients = true;
   bool dark = false;
   // Pictures in the browser: the platform can save a PNG or an SVG of the graph as drawn (the
-  // Export tab then offers them), and a request the platform takes after a frame is drawn.
+  // Export tab then offers them), and the requests it takes after a frame is drawn, one for
+  // each format (web/api.cpp, web/embed.js). A download also answers a script's request.
   bool picture_download = false;
-  enum class Picture { None = 0, ForScript = 1, Download = 2, SvgForScript = 3, SvgDownload = 4 };
-  Picture picture_request = Picture::None;  // (web/api.cpp, web/embed.js)
+  enum class Picture { None = 0, ForScript = 1, Download = 2 };
+  Picture png_request = Picture::None, svg_request = Picture::None;
   ViewState view;                    // pan, zoom, hover, panels: ui/view_state.h
   bool fit_pending = true;           // re-centre the graph on the next frame
   unsigned long long revision = 0;   // bumped on every change of values or program

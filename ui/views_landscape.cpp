@@ -63,7 +63,7 @@ void axis_picker(AppState& s, const char* id, LandscapeAxis& a) {
   changed |= entry_picker(s, node, row, col);
   if (changed) a = landscape_axis(s.graph, node, row, col);
   // "from [lo] to [hi]": the range swept along this axis (drag or type).
-  const float w = ImGui::CalcTextSize("-0.0000").x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float w = ImGui::CalcTextSize("-1.23e+05").x + 2 * ImGui::GetStyle().FramePadding.x;  // (%.3g)
   double lo = a.lo, hi = a.hi, step = std::max(1e-3, (hi - lo) / 100);
   ImGui::Indent();
   ImGui::AlignTextToFramePadding();

@@ -95,9 +95,8 @@ void record_rect(ViewRect& r, ImVec2 a, ImVec2 size) { r = {a.x, a.y, size.x, si
 
 // Starts the next item on this line when `width` more fits, else on the next.
 void same_line_if_fits(float width) {
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < width + gap) ImGui::NewLine();
+  ImGui::SameLine();  // (the space left already counts the spacing after the last item)
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
 // The width of an InputInt showing up to `digits` digits, with its - and + buttons.

@@ -31,6 +31,7 @@ namespace {
 
 std::string g_out;  // the last returned string: valid until the next call
 std::string g_svg;  // the last SVG taken (take_svg), until the page reads it
+bool g_svg_frame = false;  // this frame is drawn for an SVG (svg_frame)
 unsigned long long g_notified_revision = ~0ull;
 bool g_ready = false;
 
@@ -57,20 +58,22 @@ std::string error_list(const Error& e) {
 }  // namespace
 
 bool svg_frame() {
-  using Picture = ui::AppState::Picture;
-  const bool svg = state().picture_request == Picture::SvgForScript || state().picture_request == Picture::SvgDownload;
+  g_svg_frame = state().svg_request != ui::AppState::Picture::None;
   ImGuiStyle& st = ImGui::GetStyle();
-  st.AntiAliasedLines = st.AntiAliasedLinesUseTex = st.AntiAliasedFill = !svg;
-  return svg;
+  st.AntiAliasedLines = st.AntiAliasedLinesUseTex = st.AntiAliasedFill = !g_svg_frame;
+  return g_svg_frame;
 }
 
 void take_svg() {
   ui::AppState& s = state();
   const ui::Rect& r = s.view.graph;
+  const ImVec4 bg = ui::clear_color(s);  // (where the canvas is cleared, no triangle draws it)
   g_svg = ui::draw_data_svg(*ImGui::GetDrawData(), r.x, r.y, int(r.w + 0.5f), int(r.h + 0.5f),
-                            "DejaVu Sans, Verdana, sans-serif", page_font_em_per_height());
-  const int kind = int(s.picture_request);
-  s.picture_request = ui::AppState::Picture::None;
+                            "DejaVu Sans, Verdana, sans-serif", page_font_em_per_height(),
+                            ImGui::ColorConvertFloat4ToU32(ImVec4(bg.x, bg.y, bg.z, 1)));
+  // 3: for svg(), 4: a download (which a request made during this frame may have become).
+  const int kind = int(s.svg_request) + 2;
+  s.svg_request = ui::AppState::Picture::None;
   EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, kind);
 }
 
@@ -85,10 +88,11 @@ void after_frame() {
     EM_ASM({ if (Module.onGradscopeChange) Module.onGradscopeChange(); });
   }
   // The frame is in the canvas's drawing buffer until this task ends: the page copies the graph
-  // from it now (1: for png(), 2: a download). An SVG waits for the next frame (svg_frame).
-  if (s.picture_request == ui::AppState::Picture::ForScript || s.picture_request == ui::AppState::Picture::Download) {
-    const int kind = int(s.picture_request);
-    s.picture_request = ui::AppState::Picture::None;
+  // from it now (1: for png(), 2: a download), unless this frame was drawn for an SVG, without
+  // anti-aliasing: then the next one.
+  if (s.png_request != ui::AppState::Picture::None && !g_svg_frame) {
+    const int kind = int(s.png_request);
+    s.png_request = ui::AppState::Picture::None;
     EM_ASM({ if (Module.onGradscopePicture) Module.onGradscopePicture($0); }, kind);
   }
 }
@@ -311,11 +315,18 @@ EMSCRIPTEN_KEEPALIVE const char* gs_reveal(int q) {
 EMSCRIPTEN_KEEPALIVE unsigned gs_revision() { return unsigned(state().revision); }
 
 // png(): the next frame, once drawn, is handed to the page (after_frame).
-EMSCRIPTEN_KEEPALIVE void gs_request_picture() { state().picture_request = gs::ui::AppState::Picture::ForScript; }
+// (A download already due answers it too.)
+EMSCRIPTEN_KEEPALIVE void gs_request_picture() {
+  auto& r = state().png_request;
+  r = std::max(r, gs::ui::AppState::Picture::ForScript);
+}
 
 // svg(): the next frame is drawn without anti-aliasing and its graph viewport written as SVG
 // (svg_frame, take_svg), then gs_picture_svg() gives the text, once.
-EMSCRIPTEN_KEEPALIVE void gs_request_svg() { state().picture_request = gs::ui::AppState::Picture::SvgForScript; }
+EMSCRIPTEN_KEEPALIVE void gs_request_svg() {
+  auto& r = state().svg_request;
+  r = std::max(r, gs::ui::AppState::Picture::ForScript);
+}
 EMSCRIPTEN_KEEPALIVE const char* gs_picture_svg() { return gs::web::out(std::move(gs::web::g_svg)); }
 
 // Whether (x, y), in canvas CSS pixels, is on a value cell that a drag would edit (an input

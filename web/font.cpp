@@ -31,7 +31,7 @@ EM_JS(int, gs_font_layout, (float em, int wide, int pad, const int* cps, int n, 
   document.fonts.forEach(function(f) { loaded |= f.family.indexOf("gradscope-font") >= 0 && f.status == "loaded"; });
   if (!loaded) return 0;
   var c = Module.gsFontCanvas || (Module.gsFontCanvas = document.createElement("canvas"));
-  var g = c.getContext("2d");
+  var g = c.getContext("2d", {willReadFrequently: true});  // (gs_font_draw reads the atlas back)
   g.font = em + "px gradscope-font";
   var items = [], area = 0, i, o;
   for (i = 0; i < n; i++) {
@@ -96,7 +96,7 @@ uint32_t find_table(const unsigned char* ttf, int size, const char* tag) {
   for (int i = 0; i < tables && 12 + 16 * (i + 1) <= size; ++i) {
     const unsigned char* rec = ttf + 12 + 16 * i;
     const uint32_t offset = read_u32(rec + 8);
-    if (std::memcmp(rec, tag, 4) == 0 && offset + 20 <= uint32_t(size)) return offset;
+    if (std::memcmp(rec, tag, 4) == 0 && size >= 20 && offset <= uint32_t(size) - 20) return offset;
   }
   return 0;
 }
@@ -132,7 +132,7 @@ bool build(ImFontAtlas* atlas) {
   for (const ImFontAtlasCustomRect& r : atlas->CustomRects) rects.push_back(r.Width), rects.push_back(r.Height);
   const int n = cps.Size;
   ImVector<float> glyphs;  // x0, y0, x1, y1, u, v, advance
-  glyphs.resize(n * 7);
+  glyphs.resize(n * 7, 0.0f);
   int size[2];
   if (!gs_font_layout(em, wide, atlas->TexGlyphPadding, cps.Data, n, rects.Data, atlas->CustomRects.Size,
                       glyphs.Data, size))

@@ -275,7 +275,7 @@ EMSCRIPTEN_KEEPALIVE int gs_start(const void* font, int font_size, float ratio, 
   init.font_data_size = font_size;
   init.pixel_ratio = ratio;
   gs::web::state().dark = dark != 0;
-  gs::web::state().picture_download = true;  // the Export tab's "Save picture (PNG)" (web/embed.js)
+  gs::web::state().picture_download = true;  // the Export tab's "Save picture (PNG)" and "SVG" (web/embed.js)
   gs::ui::init(gs::web::state(), init);
   emscripten_set_main_loop(frame, 0, false);
   return 1;

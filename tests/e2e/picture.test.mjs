@@ -107,6 +107,7 @@ test('svg() is the graph viewport as SVG: it parses, names every node and shows 
     const svg = doc.documentElement;
     return { error: doc.querySelector('parsererror')?.textContent || '', root: svg.nodeName, width: svg.getAttribute('width'),
              height: svg.getAttribute('height'), viewBox: svg.getAttribute('viewBox'), g,
+             background: svg.firstElementChild.nodeName === 'rect' ? svg.firstElementChild.getAttribute('fill') : '',
              texts: Array.from(doc.querySelectorAll('text')).map((t) => t.textContent),
              fills: Object.fromEntries(Array.from(doc.querySelectorAll('text')).map((t) => [t.textContent, t.getAttribute('fill')])),
              paths: doc.querySelectorAll('path').length, drawn: drawn.map((d) => d.text),
@@ -132,9 +133,30 @@ test('svg() is the graph viewport as SVG: it parses, names every node and shows 
   assert.ok(runs.includes('0.739') && runs.includes('-0.271'), `dL/dW1's numbers are among them: ${runs}`);
   assert.ok(!r.texts.some((t) => t === 'Export' || t === 'Inspector'), 'nothing from the side panel');
 
-  // The frame after the picture is drawn with anti-aliasing again: png() still matches the screen.
-  const after = await page.evaluate(async () => (await window.gradscope.png()).size);
-  assert.ok(after > 1000);
+  assert.match(r.background, /^#[0-9a-f]{6}$/, 'the canvas colour fills the picture first (where no triangle draws it)');
+
+  // png() and svg() asked together both answer, and the frames after the SVG's (drawn without
+  // anti-aliasing) are anti-aliased again: the same picture as before it, pixel for pixel.
+  const both = await page.evaluate(async () => {
+    const late = (p) => Promise.race([p, new Promise((ok) => setTimeout(() => ok('TIMEOUT'), 5000))]);
+    const pixels = async (blob) => {
+      const bitmap = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      c.drawImage(bitmap, 0, 0);
+      return c.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    };
+    const before = await pixels(await window.gradscope.png());
+    const [png, svg] = await late(Promise.all([window.gradscope.png(), window.gradscope.svg()])).then((x) => x === 'TIMEOUT' ? [x, x] : x);
+    const svgFirst = await late(Promise.all([window.gradscope.svg(), window.gradscope.png()]));
+    const after = await pixels(await window.gradscope.png());
+    let differ = 0;
+    for (let i = 0; i < before.length; i++) differ += before[i] !== after[i];
+    return { png: png === 'TIMEOUT' ? png : png.size, svg: svg === 'TIMEOUT' ? svg : svg.length, svgFirst: svgFirst === 'TIMEOUT' ? svgFirst : 'both',
+             differ, total: before.length };
+  });
+  assert.ok(both.png > 1000 && both.svg > 1000, JSON.stringify(both));
+  assert.equal(both.svgFirst, 'both');
+  assert.equal(both.differ, 0, `${both.differ} of ${both.total} bytes of the picture differ after an SVG`);
 
   assert.ok(await clickText(page, 'Export'), 'the Export tab is drawn');
   const [download] = await Promise.all([page.waitForEvent('download'), clickText(page, 'SVG')]);
