@@ -41,7 +41,9 @@ float side_tabs_width(const AppState& s) {
 
 float default_width(const AppState& s, int side, float total) {
   return side == 0 ? std::clamp(total * 0.24f, 230.f, 420.f)
-                   : std::clamp(std::max(total * 0.25f, side_tabs_width(s)), 250.f, 440.f);
+                   : std::clamp(std::max(total * 0.25f, side_tabs_width(s)), 250.f,
+                                // wider for all seven tabs' labels where the screen has room
+                                std::max(440.f, std::min(side_tabs_width(s), total * 0.3f)));
 }
 
 // The graph canvas left for a given pair of panel widths: the step bar and the legend

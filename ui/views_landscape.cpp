@@ -161,8 +161,12 @@ void landscape_view(AppState& s) {
   if (v.path.size() > 1) {
     std::vector<ImVec2> pts;
     for (const auto& [x, y] : v.path) pts.emplace_back(X(x), Y(y));
-    dl->AddPolyline(pts.data(), int(pts.size()), pal.reads, 0, 2);
-    for (const ImVec2& q : pts) dl->AddCircleFilled(q, 2, pal.reads);
+    // Cyan on a dark halo: it stands out on the purple and the orange alike, and apart from the
+    // arrow (the blue of the theme's "reads" was lost on the purple).
+    constexpr ImU32 kPath = IM_COL32(0, 229, 255, 255), kHalo = IM_COL32(0, 0, 0, 200);
+    dl->AddPolyline(pts.data(), int(pts.size()), kHalo, 0, 4);
+    dl->AddPolyline(pts.data(), int(pts.size()), kPath, 0, 2);
+    for (const ImVec2& q : pts) dl->AddCircleFilled(q, 3, kHalo), dl->AddCircleFilled(q, 2, kPath);
   }
   const ImVec2 p(X(entry(g, v.ax, false)), Y(entry(g, v.ay, false)));
   dl->AddCircleFilled(p, 4, pal.text);
@@ -209,7 +213,7 @@ void landscape_view(AppState& s) {
   ImGui::TextWrapped(
       "%s over a %dx%d grid of %s and %s, every other entry as it is (purple low, orange high). The arrow is the "
       "gradient's direction (df/d%s, df/d%s) at the current point (the dot): gradient descent steps against it, "
-      "downhill. The blue line is the Train tab's path (a dot per step): the grid is kept while training runs, though training also "
+      "downhill. The cyan line is the Train tab's path (a dot per step): the grid is kept while training runs, though training also "
       "moves the other trained entries, so the path is drawn over the slice where it started. Click to move the point.",
       f.c_str(), l.side, l.side, xn.c_str(), yn.c_str(), xn.c_str(), yn.c_str());
 }

@@ -233,3 +233,18 @@ test('on a phone the bottom sheet names every tab in full, with touch targets of
   assert.ok(shown.includes('matmul_1  (3, 4)'), `the Inspector (of the selected matmul_1) is not shown: ${JSON.stringify(shown)}`);
   await context.close();
 });
+
+test('at 1920x1080 the side panel is wide enough for all seven tab labels whole (slip: Derive and Views too)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  await page.goto(base + 'index.html#example=slip');
+  await page.waitForFunction(() => window.gradscope && window.gradscope.ready);
+  await page.evaluate(() => window.gradscope.ready);
+  await frames(page, 4);
+  const side = await page.evaluate(() => window.gradscope.layout().panels.side);
+  const row = (await page.evaluate(() => window.gradscope.drawnText(true)))
+    .filter((d) => d.x >= side.x && d.y < side.y + 30).map((d) => d.text).join(' ');
+  for (const tab of ['Inspector', 'Check', 'Train', 'Views', 'Export', 'Exercise', 'Derive'])
+    assert.ok(row.split(/\s+/).includes(tab), `"${tab}" is not drawn whole in the tab row: ${row}`);
+  await context.close();
+});
