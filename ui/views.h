@@ -51,6 +51,7 @@ struct ViewsState {
   LandscapeAxis ax, ay;
   Landscape land;
   bool has_land = false;
+  bool land_in_sight = false;      // a narrow panel has scrolled the picture into sight since the view opened
   std::vector<double> land_key;
   std::vector<std::pair<double, double>> path;
   size_t path_steps = 0;           // training.history.size() when the path last grew

@@ -92,12 +92,19 @@ void landscape_view(AppState& s) {
     ImGui::TextWrapped("The landscape needs two entries of inputs to sweep: this program has only one.");
     return;
   }
-  axis_picker(s, "x", v.ax);
-  axis_picker(s, "y", v.ay);
+  // The pickers come first, but in a narrow panel (a phone's sheet) after the picture, which
+  // they would push out of sight.
+  const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24;
+  auto pickers = [&] {
+    axis_picker(s, "x", v.ax);
+    axis_picker(s, "y", v.ay);
+    return ImGui::SmallButton("recompute");
+  };
+  const bool recompute = !narrow && pickers();
   // A new grid when what it depends on changed; kept while training runs (the path goes over it).
   const Training& t = s.training;
   std::vector<double> key = grid_key(s);
-  if (!v.has_land || (key != v.land_key && t.history.empty()) || ImGui::SmallButton("recompute")) {
+  if (!v.has_land || (key != v.land_key && t.history.empty()) || recompute) {
     auto l = landscape(g, v.ax, v.ay, kLandscapeSide);
     if (!l) {
       ImGui::TextWrapped("%s", l.error().message.c_str());
@@ -139,6 +146,10 @@ void landscape_view(AppState& s) {
   else ImGui::Text("filling: %d of %d rows", l.rows_done, l.side);
   // The picture: a square, y upwards, the value axis names outside it.
   const float font = ImGui::GetFontSize(), margin = ImGui::CalcTextSize("-0.000").x + 4;
+  if (narrow && !v.land_in_sight) {  // the view just opened: its picture, not the tabs above, in sight
+    ImGui::SetScrollHereY(0);
+    v.land_in_sight = true;
+  }
   const ImVec2 top = ImGui::GetCursorScreenPos();
   const float side = std::clamp(ImGui::GetContentRegionAvail().x - margin - 4, 120.f, 420.f);
   const ImVec2 a(top.x + margin, top.y + 2), b(a.x + side, a.y + side);
@@ -210,6 +221,7 @@ void landscape_view(AppState& s) {
       s.status = "The point cannot move: an input it sweeps is locked.";
   }
   ImGui::Text("gradient here: (%s, %s)", format_short(gx, 4).c_str(), format_short(gy, 4).c_str());
+  if (narrow && pickers()) v.has_land = false;  // (the next frame recomputes)
   ImGui::TextWrapped(
       "%s over a %dx%d grid of %s and %s, every other entry as it is (purple low, orange high). The arrow is the "
       "gradient's direction (df/d%s, df/d%s) at the current point (the dot): gradient descent steps against it, "

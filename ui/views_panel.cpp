@@ -45,6 +45,7 @@ void views_tab(AppState& s) {
     if (ImGui::RadioButton(c.name, shown == &c)) shown = &c;
   }
   v.mode = shown->mode;
+  if (v.mode != ViewMode::Landscape) v.land_in_sight = false;
   v.forward = v.mode == ViewMode::Forward;  // the cards' tangent rows, while this view is open
   ImGui::Separator();
   shown->draw(s);

@@ -98,3 +98,27 @@ test('a click on the landscape moves the point there (W[0,0] and W[2,2] change, 
   assert.ok(Math.abs(f - ref) < 1e-12, `f = ${f}, the command line gives ${ref}`);
   assert.deepEqual(page.errors, []);
 });
+
+test('on a phone the landscape is in sight when its view opens: the picture comes before its pickers', { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+  const page = await newPage(context);
+  await openApp(page, env.base);
+  await clickText(page, 'Program, inputs, inspector');
+  await clickText(page, 'Views');
+  await clickText(page, 'Landscape');
+  await page.waitForFunction(() => !window.gradscope.drawnText().some((t) => t.startsWith('filling:')), null, { timeout: 30_000 });
+  await frames(page, 2);
+  const { views, panels } = await page.evaluate(() => window.gradscope.layout());
+  const l = views.landscape, sheet = panels.sheet;
+  assert.ok(sheet.visible && l.visible, JSON.stringify({ l, sheet }));
+  assert.ok(l.y >= sheet.y && l.y + l.height <= sheet.y + sheet.height,
+            `the picture ${JSON.stringify(l)} is not inside the sheet ${JSON.stringify(sheet)} as it opens`);
+  const p = await pixelsIn(page, l, 'views-landscape-phone.png');
+  assert.ok(p.other > p.total / 2 && p.colours > 50, JSON.stringify(p));
+  // The pickers follow it: none is drawn above the picture.
+  const above = await page.evaluate((y) => window.gradscope.drawnText(true)
+    .filter((d) => ['from', 'recompute', 'row', 'col'].includes(d.text) && d.y < y).map((d) => d.text), l.y);
+  assert.deepEqual(above, []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
