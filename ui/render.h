@@ -36,6 +36,8 @@ struct Picture {
 Picture render_picture(const std::string& program, const PictureOptions& opt, PictureFormat format);
 
 // --- the writers (ui/render_svg.cpp, ui/render_png.cpp), over the current context's draw data
+// The SVG's font: the app's own (DejaVu Sans, on the desktop and as the page's FontFace) first.
+inline constexpr const char* kSvgFontFamily = "DejaVu Sans, Verdana, sans-serif";
 // An SVG of the w x h pixels from (x, y): runs of solid triangles as <path>s (glyphs left out),
 // then every string drawn_strings() reads back as a <text> in the font's colour; what lies
 // wholly outside is left out. Expects shapes drawn without anti-aliasing (an SVG viewer

@@ -164,7 +164,7 @@ Picture render_picture(const std::string& program, const PictureOptions& opt, Pi
   for (int i = 0; i < 2; ++i) draw_frame(s, size, graph, z, caption, m);  // the second frame as the app's steady state
   out.width = int(size.x), out.height = int(size.y);
   const ImDrawData& data = *ImGui::GetDrawData();
-  out.bytes = format == PictureFormat::Svg ? draw_data_svg(data, 0, 0, out.width, out.height, "DejaVu Sans, Verdana, sans-serif", em > 0 ? em : 1)
+  out.bytes = format == PictureFormat::Svg ? draw_data_svg(data, 0, 0, out.width, out.height, kSvgFontFamily, em > 0 ? em : 1)
                                            : draw_data_png(data, out.width, out.height);
   ImGui::SetCurrentContext(previous);
   return out;

@@ -110,15 +110,15 @@ float int_input_width(int digits) {
 bool node_combo(const char* label, const AppState& s, int& node, bool inputs) {
   const Graph& g = s.graph;
   bool changed = false;
+  auto listed = [&](const Node& n) { return n.kind == NodeKind::Input || (!inputs && n.kind == NodeKind::Op); };
   float widest = ImGui::CalcTextSize("(none)").x;  // as wide as the longest name it lists
   for (const Node& n : g.nodes)
-    if (n.kind == NodeKind::Input || (!inputs && n.kind == NodeKind::Op))
-      widest = std::max(widest, ImGui::CalcTextSize(n.name.c_str()).x);
+    if (listed(n)) widest = std::max(widest, ImGui::CalcTextSize(n.name.c_str()).x);
   ImGui::SetNextItemWidth(std::min(widest + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x,
                                    ImGui::GetContentRegionAvail().x));
   if (ImGui::BeginCombo(label, node >= 0 && node < int(g.nodes.size()) ? g.node(node).name.c_str() : "(none)")) {
     for (int i = 0; i < int(g.nodes.size()); ++i)
-      if (g.node(i).kind == NodeKind::Input || (!inputs && g.node(i).kind == NodeKind::Op))
+      if (listed(g.node(i)))
         if (ImGui::Selectable(g.node(i).name.c_str(), i == node)) node = i, changed = true;
     ImGui::EndCombo();
   }

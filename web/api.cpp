@@ -69,7 +69,7 @@ void take_svg() {
   const ui::Rect& r = s.view.graph;
   const ImVec4 bg = ui::clear_color(s);  // (where the canvas is cleared, no triangle draws it)
   g_svg = ui::draw_data_svg(*ImGui::GetDrawData(), r.x, r.y, int(r.w + 0.5f), int(r.h + 0.5f),
-                            "DejaVu Sans, Verdana, sans-serif", page_font_em_per_height(),
+                            ui::kSvgFontFamily, page_font_em_per_height(),
                             ImGui::ColorConvertFloat4ToU32(ImVec4(bg.x, bg.y, bg.z, 1)));
   // 3: for svg(), 4: a download (which a request made during this frame may have become).
   const int kind = int(s.svg_request) + 2;
