@@ -37,7 +37,7 @@ PythonNames python_names(const Graph& g) {
     }
   auto reserved = [&](const std::string& s) { return taken.count(s) > 0 || s.rfind("__", 0) == 0; };
   PythonNames names;
-  std::vector<bool> keep(g.nodes.size());
+  std::vector<char> keep(g.nodes.size());
   // c', c'' (a reassigned c) are not Python names: c_1, c_2, renamed like reserved names.
   auto valid = [](const std::string& s) { return s.find('\'') == std::string::npos; };
   for (size_t i = 0; i < g.nodes.size(); ++i) {

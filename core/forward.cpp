@@ -22,7 +22,7 @@ std::vector<Matrix> tangent_sweep(const Graph& g, const std::vector<Matrix>& see
       moves[i] |= moves[id];
     }
     moves[i] &= n.differentiable;  // argmax, zeros and what is made of them alone stay put, as in backward
-    if (moves[i]) n.op->jvp(in.data(), tin.data(), n.attr, n.value, t[i]);
+    if (moves[i]) n.op->jvp(in.data(), tin.data(), n.attr, n.value, t[i], *n.op);
   }
   return t;
 }

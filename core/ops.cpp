@@ -70,7 +70,16 @@ void add_vjp(const OpDef& op, const Matrix* const* in, double attr, const Matrix
 }
 
 void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*) {}
-void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&) {}
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&, const OpDef&) {}
+
+void symmetric_jvp(const Matrix* const* in, const Matrix* const* tin, double attr, const Matrix& out, Matrix& tout,
+                   const OpDef& op) {
+  if (!tin[0]) return;
+  char fresh = 0;  // add to tout, which holds what the other inputs gave (zeros here: one input)
+  Grad t(tout, fresh);
+  Grad* const gin[kMaxArity] = {&t};
+  op.vjp(in, attr, out, *tin[0], gin);
+}
 
 std::string same_shape(const Shape* in, double, Shape& out) {
   out = in[0];

@@ -22,11 +22,21 @@
 #define GS_CLI_ONLY(...) __VA_ARGS__
 #endif
 
+// Scratch matrices that ops keep between calls, so that a recompute allocates nothing after the
+// first: one per thread natively, plain statics in the single-threaded page (whose thread-local
+// storage would need the atomics feature).
+#ifdef __EMSCRIPTEN__
+#define GS_SCRATCH static
+#else
+#define GS_SCRATCH thread_local
+#endif
+
 namespace gs {
 
 class Grad;      // core/grad.h: the gradient a VJP adds to
 class Graph;     // core/graph.h
 struct CellRef;  // core/cell_story.h: one matrix entry of a node (value or gradient)
+struct OpDef;
 
 // The most matrix inputs an op with a fixed count takes (the gather X[I, J] takes three), and
 // the arity of ops that take any number (hstack): those receive the count as `attr`.
@@ -56,8 +66,9 @@ using VjpFn = void (*)(const Matrix* const* in, double attr, const Matrix& out, 
 //
 // A contribution reads the inputs, their tangents and the output. It is the VJP transposed:
 // <gout, jvp(t)> = <t, vjp(gout)> for every gout and t (tests/test_forward.cpp checks it).
+// `op` is the op's own record, for rules written with its VJP (symmetric_jvp).
 using JvpFn = void (*)(const Matrix* const* in, const Matrix* const* tin, double attr, const Matrix& out,
-                       Matrix& tout);
+                       Matrix& tout, const OpDef& op);
 
 // How the hover tells one cell's chain rule, in words and the engine's own numbers. The
 // families (entrywise, transposed, product, whole) live in core/cell_story.cpp; each op's
@@ -77,9 +88,8 @@ struct OpDef {
   ShapeFn shape;
   ForwardFn forward;
   VjpFn vjp;
-  // Forward mode: the output's tangent from the inputs' tangents (core/forward.h). No page
-  // shows forward mode yet, so the browser build compiles it out with the LaTeX fields.
-  GS_CLI_ONLY(JvpFn jvp;)
+  // Forward mode: the output's tangent from the inputs' tangents (core/forward.h).
+  JvpFn jvp;
   // What the inspector shows, with {0} {1} for the inputs' names, {out} for the node's, {p}
   // for the exponent.
   const char* formula;   // the forward in words: "{out} = sigmoid({0})"
@@ -174,7 +184,12 @@ std::string same_shape(const Shape* in, double, Shape& out);   // unary elementw
 std::string to_scalar(const Shape* in, double, Shape& out);    // reductions to (1, 1)
 std::string equal_shapes(const Shape* in, double, Shape& out); // binary, output (1, 1)
 void no_vjp(const Matrix* const*, double, const Matrix&, const Matrix&, Grad* const*);  // no_grad ops
-void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&);  // and their tangent
+void no_jvp(const Matrix* const*, const Matrix* const*, double, const Matrix&, Matrix&, const OpDef&);  // and their tangent
+// The JVP of a one-input op whose Jacobian is symmetric: J t = J^T t, so its VJP applied to the
+// tangent is its JVP. Entrywise ops qualify (J is diagonal: sigmoid's holds y(1 - y)), and so
+// does softmax (J = diag(p) - p p^T, column by column).
+void symmetric_jvp(const Matrix* const* in, const Matrix* const* tin, double attr, const Matrix& out, Matrix& tout,
+                   const OpDef& op);
 // Copies (add = false) or adds the rows x cols block of `from` at (fr, fc) into `to` at (tr, tc),
 // for the ops that only move entries (core/ops_shape.cpp, core/ops_index.cpp).
 void move_block(const Matrix& from, Eigen::Index fr, Eigen::Index fc, Matrix& to, Eigen::Index tr, Eigen::Index tc,

@@ -67,7 +67,7 @@ void extreme_vjp(const Matrix* const* in, double axis, const Matrix&, const Matr
   for (Eigen::Index j = 0; j < g.size(); ++j) at(d, axis, j, first_extreme(*in[0], axis, j, kLargest)) += g(j);
 }
 template <bool kLargest>
-void extreme_jvp(const Matrix* const* in, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+void extreme_jvp(const Matrix* const* in, const Matrix* const* t, double axis, const Matrix&, Matrix& tout, const OpDef&) {
   if (!t[0]) return;                                        // dY[j] += dX[first extreme of line j]
   for (Eigen::Index j = 0; j < tout.size(); ++j) tout(j) += at(*t[0], axis, j, first_extreme(*in[0], axis, j, kLargest));
 }
@@ -84,7 +84,7 @@ void whole_extreme_vjp(const Matrix* const* in, double, const Matrix&, const Mat
   gin[0]->accumulator()(r, c) += g(0, 0);                   // dX[first extreme] += g
 }
 template <bool kLargest>
-void whole_extreme_jvp(const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+void whole_extreme_jvp(const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
   if (!t[0]) return;
   Eigen::Index r, c;
   first_extreme_entry(*in[0], kLargest, r, c);
@@ -117,9 +117,9 @@ const std::vector<OpDef> kAxisOps = {
         .vjp = [](const Matrix* const*, double axis, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) spread(g, axis, 1, *gin[0]);               // dX += G copied along the axis
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout, const OpDef&) {
           if (t[0]) tout += line_sums(*t[0], axis);              // dY += the sums of dX
-        },)
+        },
         .formula = "{out} = sum of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 for every entry of the line it sums",
         .chain = {"d{0} += d{out}  (copied along axis {p})", nullptr},
@@ -146,9 +146,9 @@ const std::vector<OpDef> kAxisOps = {
         .vjp = [](const Matrix* const* in, double axis, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) spread(g, axis, line_length(*in[0], axis), *gin[0]);  // dX += G / n copied along the axis
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout) {
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double axis, const Matrix&, Matrix& tout, const OpDef&) {
           if (t[0]) tout += line_sums(*t[0], axis) / line_length(*t[0], axis);  // dY += the means of dX
-        },)
+        },
         .formula = "{out} = mean of {0} along axis {p}",
         .local = "d{out}/d{0} = 1/n for every entry of the line it averages (n entries)",
         .chain = {"d{0} += d{out} / n  (copied along axis {p})", nullptr},
@@ -169,7 +169,7 @@ const std::vector<OpDef> kAxisOps = {
     {
         .name = "max", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = whole_extreme_forward<true>, .vjp = whole_extreme_vjp<true>,
-        GS_CLI_ONLY(.jvp = whole_extreme_jvp<true>,)
+        .jvp = whole_extreme_jvp<true>,
         .formula = "{out} = the largest entry of {0}",
         .local = "d{out}/d{0} = 1 at the first largest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at the first largest entry only", nullptr},
@@ -189,7 +189,7 @@ const std::vector<OpDef> kAxisOps = {
     {
         .name = "min", .symbol = nullptr, .arity = 1, .shape = to_scalar,
         .forward = whole_extreme_forward<false>, .vjp = whole_extreme_vjp<false>,
-        GS_CLI_ONLY(.jvp = whole_extreme_jvp<false>,)
+        .jvp = whole_extreme_jvp<false>,
         .formula = "{out} = the smallest entry of {0}",
         .local = "d{out}/d{0} = 1 at the first smallest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at the first smallest entry only", nullptr},
@@ -207,7 +207,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "max_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = extreme_forward<true>, .vjp = extreme_vjp<true>, GS_CLI_ONLY(.jvp = extreme_jvp<true>,)
+        .forward = extreme_forward<true>, .vjp = extreme_vjp<true>, .jvp = extreme_jvp<true>,
         .formula = "{out} = the largest entry of each line of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 at each line's first largest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at each line's first largest entry only", nullptr},
@@ -228,7 +228,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "min_axis", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = extreme_forward<false>, .vjp = extreme_vjp<false>, GS_CLI_ONLY(.jvp = extreme_jvp<false>,)
+        .forward = extreme_forward<false>, .vjp = extreme_vjp<false>, .jvp = extreme_jvp<false>,
         .formula = "{out} = the smallest entry of each line of {0} along axis {p}",
         .local = "d{out}/d{0} = 1 at each line's first smallest entry, 0 elsewhere",
         .chain = {"d{0} += d{out} at each line's first smallest entry only", nullptr},
@@ -247,7 +247,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "argmax", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = arg_forward<true>, .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .forward = arg_forward<true>, .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = where the largest entry of each line of {0} along axis {p} is (0, 1, ...)",
         .local = "none: {out} holds whole numbers, which do not change when {0} moves a little",
         .chain = {"nothing flows back: positions carry no gradient", nullptr},
@@ -267,7 +267,7 @@ const std::vector<OpDef> kAxisOps = {
     },
     {
         .name = "argmin", .symbol = nullptr, .arity = 1, .shape = along_axis,
-        .forward = arg_forward<false>, .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .forward = arg_forward<false>, .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = where the smallest entry of each line of {0} along axis {p} is (0, 1, ...)",
         .local = "none: {out} holds whole numbers, which do not change when {0} moves a little",
         .chain = {"nothing flows back: positions carry no gradient", nullptr},

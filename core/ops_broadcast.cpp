@@ -19,33 +19,35 @@ std::string broadcast_shape(const Shape* in, double, Shape& out) {
   return "";
 }
 
-// Applies f to a and b as arrays, repeating a 1-row or 1-column side to out's shape.
-template <class F>
-void broadcast_apply(const Matrix& a, const Matrix& b, Matrix& out, F f) {
-  if (a.rows() == b.rows() && a.cols() == b.cols()) {
-    out.array() = f(a.array(), b.array());
-  } else {
-    auto ra = a.replicate(out.rows() / a.rows(), out.cols() / a.cols());
-    auto rb = b.replicate(out.rows() / b.rows(), out.cols() / b.cols());
-    out.array() = f(ra.array(), rb.array());
-  }
+// `m` repeated to `out`'s shape: m itself when it has that shape, otherwise a copy kept in
+// scratch matrix k, which outlives the call so that a recompute allocates nothing after the
+// first. The ops below combine matrices of one shape through it: one small function, where a
+// replicate expression for every way an op combines its operands cost the page 20 KB.
+const Matrix& expanded(const Matrix& m, const Matrix& out, int k) {
+  GS_SCRATCH Matrix scratch[2];
+  if (m.rows() == out.rows() && m.cols() == out.cols()) return m;
+  return scratch[k] = m.replicate(out.rows() / m.rows(), out.cols() / m.cols());
 }
 
-// g += e summed over the dimensions that broadcasting repeated.
+// g += e (out's shape), summed over the dimensions that broadcasting repeated.
+void add_reduced(Grad& g, const Matrix& e) {
+  if (g.rows() == e.rows() && g.cols() == e.cols()) return void(g += e);
+  GS_SCRATCH Matrix sums;
+  if (g.rows() == 1 && g.cols() == 1) sums.setConstant(1, 1, e.sum());
+  else if (g.cols() == 1) sums = e.rowwise().sum();
+  else sums = e.colwise().sum();
+  g += sums;
+}
+
+// The same for a contribution that is an expression: evaluated into a scratch matrix first.
 template <class E>
-void accumulate_reduced(Grad& g, const E& e) {
-  if (g.rows() == e.rows() && g.cols() == e.cols()) g += e.matrix();
-  else if (g.rows() == 1 && g.cols() == 1) g.array() += e.sum();
-  else if (g.cols() == 1) g += e.matrix().rowwise().sum();
-  else g += e.matrix().colwise().sum();
+void add_reduced(Grad& g, const Eigen::ArrayBase<E>& e) {
+  GS_SCRATCH Matrix contribution;
+  contribution = e.matrix();
+  add_reduced(g, contribution);
 }
 
-// The other operand repeated to out's shape.
-auto expanded(const Matrix& m, const Matrix& out) {
-  return m.replicate(out.rows() / m.rows(), out.cols() / m.cols()).array();
-}
-
-// The NumPy export's counterpart of accumulate_reduced.
+// The NumPy export's counterpart of add_reduced.
 const char* const kUnbroadcast =
     "def unb(x, like):  # sums a broadcast gradient back to the shape of `like`\n"
     "    if x.shape[0] != like.shape[0]: x = x.sum(0, keepdims=True)\n"
@@ -58,16 +60,16 @@ const std::vector<OpDef> kBroadcastOps = {
     {
         .name = "add", .symbol = "+", .arity = 2, .shape = broadcast_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a + b; });
+          out.array() = expanded(*in[0], out, 0).array() + expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G (summed where A repeats)
-          if (gin[1]) accumulate_reduced(*gin[1], g.array());   // dB += G
+          if (gin[0]) add_reduced(*gin[0], g);   // dA += G (summed where A repeats)
+          if (gin[1]) add_reduced(*gin[1], g);   // dB += G
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
-          if (t[0]) tout.array() += expanded(*t[0], out);         // dZ += dA (repeated where A repeats)
-          if (t[1]) tout.array() += expanded(*t[1], out);         // dZ += dB
-        },)
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
+          if (t[0]) tout += expanded(*t[0], out, 0);         // dZ += dA (repeated where A repeats)
+          if (t[1]) tout += expanded(*t[1], out, 0);         // dZ += dB
+        },
         .formula = "{out} = {0} + {1}",
         .local = "d{out}/d{0} = 1, d{out}/d{1} = 1  (elementwise)",
         .chain = {"d{0} += d{out}  (summed over repeated rows/columns)",
@@ -88,16 +90,16 @@ const std::vector<OpDef> kBroadcastOps = {
     {
         .name = "sub", .symbol = "-", .arity = 2, .shape = broadcast_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a - b; });
+          out.array() = expanded(*in[0], out, 0).array() - expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) accumulate_reduced(*gin[0], g.array());   // dA += G
-          if (gin[1]) accumulate_reduced(*gin[1], -g.array());  // dB -= G
+          if (gin[0]) add_reduced(*gin[0], g);   // dA += G
+          if (gin[1]) add_reduced(*gin[1], -g.array());  // dB -= G
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
-          if (t[0]) tout.array() += expanded(*t[0], out);         // dZ += dA
-          if (t[1]) tout.array() -= expanded(*t[1], out);         // dZ -= dB
-        },)
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
+          if (t[0]) tout += expanded(*t[0], out, 0);         // dZ += dA
+          if (t[1]) tout -= expanded(*t[1], out, 0);         // dZ -= dB
+        },
         .formula = "{out} = {0} - {1}",
         .local = "d{out}/d{0} = 1, d{out}/d{1} = -1  (elementwise)",
         .chain = {"d{0} += d{out}", "d{1} += -d{out}"},
@@ -116,16 +118,16 @@ const std::vector<OpDef> kBroadcastOps = {
     {
         .name = "mul", .symbol = "*", .arity = 2, .shape = broadcast_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a * b; });
+          out.array() = expanded(*in[0], out, 0).array() * expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) accumulate_reduced(*gin[0], g.array() * expanded(*in[1], out));  // dA += G * B
-          if (gin[1]) accumulate_reduced(*gin[1], g.array() * expanded(*in[0], out));  // dB += G * A
+          if (gin[0]) add_reduced(*gin[0], g.array() * expanded(*in[1], out, 0).array());  // dA += G * B
+          if (gin[1]) add_reduced(*gin[1], g.array() * expanded(*in[0], out, 0).array());  // dB += G * A
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
-          if (t[0]) tout.array() += expanded(*t[0], out) * expanded(*in[1], out);  // dZ += dA * B
-          if (t[1]) tout.array() += expanded(*in[0], out) * expanded(*t[1], out);  // dZ += A * dB
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
+          if (t[0]) tout.array() += expanded(*t[0], out, 0).array() * expanded(*in[1], out, 1).array();  // dZ += dA * B
+          if (t[1]) tout.array() += expanded(*in[0], out, 0).array() * expanded(*t[1], out, 1).array();  // dZ += A * dB
+        },
         .formula = "{out} = {0} * {1}  (elementwise)",
         .local = "d{out}/d{0} = {1}, d{out}/d{1} = {0}  (elementwise)",
         .chain = {"d{0} += d{out} * {1}", "d{1} += d{out} * {0}"},
@@ -145,17 +147,17 @@ const std::vector<OpDef> kBroadcastOps = {
     {
         .name = "div", .symbol = "/", .arity = 2, .shape = broadcast_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          broadcast_apply(*in[0], *in[1], out, [](const auto& a, const auto& b) { return a / b; });
+          out.array() = expanded(*in[0], out, 0).array() / expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const* in, double, const Matrix& out, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) accumulate_reduced(*gin[0], g.array() / expanded(*in[1], out));  // dA += G / B
+          if (gin[0]) add_reduced(*gin[0], g.array() / expanded(*in[1], out, 0).array());  // dA += G / B
           if (gin[1])                                                                   // dB -= G * A / B^2
-            accumulate_reduced(*gin[1], -g.array() * out.array() / expanded(*in[1], out));
+            add_reduced(*gin[1], -g.array() * out.array() / expanded(*in[1], out, 0).array());
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
-          if (t[0]) tout.array() += expanded(*t[0], out) / expanded(*in[1], out);                // dZ += dA / B
-          if (t[1]) tout.array() -= expanded(*t[1], out) * out.array() / expanded(*in[1], out);  // dZ -= dB A / B^2
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
+          if (t[0]) tout.array() += expanded(*t[0], out, 0).array() / expanded(*in[1], out, 1).array();                // dZ += dA / B
+          if (t[1]) tout.array() -= expanded(*t[1], out, 0).array() * out.array() / expanded(*in[1], out, 1).array();  // dZ -= dB A / B^2
+        },
         .formula = "{out} = {0} / {1}  (elementwise)",
         .local = "d{out}/d{0} = 1 / {1}, d{out}/d{1} = -{0} / {1}^2  (elementwise)",
         .chain = {"d{0} += d{out} / {1}", "d{1} += -d{out} * {out} / {1}"},

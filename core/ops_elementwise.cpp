@@ -17,6 +17,10 @@ double stable_sigmoid(double z) {
 
 double sign(double x) { return (x > 0) - (x < 0); }
 
+// std::exp and std::log entry by entry: Eigen's vectorized forms cost the page 1 KB each.
+double scalar_exp(double x) { return std::exp(x); }
+double scalar_log(double x) { return std::log(x); }
+
 // The NumPy export's forms of stable_sigmoid and of pow's slope.
 const char* const kSigmoid =
     "def sigmoid(z):  # 1 / (1 + exp(-z)) without overflow for large |z|\n"
@@ -35,9 +39,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] -= g;                             // dA -= G
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout -= *t[0];                                // dZ -= dA
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ -= dA
         .formula = "{out} = -{0}",
         .local = "d{out}/d{0} = -1",
         .chain = {"d{0} += -d{out}", nullptr},
@@ -62,9 +64,7 @@ const std::vector<OpDef> kElementwiseOps = {
           if (p == 2) gin[0]->array() += 2.0 * g.array() * in[0]->array();       // dA += G * 2A
           else gin[0]->array() += g.array() * p * in[0]->array().pow(p - 1);     // dA += G * p A^(p-1)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double p, const Matrix&, Matrix& tout) {
-          if (t[0] && p != 0) tout.array() += t[0]->array() * p * in[0]->array().pow(p - 1);  // dZ += dA p A^(p-1)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA p A^(p-1)
         .formula = "{out} = {0} ^ {p}  (elementwise)",
         .local = "d{out}/d{0} = {p} * {0}^({p} - 1)  (elementwise)",
         .chain = {"d{0} += d{out} * {p} * {0}^({p} - 1)", nullptr},
@@ -89,9 +89,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * y.array() * (1.0 - y.array());  // dZ += G * y(1-y)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& y, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * y.array() * (1.0 - y.array());  // dZ += dA y(1-y)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA y(1-y)
         .formula = "{out} = sigmoid({0}) = 1 / (1 + exp(-{0}))",
         .local = "d{out}/d{0} = {out} * (1 - {out})  (elementwise)",
         .chain = {"d{0} += d{out} * {out} * (1 - {out})", nullptr},
@@ -115,9 +113,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * (1.0 - y.array().square());  // dZ += G * (1 - y^2)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& y, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * (1.0 - y.array().square());  // dZ += dA (1 - y^2)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA (1 - y^2)
         .formula = "{out} = tanh({0})",
         .local = "d{out}/d{0} = 1 - {out}^2  (elementwise)",
         .chain = {"d{0} += d{out} * (1 - {out}^2)", nullptr},
@@ -139,9 +135,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += (in[0]->array() > 0).select(g.array(), 0.0);  // dZ += G * [Z > 0]
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout.array() += (in[0]->array() > 0).select(t[0]->array(), 0.0);  // dZ += dA [A > 0]
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA [A > 0]
         .formula = "{out} = relu({0}) = max({0}, 0)",
         .local = "d{out}/d{0} = 1 where {0} > 0, else 0",
         .chain = {"d{0} += d{out} * [{0} > 0]", nullptr},
@@ -161,13 +155,11 @@ const std::vector<OpDef> kElementwiseOps = {
     },
     {
         .name = "exp", .symbol = nullptr, .arity = 1, .shape = same_shape,
-        .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().exp(); },
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out = in[0]->unaryExpr(&scalar_exp); },
         .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * y.array();  // dA += G * exp(A)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& y, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * y.array();  // dZ += dA exp(A)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA exp(A)
         .formula = "{out} = exp({0})",
         .local = "d{out}/d{0} = exp({0}) = {out}  (elementwise)",
         .chain = {"d{0} += d{out} * {out}", nullptr},
@@ -183,13 +175,11 @@ const std::vector<OpDef> kElementwiseOps = {
     },
     {
         .name = "log", .symbol = nullptr, .arity = 1, .shape = same_shape,
-        .forward = [](const Matrix* const* in, double, Matrix& out) { out.array() = in[0]->array().log(); },
+        .forward = [](const Matrix* const* in, double, Matrix& out) { out = in[0]->unaryExpr(&scalar_log); },
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() / in[0]->array();  // dA += G / A
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * 1.0 / in[0]->array();  // dZ += dA / A
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA / A
         .formula = "{out} = log({0})  (natural log)",
         .local = "d{out}/d{0} = 1 / {0}  (elementwise)",
         .chain = {"d{0} += d{out} / {0}", nullptr},
@@ -211,9 +201,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const*, double, const Matrix& y, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() / (2.0 * y.array());  // dA += G / (2 sqrt(A))
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& y, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * 0.5 / y.array();  // dZ += dA / (2 sqrt(A))
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA / (2 sqrt(A))
         .formula = "{out} = sqrt({0})",
         .local = "d{out}/d{0} = 1 / (2 {out})  (elementwise)",
         .chain = {"d{0} += d{out} / (2 * {out})", nullptr},
@@ -233,9 +221,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * in[0]->unaryExpr(&sign).array();  // dA += G * sign(A)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * in[0]->unaryExpr(&sign).array();  // dZ += dA sign(A)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA sign(A)
         .formula = "{out} = abs({0})",
         .local = "d{out}/d{0} = sign({0})  (0 at 0)",
         .chain = {"d{0} += d{out} * sign({0})", nullptr},
@@ -260,9 +246,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g.array() * in[0]->unaryExpr(&stable_sigmoid).array();  // dZ += G * sigmoid(Z)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout.array() += t[0]->array() * in[0]->unaryExpr(&stable_sigmoid).array();  // dZ += dA sigmoid(A)
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dZ += dA sigmoid(A)
         .formula = "{out} = softplus({0}) = log(1 + exp({0}))",
         .local = "d{out}/d{0} = sigmoid({0})  (elementwise)",
         .chain = {"d{0} += d{out} * sigmoid({0})", nullptr},
@@ -288,9 +272,7 @@ const std::vector<OpDef> kElementwiseOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += g;                             // dA += G
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout += *t[0];                                // dB += dA
-        },)
+        .jvp = symmetric_jvp,  // J is diagonal: dB += dA
         .formula = "{out} = {0}",
         .local = "d{out}/d{0} = 1  (elementwise)",
         .chain = {"d{0} += d{out}", nullptr},

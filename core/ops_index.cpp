@@ -135,11 +135,11 @@ const std::vector<OpDef> kIndexOps = {
           for (Eigen::Index r = 0; r < out.rows(); ++r)  // dX[I[r]] += G[r]
             if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) move_block(g, r, 0, dx, i, 0, 1, g.cols(), true);
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
           if (!t[0]) return;  // an index does not move
           for (Eigen::Index r = 0; r < out.rows(); ++r)  // dY[r] += dX[I[r]]
             if (long i = position(*in[1], r, long(in[0]->rows())); i >= 0) move_block(*t[0], i, 0, tout, r, 0, 1, tout.cols(), true);
-        },)
+        },
         .formula = "{out} = {0}[{1}]: row r of {out} is row {1}[r] of {0}",
         .local = "d{out}[r][c]/d{0}[{1}[r]][c] = 1; every other entry 0",
         .chain = {"d{0}[{1}[r]] += d{out}[r]  (scatter-add: a row read twice gets both)", "none: an index has no gradient"},
@@ -179,11 +179,11 @@ const std::vector<OpDef> kIndexOps = {
           for (Eigen::Index c = 0; c < out.cols(); ++c)  // dX[:, J[c]] += G[:, c]
             if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) move_block(g, 0, c, dx, 0, j, g.rows(), 1, true);
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
           if (!t[0]) return;
           for (Eigen::Index c = 0; c < out.cols(); ++c)  // dY[:, c] += dX[:, J[c]]
             if (long j = position(*in[1], c, long(in[0]->cols())); j >= 0) move_block(*t[0], 0, j, tout, 0, c, tout.rows(), 1, true);
-        },)
+        },
         .formula = "{out} = {0}[:, {1}]: column c of {out} is column {1}[c] of {0}",
         .local = "d{out}[r][c]/d{0}[r][{1}[c]] = 1; every other entry 0",
         .chain = {"d{0}[:, {1}[c]] += d{out}[:, c]  (scatter-add)", "none: an index has no gradient"},
@@ -225,13 +225,13 @@ const std::vector<OpDef> kIndexOps = {
             if (i >= 0 && j >= 0) dx(i, j) += g(r, 0);
           }
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout) {
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
           if (!t[0]) return;
           for (Eigen::Index r = 0; r < out.rows(); ++r) {  // dY[r] += dX[I[r], J[r]]
             long i = position(*in[1], r, long(in[0]->rows())), j = position(*in[2], r, long(in[0]->cols()));
             if (i >= 0 && j >= 0) tout(r, 0) += (*t[0])(i, j);
           }
-        },)
+        },
         .formula = "{out} = {0}[{1}, {2}]: entry r of {out} is {0}[{1}[r]][{2}[r]]",
         .local = "d{out}[r]/d{0}[{1}[r]][{2}[r]] = 1; every other entry 0",
         .chain = {"d{0}[{1}[r]][{2}[r]] += d{out}[r]  (scatter-add)", "none: an index has no gradient",

@@ -25,10 +25,16 @@ const std::vector<OpDef> kMatrixOps = {
             gin[0]->noalias() += g * in[1]->transpose();        // dA += G B^T  (n,k) = (n,m)(m,k)
           if (gin[1]) gin[1]->noalias() += in[0]->transpose() * g;  // dB += A^T G  (k,m) = (k,n)(n,m)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout.noalias() += *t[0] * *in[1];             // dZ += dA B
-          if (t[1]) tout.noalias() += *in[0] * *t[1];             // dZ += A dB
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef& op) {
+          // The product rule, dZ = dA B + A dB: each term is the op's own forward with one factor
+          // replaced by its tangent, so the page carries no second product of its own for it.
+          Matrix p(tout.rows(), tout.cols());  // (n,m)
+          for (int k = 0; k < 2; ++k) {
+            if (!t[k]) continue;
+            const Matrix* f[] = {k == 0 ? t[0] : in[0], k == 1 ? t[1] : in[1]};
+            op.forward(f, 0, p), tout += p;
+          }
+        },
         .formula = "{out} = {0} @ {1}",
         .local = "d{out}/d{0} is {1}^T on the right; d{out}/d{1} is {0}^T on the left",
         .chain = {"d{0} += d{out} @ {1}^T", "d{1} += {0}^T @ d{out}"},
@@ -58,9 +64,9 @@ const std::vector<OpDef> kMatrixOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += g.transpose();                 // dA += G^T
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
           if (t[0]) tout += t[0]->transpose();                    // dZ += dA^T
-        },)
+        },
         .formula = "{out} = {0}.T",
         .local = "{out}[i][j] = {0}[j][i]: each entry moves, nothing is scaled",
         .chain = {"d{0} += d{out}^T", nullptr},

@@ -17,6 +17,14 @@ double log_sum_exp(const Eigen::Ref<const Eigen::VectorXd>& col) {
   return m + std::log(sum);
 }
 
+// <a, b>, or the sum of a's entries when b is null, in a plain loop: the JVPs of the
+// reductions share it instead of each carrying Eigen's unrolled reduction.
+double inner(const Matrix& a, const Matrix* b = nullptr) {
+  double s = 0;
+  for (Eigen::Index i = 0; i < a.size(); ++i) s += a.data()[i] * (b ? b->data()[i] : 1.0);
+  return s;
+}
+
 // The NumPy export's per-column softmax and log_softmax, from each column's maximum.
 const char* const kColumnSoftmax =
     "def log_softmax(z):  # per column, from its maximum so that large logits cannot overflow\n"
@@ -35,9 +43,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0);               // dA += g (every entry)
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout(0, 0) += t[0]->sum();                    // df += sum(dA)
-        },)
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
+          if (t[0]) tout(0, 0) += inner(*t[0]);                   // df += sum(dA)
+        },
         .formula = "{out} = sum of all entries of {0}",
         .local = "d{out}/d{0} = 1 for every entry",
         .chain = {"d{0} += d{out}  (copied to every entry)", nullptr},
@@ -57,9 +65,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) gin[0]->array() += g(0, 0) / double(in[0]->size());  // dA += g / N
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout(0, 0) += t[0]->mean();                   // df += sum(dA) / N
-        },)
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
+          if (t[0]) tout(0, 0) += inner(*t[0]) / double(t[0]->size());  // df += sum(dA) / N
+        },
         .formula = "{out} = mean of all entries of {0}",
         .local = "d{out}/d{0} = 1/N for every entry (N entries)",
         .chain = {"d{0} += d{out} / N", nullptr},
@@ -79,9 +87,9 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) *gin[0] += (2.0 * g(0, 0)) * *in[0];      // dY += 2 g Y
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          if (t[0]) tout(0, 0) += 2.0 * (in[0]->array() * t[0]->array()).sum();  // df += 2 <Y, dY>
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
+          if (t[0]) tout(0, 0) += 2.0 * inner(*in[0], t[0]);      // df += 2 <Y, dY>
+        },
         .formula = "{out} = ||{0}||^2 = sum of squares of {0}",
         .local = "d{out}/d{0} = 2 {0}",
         .chain = {"d{0} += 2 * d{out} * {0}", nullptr},
@@ -101,9 +109,10 @@ const std::vector<OpDef> kReduceOps = {
         .name = "softmax", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
           for (Eigen::Index j = 0; j < out.cols(); ++j) {
-            double m = in[0]->col(j).maxCoeff();
-            out.col(j).array() = (in[0]->col(j).array() - m).exp();
-            out.col(j) /= out.col(j).sum();
+            const double m = in[0]->col(j).maxCoeff();
+            double sum = 0;  // plain loops, as in log_sum_exp
+            for (Eigen::Index i = 0; i < out.rows(); ++i) sum += out(i, j) = std::exp((*in[0])(i, j) - m);
+            out.col(j) /= sum;
           }
         },
         .vjp = [](const Matrix* const*, double, const Matrix& p, const Matrix& g, Grad* const* gin) {
@@ -114,11 +123,7 @@ const std::vector<OpDef> kReduceOps = {
             dz.col(j).array() += p.col(j).array() * (g.col(j).array() - s);
           }
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& p, Matrix& tout) {
-          if (!t[0]) return;
-          for (Eigen::Index j = 0; j < p.cols(); ++j)             // dP += p * (dZ - <p, dZ>) per column
-            tout.col(j).array() += p.col(j).array() * (t[0]->col(j).array() - p.col(j).dot(t[0]->col(j)));
-        },)
+        .jvp = symmetric_jvp,  // J = diag(p) - p p^T per column: dP = p * (dZ - <p, dZ>)
         .formula = "{out} = softmax({0}), each column exp / sum(exp)",
         .local = "d{out}_i/d{0}_k = {out}_i ([i = k] - {out}_k) within a column",
         .chain = {"d{0} += {out} * (d{out} - sum({out} * d{out}))  (per column)", nullptr},
@@ -145,14 +150,20 @@ const std::vector<OpDef> kReduceOps = {
         .vjp = [](const Matrix* const*, double, const Matrix& ls, const Matrix& g, Grad* const* gin) {
           if (!gin[0]) return;
           Matrix& dz = gin[0]->accumulator();
-          for (Eigen::Index j = 0; j < ls.cols(); ++j)           // dZ += G - softmax * sum(G) per column
-            dz.col(j).array() += g.col(j).array() - ls.col(j).array().exp() * g.col(j).sum();
+          for (Eigen::Index j = 0; j < ls.cols(); ++j) {         // dZ += G - softmax * sum(G) per column
+            const double sum = g.col(j).sum();
+            for (Eigen::Index i = 0; i < ls.rows(); ++i) dz(i, j) += g(i, j) - std::exp(ls(i, j)) * sum;
+          }
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& ls, Matrix& tout) {
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& ls, Matrix& tout, const OpDef&) {
           if (!t[0]) return;
-          for (Eigen::Index j = 0; j < ls.cols(); ++j)            // dL += dZ - <softmax, dZ> per column
-            tout.col(j).array() += t[0]->col(j).array() - (ls.col(j).array().exp() * t[0]->col(j).array()).sum();
-        },)
+          const Matrix& dz = *t[0];
+          for (Eigen::Index j = 0; j < ls.cols(); ++j) {          // dL += dZ - <softmax, dZ> per column
+            double s = 0;  // plain loops: with Eigen's vectorized exp this rule was 3 KB of the page
+            for (Eigen::Index i = 0; i < ls.rows(); ++i) s += std::exp(ls(i, j)) * dz(i, j);
+            for (Eigen::Index i = 0; i < ls.rows(); ++i) tout(i, j) += dz(i, j) - s;
+          }
+        },
         .formula = "{out} = log(softmax({0})), per column",
         .local = "d{out}_i/d{0}_k = [i = k] - softmax({0})_k within a column",
         .chain = {"d{0} += d{out} - softmax({0}) * sum(d{out})  (per column)", nullptr},
@@ -178,11 +189,13 @@ const std::vector<OpDef> kReduceOps = {
           if (gin[0]) *gin[0] += k * (*in[0] - *in[1]);         // dA += 2g(A - B)/N
           if (gin[1]) *gin[1] -= k * (*in[0] - *in[1]);         // dB -= 2g(A - B)/N
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          const double k = 2.0 / double(in[0]->size());
-          if (t[0]) tout(0, 0) += k * ((*in[0] - *in[1]).array() * t[0]->array()).sum();  // df += 2<A - B, dA>/N
-          if (t[1]) tout(0, 0) -= k * ((*in[0] - *in[1]).array() * t[1]->array()).sum();  // df -= 2<A - B, dB>/N
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
+          const double *a = in[0]->data(), *b = in[1]->data();
+          double d = 0;  // 2<A - B, dA - dB>/N, a missing tangent counting as 0
+          for (Eigen::Index i = 0; i < in[0]->size(); ++i)
+            d += (a[i] - b[i]) * ((t[0] ? t[0]->data()[i] : 0.0) - (t[1] ? t[1]->data()[i] : 0.0));
+          tout(0, 0) += 2.0 * d / double(in[0]->size());
+        },
         .formula = "{out} = mean(({0} - {1})^2)",
         .local = "d{out}/d{0} = 2({0} - {1})/N, d{out}/d{1} = -2({0} - {1})/N",
         .chain = {"d{0} += d{out} * 2({0} - {1}) / N", "d{1} += -d{out} * 2({0} - {1}) / N"},
@@ -225,25 +238,31 @@ const std::vector<OpDef> kReduceOps = {
           Matrix* dz = gin[0] ? &gin[0]->accumulator() : nullptr;
           Matrix* dt = gin[1] ? &gin[1]->accumulator() : nullptr;
           for (Eigen::Index j = 0; j < z.cols(); ++j) {
-            double lse = log_sum_exp(z.col(j));
-            if (dz)   // dZ += g/n (softmax(z) * sum(t) - t)
-              dz->col(j).array() += k * ((z.col(j).array() - lse).exp() * t.col(j).sum() - t.col(j).array());
-            if (dt)   // dT += -g/n log_softmax(z)
-              dt->col(j).array() -= k * (z.col(j).array() - lse);
+            const double lse = log_sum_exp(z.col(j)), sum_t = t.col(j).sum();
+            for (Eigen::Index i = 0; i < z.rows(); ++i) {
+              const double ls = z(i, j) - lse;                   // log_softmax(z)
+              if (dz) (*dz)(i, j) += k * (std::exp(ls) * sum_t - t(i, j));  // dZ += g/n (softmax(z) * sum(t) - t)
+              if (dt) (*dt)(i, j) -= k * ls;                     // dT += -g/n log_softmax(z)
+            }
           }
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
           const Matrix& z = *in[0];
           const Matrix& y = *in[1];
           double d = 0;
-          for (Eigen::Index j = 0; j < z.cols(); ++j) {
-            const Eigen::VectorXd ls = z.col(j).array() - log_sum_exp(z.col(j));  // log_softmax of the column
-            if (t[0])   // df -= (<t, dZ> - sum(t) <softmax(z), dZ>) / n
-              d -= y.col(j).dot(t[0]->col(j)) - y.col(j).sum() * ls.array().exp().matrix().dot(t[0]->col(j));
-            if (t[1]) d -= ls.dot(t[1]->col(j));                 // df -= <log_softmax(z), dT> / n
+          for (Eigen::Index j = 0; j < z.cols(); ++j) {  // per column, in plain loops (as log_softmax's)
+            const double lse = log_sum_exp(z.col(j));
+            double sum_t = 0, t_dz = 0, p_dz = 0;
+            for (Eigen::Index i = 0; i < z.rows(); ++i) {
+              const double ls = z(i, j) - lse;  // log_softmax(z)
+              sum_t += y(i, j);
+              if (t[0]) t_dz += y(i, j) * (*t[0])(i, j), p_dz += std::exp(ls) * (*t[0])(i, j);
+              if (t[1]) d -= ls * (*t[1])(i, j);                 // df -= <log_softmax(z), dT> / n
+            }
+            d -= t_dz - sum_t * p_dz;                            // df -= (<t, dZ> - sum(t) <softmax(z), dZ>) / n
           }
           tout(0, 0) += d / double(z.cols());
-        },)
+        },
         .formula = "{out} = mean over columns of -sum({1} * log(softmax({0})))",
         .local = "d{out}/d{0} = (softmax({0}) - {1}) / n  for one-hot {1} (n columns)",
         .chain = {"d{0} += d{out} * (softmax({0}) - {1}) / n", "d{1} += -d{out} * log_softmax({0}) / n"},
@@ -266,28 +285,37 @@ const std::vector<OpDef> kReduceOps = {
     {
         .name = "bce", .symbol = nullptr, .arity = 2, .shape = equal_shapes,
         .forward = [](const Matrix* const* in, double, Matrix& out) {
-          const auto p = in[0]->array();
-          const auto t = in[1]->array();
-          // 0 log 0 = 0: a saturated sigmoid (p exactly 1) with target 1 costs 0, not nan
-          out(0, 0) = -((t == 0).select(0.0, t * p.log()) + (t == 1).select(0.0, (1.0 - t) * (1.0 - p).log())).mean();
+          const double* p = in[0]->data();
+          const double* t = in[1]->data();
+          double sum = 0;  // plain loops, as in log_sum_exp
+          for (Eigen::Index i = 0; i < in[0]->size(); ++i)  // 0 log 0 = 0: a saturated sigmoid (p exactly 1) with
+            sum += (t[i] == 0 ? 0.0 : t[i] * std::log(p[i])) +  // target 1 costs 0, not nan
+                   (t[i] == 1 ? 0.0 : (1 - t[i]) * std::log(1 - p[i]));
+          out(0, 0) = -sum / double(in[0]->size());
         },
         .vjp = [](const Matrix* const* in, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          const auto p = in[0]->array();
-          const auto t = in[1]->array();
-          double k = g(0, 0) / double(in[0]->size());
-          if (gin[0])   // dP += g/N (-t/p + (1 - t)/(1 - p)), a term dropped where its factor is 0
-            gin[0]->array() += k * ((t == 0).select(0.0, -t / p) + (t == 1).select(0.0, (1.0 - t) / (1.0 - p)));
-          if (gin[1]) gin[1]->array() += k * ((1.0 - p).log() - p.log());     // dT += g/N log((1 - p)/p)
+          const double* p = in[0]->data();
+          const double* t = in[1]->data();
+          const double k = g(0, 0) / double(in[0]->size());
+          double* dp = gin[0] ? gin[0]->accumulator().data() : nullptr;
+          double* dt = gin[1] ? gin[1]->accumulator().data() : nullptr;
+          for (Eigen::Index i = 0; i < in[0]->size(); ++i) {
+            if (dp)   // dP += g/N (-t/p + (1 - t)/(1 - p)), a term dropped where its factor is 0
+              dp[i] += k * ((t[i] == 0 ? 0.0 : -t[i] / p[i]) + (t[i] == 1 ? 0.0 : (1 - t[i]) / (1 - p[i])));
+            if (dt) dt[i] += k * (std::log(1 - p[i]) - std::log(p[i]));  // dT += g/N log((1 - p)/p)
+          }
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
-          const auto p = in[0]->array();
-          const auto y = in[1]->array();
-          const double n = double(in[0]->size());
-          if (t[0])   // df += <-t/p + (1 - t)/(1 - p), dP>/N, a term dropped where its factor is 0
-            tout(0, 0) += (((y == 0).select(0.0, -y / p) + (y == 1).select(0.0, (1.0 - y) / (1.0 - p))) * t[0]->array())
-                              .sum() / n;
-          if (t[1]) tout(0, 0) += (((1.0 - p).log() - p.log()) * t[1]->array()).sum() / n;  // df += <log((1 - p)/p), dT>/N
-        },)
+        .jvp = [](const Matrix* const* in, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
+          const double* p = in[0]->data();
+          const double* y = in[1]->data();
+          double d = 0;
+          for (Eigen::Index i = 0; i < in[0]->size(); ++i) {  // plain loops, as log_softmax's
+            if (t[0])   // df += <-t/p + (1 - t)/(1 - p), dP>/N, a term dropped where its factor is 0
+              d += ((y[i] == 0 ? 0.0 : -y[i] / p[i]) + (y[i] == 1 ? 0.0 : (1 - y[i]) / (1 - p[i]))) * t[0]->data()[i];
+            if (t[1]) d += (std::log(1 - p[i]) - std::log(p[i])) * t[1]->data()[i];  // df += <log((1 - p)/p), dT>/N
+          }
+          tout(0, 0) += d / double(in[0]->size());
+        },
         .formula = "{out} = mean(-({1} log {0} + (1 - {1}) log(1 - {0})))",
         .local = "d{out}/d{0} = ({0} - {1}) / ({0}(1 - {0}) N)",
         .chain = {"d{0} += d{out} * ({0} - {1}) / ({0} (1 - {0}) N)", "d{1} += d{out} * log((1 - {0}) / {0}) / N"},

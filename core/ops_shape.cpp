@@ -60,7 +60,7 @@ void stack_vjp(const Matrix* const* in, double count, const Matrix&, const Matri
                  in[k]->cols(), true);
 }
 template <bool kSideBySide>
-void stack_jvp(const Matrix* const* in, const Matrix* const* t, double count, const Matrix&, Matrix& tout) {
+void stack_jvp(const Matrix* const* in, const Matrix* const* t, double count, const Matrix&, Matrix& tout, const OpDef&) {
   for (Eigen::Index k = 0, at = 0; k < Eigen::Index(count); at += block_size<kSideBySide>(*in[k]), ++k)
     if (t[k])  // dY's block of argument k += dA_k
       move_block(*t[k], 0, 0, tout, block_row<kSideBySide>(at), block_col<kSideBySide>(at), in[k]->rows(), in[k]->cols(), true);
@@ -91,7 +91,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "zeros", .symbol = nullptr, .arity = 0, .shape = requested,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setZero(); },
-        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = a matrix of zeros",
         .local = "none: {out} is a constant",
         .chain = {nullptr},
@@ -108,7 +108,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "ones", .symbol = nullptr, .arity = 0, .shape = requested,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setOnes(); },
-        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = a matrix of ones",
         .local = "none: {out} is a constant",
         .chain = {nullptr},
@@ -125,7 +125,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "zeros_like", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setZero(); },
-        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = zeros in the shape of {0}",
         .local = "none: {out} does not depend on the values of {0}",
         .chain = {"nothing flows back: {out} is a constant", nullptr},
@@ -142,7 +142,7 @@ const std::vector<OpDef> kShapeOps = {
     {
         .name = "ones_like", .symbol = nullptr, .arity = 1, .shape = same_shape,
         .forward = [](const Matrix* const*, double, Matrix& out) { out.setOnes(); },
-        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = ones in the shape of {0}",
         .local = "none: {out} does not depend on the values of {0}",
         .chain = {"nothing flows back: {out} is a constant", nullptr},
@@ -170,7 +170,7 @@ const std::vector<OpDef> kShapeOps = {
             if (c >= 0 && c < k && c == std::floor(c)) out(i, Eigen::Index(c)) = 1;  // else compile() refused it
           }
         },
-        .vjp = no_vjp, GS_CLI_ONLY(.jvp = no_jvp,)
+        .vjp = no_vjp, .jvp = no_jvp,
         .formula = "{out} = one row per entry of {0}, with a 1 in the column {0} names",
         .local = "none: {out} is made of 0s and 1s chosen by whole numbers",
         .chain = {"nothing flows back: indices carry no gradient", nullptr},
@@ -211,9 +211,9 @@ const std::vector<OpDef> kShapeOps = {
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
           if (gin[0]) row_major_move(g, gin[0]->accumulator(), true);  // dX += G, back in X's shape
         },
-        GS_CLI_ONLY(.jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout) {
+        .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix&, Matrix& tout, const OpDef&) {
           if (t[0]) row_major_move(*t[0], tout, true);  // dY += dX, reshaped
-        },)
+        },
         .formula = "{out} = the entries of {0}, row by row, in a new shape",
         .local = "each entry moves, nothing is scaled",
         .chain = {"d{0} += d{out} reshaped back to {0}'s shape", nullptr},
@@ -233,7 +233,7 @@ const std::vector<OpDef> kShapeOps = {
     },
     {
         .name = "hstack", .symbol = nullptr, .arity = kAnyArity, .shape = stacked<true>,
-        .forward = stack_forward<true>, .vjp = stack_vjp<true>, GS_CLI_ONLY(.jvp = stack_jvp<true>,)
+        .forward = stack_forward<true>, .vjp = stack_vjp<true>, .jvp = stack_jvp<true>,
         .formula = "{out} = its arguments side by side",
         .local = "each entry moves, nothing is scaled",
         .chain = {"each argument's gradient += the columns of d{out} it filled", nullptr},
@@ -252,7 +252,7 @@ const std::vector<OpDef> kShapeOps = {
     },
     {
         .name = "vstack", .symbol = nullptr, .arity = kAnyArity, .shape = stacked<false>,
-        .forward = stack_forward<false>, .vjp = stack_vjp<false>, GS_CLI_ONLY(.jvp = stack_jvp<false>,)
+        .forward = stack_forward<false>, .vjp = stack_vjp<false>, .jvp = stack_jvp<false>,
         .formula = "{out} = its arguments stacked, top to bottom",
         .local = "each entry moves, nothing is scaled",
         .chain = {"each argument's gradient += the rows of d{out} it filled", nullptr},
