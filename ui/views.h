@@ -37,7 +37,8 @@ struct ViewsState {
   int slot = 0;
   int chosen = 0;                  // the row or column shown when J is larger than 64 x 64
   Jacobian jac;                    // the last one built, for jac_key (revision, node, slot, chosen)
-  std::string jac_key, jac_error;
+  std::vector<double> jac_key;     // (the numbers, as the landscape's key: one comparison for every key)
+  std::string jac_error;
   // Forward mode: the direction, and every node's tangent along it (empty: not computed).
   bool forward = false;            // the cards show their tangent row
   Tangent tangent = Tangent::Entry;
@@ -45,7 +46,7 @@ struct ViewsState {
   unsigned seed = 1;               // the random direction's
   std::vector<Matrix> tangents;
   std::vector<std::pair<std::string, Matrix>> direction;
-  std::string tangent_key;          // what the tangents were computed for
+  std::vector<double> tangent_key;  // what the tangents were computed for
   std::string tangent_error;
   // Landscape: the grid, the values it was taken at (axis entries aside), and the path.
   LandscapeAxis ax, ay;
@@ -80,6 +81,8 @@ void landscape_view(AppState& s);
 void load_deep_example(AppState& s, const std::string& activation);
 // Recomputes the tangents when the values or the direction changed.
 void refresh_tangents(AppState& s);
+// A radio button that wraps to the next line when the row is full (`first`: it starts the row).
+bool wrapping_radio(const char* label, bool active, bool first);
 
 // Shared drawing: m as a grid of heatmap cells at `at` (cw x ch each), numbers in them when
 // they fit (font_px: the text size, 0 for the panel's); returns the grid's size. Greyed wrapped text; an explanation paragraph.

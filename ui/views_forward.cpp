@@ -51,9 +51,8 @@ void refresh_tangents(AppState& s) {
     const Matrix& m = g.node(v.input).value;
     v.row = std::clamp(v.row, 0, int(m.rows()) - 1), v.col = std::clamp(v.col, 0, int(m.cols()) - 1);
   }
-  std::string key = std::to_string(s.revision) + "," + std::to_string(int(v.tangent)) + "," + std::to_string(v.input) +
-                    "," + std::to_string(v.row) + "," + std::to_string(v.col) + "," + std::to_string(v.seed) + "," +
-                    std::to_string(g.nodes.size());
+  std::vector<double> key = {double(s.revision), double(v.tangent), double(v.input), double(v.row),
+                             double(v.col), double(v.seed), double(g.nodes.size())};
   if (key == v.tangent_key) return;
   v.tangent_key = key;
   v.direction = make_direction(s);
@@ -68,12 +67,9 @@ void forward_view(AppState& s) {
   const Palette& pal = palette(s.dark);
   int kind = int(v.tangent);
   ImGui::TextDisabled("direction v:");
-  ImGui::SameLine();
-  ImGui::RadioButton("entry", &kind, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("random", &kind, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("gradient", &kind, 2);
+  const char* const kKinds[] = {"entry", "random", "gradient"};
+  for (int k = 0; k < 3; ++k)
+    if (wrapping_radio(kKinds[k], kind == k, false)) kind = k;
   v.tangent = Tangent(kind);
   refresh_tangents(s);
   if (v.tangent != Tangent::Random) {

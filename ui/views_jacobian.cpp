@@ -1,6 +1,7 @@
 // The Jacobian view: one step's J as a labelled heatmap, the upstream gradient beside it, and
 // g^T J under it next to the VJP backward computes without ever building J.
 #include <algorithm>
+#include <cstdio>
 
 #include "ui/graph_parts.h"
 #include "ui/theme.h"
@@ -9,11 +10,22 @@
 namespace gs::ui {
 namespace {
 
-// "[0.1, -2, 3]": a short row of numbers for the equality line.
-std::string list(const Matrix& m) {
-  std::string out = "[";
-  for (Eigen::Index i = 0; i < m.size(); ++i) out += (i ? ", " : "") + format_short(m.data()[i], 4);
-  return out + "]";
+// "g^T J = [0.1, -2, 3]" on as many lines as it needs, broken only between numbers (ImGui's
+// wrapping would break after the point inside "-0.031").
+void number_list(const char* name, const Matrix& m) {
+  std::string line = std::string(name) + " = [";
+  const float width = ImGui::GetContentRegionAvail().x;
+  for (Eigen::Index i = 0; i < m.size(); ++i) {
+    const std::string item = format_short(m.data()[i], 4) + (i + 1 < m.size() ? "," : "]");
+    if (i > 0 && ImGui::CalcTextSize((line + " " + item).c_str()).x > width) {
+      ImGui::TextUnformatted(line.c_str());
+      line = "   ";
+    } else if (i > 0) {
+      line += ' ';
+    }
+    line += item;
+  }
+  ImGui::TextUnformatted(line.c_str());
 }
 
 // Labels along a run of cells, on up to two staggered lines, each only where it has room.
@@ -29,7 +41,8 @@ void axis_labels(ImDrawList* dl, const std::vector<std::string>& labels, ImVec2 
       end[0] = y + ts.y;
       continue;
     }
-    float x = at.x + step * (float(k) + 0.5f) - ts.x / 2;
+    // Centred over its column, but never past the grid's right edge (where g's column starts).
+    float x = std::min(at.x + step * (float(k) + 0.5f) - ts.x / 2, at.x + step * float(labels.size()) - ts.x);
     int line = x > end[0] ? 0 : x > end[1] ? 1 : -1;
     if (line < 0) continue;
     dl->AddText(ImVec2(x, at.y - float(2 - line) * font - 2), col, labels[k].c_str());
@@ -52,14 +65,18 @@ void jacobian_view(AppState& s) {
   const Node& n = g.node(sel);
   if (n.kind != NodeKind::Op) v.slot = -1;
   v.slot = std::clamp(v.slot, -1, n.arity() - 1);
+  char label[256];
+  bool first = true;
   for (int k = 0; k < n.arity(); ++k) {
     if (g.node(n.inputs[k]).kind == NodeKind::Constant) continue;
-    ImGui::RadioButton(("d" + n.name + "/d" + g.node(n.inputs[k]).name).c_str(), &v.slot, k);
-    ImGui::SameLine();
+    std::snprintf(label, sizeof label, "d%s/d%s", n.name.c_str(), g.node(n.inputs[k]).name.c_str());
+    if (wrapping_radio(label, v.slot == k, first)) v.slot = k;
+    first = false;
   }
-  ImGui::RadioButton((grad_label(g, sel) + " (output)").c_str(), &v.slot, -1);
-  const std::string key = std::to_string(s.revision) + "," + std::to_string(sel) + "," + std::to_string(v.slot) + "," +
-                          std::to_string(v.chosen) + "," + std::to_string(g.nodes.size());
+  std::snprintf(label, sizeof label, "%s (output)", grad_label(g, sel).c_str());
+  if (wrapping_radio(label, v.slot == -1, first)) v.slot = -1;
+  const std::vector<double> key = {double(s.revision), double(sel), double(v.slot), double(v.chosen),
+                                   double(g.nodes.size())};
   if (key != v.jac_key) {
     auto j = v.slot < 0 ? output_jacobian(g, sel, v.chosen) : local_jacobian(g, sel, v.slot, v.chosen);
     v.jac_key = key;
@@ -71,9 +88,10 @@ void jacobian_view(AppState& s) {
     return;
   }
   const Jacobian& j = v.jac;
-  const std::string of = g.node(j.of).name, wrt = g.node(j.wrt).name;
-  ImGui::Text("J = d%s/d%s: %ld x %ld", of.c_str(), wrt.c_str(), j.rows, j.cols);
-  ImGui::TextDisabled("rows: entries of %s; columns: entries of %s", of.c_str(), wrt.c_str());
+  const char* of = g.node(j.of).name.c_str();
+  const char* wrt = g.node(j.wrt).name.c_str();
+  ImGui::Text("J = d%s/d%s: %ld x %ld", of, wrt, j.rows, j.cols);
+  ImGui::TextDisabled("rows: entries of %s; columns: entries of %s", of, wrt);
   if (!j.note.empty()) {
     dim_text(j.note.c_str());
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -123,8 +141,8 @@ void jacobian_view(AppState& s) {
   if (full && grads) {
     ImGui::TextWrapped("g = %s (upstream), a row of %ld.", grad_label(g, j.of).c_str(), j.rows);
     if (j.cols <= 16) {
-      ImGui::TextWrapped("g^T J = %s", list(j.product).c_str());
-      ImGui::TextWrapped("VJP   = %s", list(j.vjp).c_str());
+      number_list("g^T J", j.product);
+      number_list("VJP  ", j.vjp);
     }
     ImGui::PushStyleColor(ImGuiCol_Text, j.max_difference <= 1e-12 ? pal.ok : pal.error);
     ImGui::TextWrapped("g^T J equals the VJP backward computed for %s: largest difference %s.",
@@ -138,7 +156,7 @@ void jacobian_view(AppState& s) {
       "product straight from its inputs, at about the cost of the forward op, so one reverse sweep gives the gradient "
       "of every input without storing a single Jacobian. This view builds J only to show what the VJP stands for: a "
       "column at a time, with one forward-mode (JVP) sweep per entry of %s.",
-      of.c_str(), wrt.c_str(), j.rows * j.cols, wrt.c_str());
+      of, wrt, j.rows * j.cols, wrt);
 }
 
 }  // namespace gs::ui

@@ -31,19 +31,15 @@ void views_tab(AppState& s) {
     end_side_tab(s);
     return;
   }
-  // Forward mode (the ops' JVP rules) is compiled out of the browser build with the other
-  // command-line-only record fields (core/ops.h): there the tab offers the last two views.
   struct Choice { const char* name; ViewMode mode; void (*draw)(AppState&); };
-  static constexpr Choice kViews[] = {GS_CLI_ONLY({"Jacobian", ViewMode::Jacobian, jacobian_view},
-                                                  {"Forward", ViewMode::Forward, forward_view}, )
+  static constexpr Choice kViews[] = {{"Jacobian", ViewMode::Jacobian, jacobian_view},
+                                      {"Forward", ViewMode::Forward, forward_view},
                                       {"Flow", ViewMode::Flow, flow_view},
                                       {"Landscape", ViewMode::Landscape, landscape_view}};
   const Choice* shown = &kViews[0];
   for (const Choice& c : kViews) shown = c.mode == v.mode ? &c : shown;
-  for (const Choice& c : kViews) {
-    if (&c != kViews) ImGui::SameLine();
-    if (ImGui::RadioButton(c.name, shown == &c)) shown = &c;
-  }
+  for (const Choice& c : kViews)
+    if (wrapping_radio(c.name, shown == &c, &c == kViews)) shown = &c;
   v.mode = shown->mode;
   if (v.mode != ViewMode::Landscape) v.land_in_sight = false;
   v.forward = v.mode == ViewMode::Forward;  // the cards' tangent rows, while this view is open
@@ -98,6 +94,13 @@ void record_rect(ViewRect& r, ImVec2 a, ImVec2 size) { r = {a.x, a.y, size.x, si
 void same_line_if_fits(float width) {
   ImGui::SameLine();  // (the space left already counts the spacing after the last item)
   if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+// A radio button that goes on the next line when it would not fit on this one (unless it is
+// the first of its row): a phone's narrow panel wraps a row of them instead of cutting it off.
+bool wrapping_radio(const char* label, bool active, bool first) {
+  if (!first) same_line_if_fits(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x);
+  return ImGui::RadioButton(label, active);
 }
 
 // The width of an InputInt showing up to `digits` digits, with its - and + buttons.
