@@ -403,6 +403,8 @@ void hover_story(Canvas& c) {
   v.highlight.clear();
   v.hover_text.clear();
   if (v.hovered.node < 0 || v.drag.node >= 0) return;
+  // A picture being taken (png(), svg()) is the graph without the pointer's tooltip over it.
+  if (c.s.png_request != AppState::Picture::None || c.s.svg_request != AppState::Picture::None) return;
   v.hover_text = cell_story(c.s, c.g, v.hovered, v.highlight);
   v.story_cell = v.hovered;
   ImGui::BeginTooltip();

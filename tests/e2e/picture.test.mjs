@@ -158,6 +158,26 @@ test('svg() is the graph viewport as SVG: it parses, names every node and shows 
   assert.equal(both.svgFirst, 'both');
   assert.equal(both.differ, 0, `${both.differ} of ${both.total} bytes of the picture differ after an SVG`);
 
+  // With the pointer over a cell, its tooltip (the cell's chain rule) is on the canvas but not
+  // in the pictures, and it is back on the canvas after them.
+  const cell = await page.evaluate(() => window.gradscope.cellRect('W1', 0, 0));
+  await page.mouse.move(cell.x + cell.width / 2, cell.y + cell.height / 2);
+  await frames(page, 4);
+  const tip = 'drag left/right to change';
+  const hasTip = async () => (await page.evaluate(() => window.gradscope.drawnText())).some((t) => t.startsWith(tip));
+  assert.ok(await hasTip(), 'no tooltip over W1[0][0]');
+  const hovered = await page.evaluate(async (t) => {
+    const svg = await window.gradscope.svg();
+    const png = await window.gradscope.png();
+    return { svg: svg.includes(t.slice(0, 10)), png: png.size };
+  }, tip);
+  assert.equal(hovered.svg, false, 'the SVG holds the tooltip');
+  assert.ok(hovered.png > 1000, JSON.stringify(hovered));
+  await frames(page, 4);
+  assert.ok(await hasTip(), 'the tooltip is not back after the pictures');
+  await page.mouse.move(2, 2);
+  await frames(page, 4);
+
   assert.ok(await clickText(page, 'Export'), 'the Export tab is drawn');
   const [download] = await Promise.all([page.waitForEvent('download'), clickText(page, 'SVG')]);
   assert.equal(download.suggestedFilename(), 'gradscope-graph.svg');
