@@ -2,7 +2,6 @@
 // chosen row is all that is shown), labelled by entry, and checked against the VJP.
 #include "jacobian.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "cell_story.h"
@@ -71,8 +70,10 @@ Result<Jacobian> build(const Graph& g, Jacobian j, long chosen, Column column, R
 void compare(Jacobian& j) {
   j.product = j.upstream * j.J;  // g^T J  (1, cols) = (1, rows)(rows, cols)
   j.max_difference = 0;
-  for (Eigen::Index c = 0; c < j.product.size(); ++c)
-    j.max_difference = std::max(j.max_difference, std::abs(j.product(c) - j.vjp(c)));
+  for (Eigen::Index c = 0; c < j.product.size(); ++c) {  // a nan difference is the largest (not skipped)
+    const double d = std::abs(j.product(c) - j.vjp(c));
+    if (!(d <= j.max_difference)) j.max_difference = d;
+  }
 }
 
 }  // namespace

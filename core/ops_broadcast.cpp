@@ -19,32 +19,47 @@ std::string broadcast_shape(const Shape* in, double, Shape& out) {
   return "";
 }
 
-// `m` repeated to `out`'s shape: m itself when it has that shape, otherwise a copy kept in
-// scratch matrix k, which outlives the call so that a recompute allocates nothing after the
-// first. The ops below combine matrices of one shape through it: one small function, where a
-// replicate expression for every way an op combines its operands cost the page 20 KB.
-const Matrix& expanded(const Matrix& m, const Matrix& out, int k) {
-  GS_SCRATCH Matrix scratch[2];
-  if (m.rows() == out.rows() && m.cols() == out.cols()) return m;
-  return scratch[k] = m.replicate(out.rows() / m.rows(), out.cols() / m.cols());
+// A matrix of one shape, read in place: an operand, or one kept in scratch storage (both
+// allocated by Eigen, so 16-byte aligned).
+using View = Eigen::Map<const Matrix, Eigen::Aligned16>;
+using Scratch = Eigen::Map<Matrix, Eigen::Aligned16>;
+View view(const Matrix& m) { return View(m.data(), m.rows(), m.cols()); }
+
+// Scratch storage k as a rows x cols matrix. It outlives the call and only grows, so once a
+// graph's largest broadcast has been seen, a recompute allocates nothing.
+Scratch scratch(int k, Eigen::Index rows, Eigen::Index cols) {
+  GS_SCRATCH Matrix buffers[4];  // 0, 1: the operands; 2: sums; 3: a contribution
+  Matrix& b = buffers[k];
+  if (b.size() < rows * cols) b.resize(rows * cols, 1);
+  return Scratch(b.data(), rows, cols);
+}
+
+// `m` repeated to `out`'s shape: m itself when it has that shape, otherwise a copy in scratch k.
+// The ops below combine matrices of one shape through it: one small function, where a
+// replicate expression for every way an op combines its operands cost the page kilobytes.
+View expanded(const Matrix& m, const Matrix& out, int k) {
+  if (m.rows() == out.rows() && m.cols() == out.cols()) return view(m);
+  Scratch s = scratch(k, out.rows(), out.cols());
+  s = m.replicate(out.rows() / m.rows(), out.cols() / m.cols());
+  return View(s.data(), s.rows(), s.cols());
 }
 
 // g += e (out's shape), summed over the dimensions that broadcasting repeated.
-void add_reduced(Grad& g, const Matrix& e) {
+void add_reduced(Grad& g, const View& e) {
   if (g.rows() == e.rows() && g.cols() == e.cols()) return void(g += e);
-  GS_SCRATCH Matrix sums;
-  if (g.rows() == 1 && g.cols() == 1) sums.setConstant(1, 1, e.sum());
+  Scratch sums = scratch(2, g.rows(), g.cols());
+  if (g.rows() == 1 && g.cols() == 1) sums(0, 0) = e.sum();
   else if (g.cols() == 1) sums = e.rowwise().sum();
   else sums = e.colwise().sum();
-  g += sums;
+  g += View(sums.data(), sums.rows(), sums.cols());
 }
 
-// The same for a contribution that is an expression: evaluated into a scratch matrix first.
+// The same for a contribution that is an expression: evaluated into scratch first.
 template <class E>
 void add_reduced(Grad& g, const Eigen::ArrayBase<E>& e) {
-  GS_SCRATCH Matrix contribution;
-  contribution = e.matrix();
-  add_reduced(g, contribution);
+  Scratch c = scratch(3, e.rows(), e.cols());
+  c = e.matrix();
+  add_reduced(g, View(c.data(), c.rows(), c.cols()));
 }
 
 // The NumPy export's counterpart of add_reduced.
@@ -63,8 +78,8 @@ const std::vector<OpDef> kBroadcastOps = {
           out.array() = expanded(*in[0], out, 0).array() + expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) add_reduced(*gin[0], g);   // dA += G (summed where A repeats)
-          if (gin[1]) add_reduced(*gin[1], g);   // dB += G
+          if (gin[0]) add_reduced(*gin[0], view(g));   // dA += G (summed where A repeats)
+          if (gin[1]) add_reduced(*gin[1], view(g));   // dB += G
         },
         .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {
           if (t[0]) tout += expanded(*t[0], out, 0);         // dZ += dA (repeated where A repeats)
@@ -93,7 +108,7 @@ const std::vector<OpDef> kBroadcastOps = {
           out.array() = expanded(*in[0], out, 0).array() - expanded(*in[1], out, 1).array();
         },
         .vjp = [](const Matrix* const*, double, const Matrix&, const Matrix& g, Grad* const* gin) {
-          if (gin[0]) add_reduced(*gin[0], g);   // dA += G
+          if (gin[0]) add_reduced(*gin[0], view(g));   // dA += G
           if (gin[1]) add_reduced(*gin[1], -g.array());  // dB -= G
         },
         .jvp = [](const Matrix* const*, const Matrix* const* t, double, const Matrix& out, Matrix& tout, const OpDef&) {

@@ -70,6 +70,15 @@ TEST_CASE("every op's Jacobian: g^T J equals the VJP, and the output's row is th
   }
 }
 
+TEST_CASE("a nan in g^T J or the VJP makes the largest difference nan, not 0") {
+  // bce at saturated probabilities: its gradient for the target is log((1 - p)/p) = -inf and
+  // +inf, and J's entries are those infinities times the one-hot columns' zeros (nan).
+  Graph g = compiled("p = [[0], [1]]\nt = [[0.5], [0.5]]\nf = bce(p, t)\n");
+  auto j = local_jacobian(g, g.find("f"), 1, 0);
+  REQUIRE(j);
+  CHECK(std::isnan(j.value().max_difference));
+}
+
 TEST_CASE("a Jacobian larger than 64 x 64 shows one chosen row or column, and says so") {
   std::string column = "x = [";
   for (int i = 0; i < 100; ++i) column += std::string(i ? ", " : "") + "[" + std::to_string(0.01 * i - 0.5) + "]";

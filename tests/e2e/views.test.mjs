@@ -137,6 +137,7 @@ test('forward mode: every card gets its tangent row, and df.v equals <grad f, v>
   assert.ok(text.some((t) => t.startsWith('v: random, unit length over every input')), 'the random direction is not named');
   const f2 = number('forward mode: df.v', text), r2 = number('reverse mode: <grad f, v>', text);
   assert.ok(f2 !== forward && Math.abs(f2 - r2) <= 1e-9 * Math.max(1, Math.abs(r2)), `df.v = ${f2}, <grad f, v> = ${r2}`);
+  assert.ok(text.some((t) => t.startsWith('equal (difference')), 'the two are not shown equal along the random direction');
   assert.deepEqual(page.errors, []);
 });
 
