@@ -99,6 +99,12 @@ TEST_CASE("the SVG holds every node's name and every number the canvas shows") {
     CHECK(p.bytes.rfind("<?xml", 0) == 0);
     CHECK(p.bytes.find("width=\"" + std::to_string(p.width) + "\" height=\"" + std::to_string(p.height) + "\"") !=
           std::string::npos);
+    // Cells side by side are separate <text>s, each at its own place (one run over several
+    // cells, stretched to its width, would stretch the digits in a viewer with another font).
+    for (const std::string& t : svg_texts(p.bytes)) {
+      CAPTURE(t);
+      CHECK(t.find("   ") == std::string::npos);
+    }
     const std::string text = joined(svg_texts(p.bytes));
     for (const Node& n : g.nodes) {
       CAPTURE(n.name);

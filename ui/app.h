@@ -43,7 +43,8 @@ struct DrawnString {
   float x = 0, y = 0, w = 0, h = 0;  // its box, in ImGui's (window) coordinates
   unsigned col = 0;                  // its first glyph's colour (ImU32)
 };
-// `by_colour`: a run also ends where the colour changes (cells side by side, light and dark).
+// `by_colour` (the SVG's runs): a run also ends where the colour changes (cells side by side,
+// light and dark) and at a gap wider than two spaces (between cells).
 std::vector<DrawnString> drawn_strings(bool by_colour = false);
 
 }  // namespace gs::ui

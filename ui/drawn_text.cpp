@@ -69,8 +69,11 @@ std::vector<DrawnString> drawn_strings(bool by_colour) {
       float sc = (v[2].pos.y - v[0].pos.y) / (g->Y1 - g->Y0);
       float gap_unit = (space ? space->AdvanceX : font->FontSize * 0.25f) * sc;
       float origin_x = v[0].pos.x - g->X0 * sc, origin_y = v[0].pos.y - g->Y0 * sc;
+      // For the SVG (by_colour) a run also ends at a gap wider than the two spaces a card's
+      // subtitle puts between words: the numbers of cells side by side each get their own <text>
+      // at their own place, which a viewer in another font cannot stretch over the gap.
       bool same_run = !text.empty() && std::abs(origin_y - base_y) < 0.5f && std::abs(sc - scale) < 0.01f &&
-                      origin_x > pen_x - gap_unit * 0.5f && origin_x < pen_x + gap_unit * 3.5f &&
+                      origin_x > pen_x - gap_unit * 0.5f && origin_x < pen_x + gap_unit * (by_colour ? 2.5f : 3.5f) &&
                       (!by_colour || v[0].col == col);
       if (!same_run) {
         flush();
