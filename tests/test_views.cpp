@@ -161,6 +161,19 @@ TEST_CASE("forward mode along W[0][0]: a tangent row on every card, and df.v = <
       for (const auto& [name, m] : s.views.direction) inner += s.graph.node(s.graph.find(name)).grad.cwiseProduct(m).sum();
       CHECK(std::abs(s.views.tangents.at(size_t(s.graph.output))(0, 0) - inner) <= 1e-12);
       CHECK(h.drawn().find("equal (difference") != std::string::npos);
+      // Every tangent is written in its cell, however long its number ("-0.0702"): the cards
+      // widen their tangent rows to fit them.
+      h.frame();
+      const std::string shown = h.drawn();
+      for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+        const Matrix& t = s.views.tangents.at(i);
+        for (Eigen::Index k = 0; k < t.size(); ++k) {
+          const std::string number = format_short(t.data()[k], 3);
+          CAPTURE(s.graph.nodes[i].name);
+          CAPTURE(number);
+          CHECK(shown.find(number) != std::string::npos);
+        }
+      }
     }
   }
   SUBCASE("leaving the view takes the rows off the cards") {

@@ -103,6 +103,8 @@ CardLayout card_size(const AppState& s, int id, bool side) {
   }
   if (node.kind != NodeKind::Constant && c.subtitle) c.w = std::max(c.w, 7 * f + 2 * kPad);  // room for the subtitle
   c.w = std::max(c.w, claim_row_width(s, id));  // derive mode's label ("yours: dZ  coincidence")
+  c.tangent_cell_w = tangent_cell_width(s, id, c);  // forward mode's tangents, as wide as they need
+  c.w = std::max(c.w, c.tangent_cell_w * float(cols) + 2 * kPad);
   if (grads && side) {
     float left = (c.w - (vw + kGapMatrices + std::max(gw, grad_label_w))) / 2;
     c.value_x = left;

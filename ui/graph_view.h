@@ -21,6 +21,7 @@ struct CardLayout {
   float grad_x = 0, grad_y = 0;    // and of the gradient matrix
   float grad_label_x = 0;          // where its label ("df/dW") starts: over it, inside the card
   float cell_w = 0, grad_cell_w = 0, cell_h = 0;  // one cell: wide enough for its numbers
+  float tangent_cell_w = 0;        // forward mode's tangent row, when the card has one
   float sub_y = 0;                 // the second header line ("value  input (2, 4)")
   bool value_label_in_sub = false; // "value" opens the second line (else it has its own)
   bool subtitle = true;            // the second line names the op and the shape

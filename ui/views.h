@@ -52,7 +52,9 @@ struct ViewsState {
   LandscapeAxis ax, ay;
   Landscape land;
   bool has_land = false;
-  bool land_in_sight = false;      // a narrow panel has scrolled the picture into sight since the view opened
+  // A view was just chosen: in a narrow panel (a phone's sheet) it scrolls the sheet past the
+  // tab buttons and the view's choices to what it shows (bring_into_sight).
+  bool scroll_to_view = false;
   std::vector<double> land_key;
   std::vector<std::pair<double, double>> path;
   size_t path_steps = 0;           // training.history.size() when the path last grew
@@ -70,6 +72,9 @@ void views_layout_json(const AppState& s, JsonWriter& w);
 
 // Forward mode on the cards: the tangent row's height (graph units, 0 when off) and drawing.
 float tangent_row_height(const AppState& s, int node, const CardLayout& c);
+// Its cells' width: the widest tangent the row writes, and no narrower than the card's other
+// cells (0 when the card has no tangent row, or shows a heatmap).
+float tangent_cell_width(const AppState& s, int node, const CardLayout& c);
 void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl);
 
 // --- the view files (ui/views_*.cpp) ----------------------------------------------------
@@ -83,6 +88,8 @@ void load_deep_example(AppState& s, const std::string& activation);
 void refresh_tangents(AppState& s);
 // A radio button that wraps to the next line when the row is full (`first`: it starts the row).
 bool wrapping_radio(const char* label, bool active, bool first);
+// In a narrow panel, scrolls it to the cursor once, when a view has just been chosen.
+void bring_into_sight(ViewsState& v);
 
 // Shared drawing: m as a grid of heatmap cells at `at` (cw x ch each), numbers in them when
 // they fit (font_px: the text size, 0 for the panel's); returns the grid's size. Greyed wrapped text; an explanation paragraph.

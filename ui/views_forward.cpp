@@ -56,9 +56,15 @@ void refresh_tangents(AppState& s) {
   if (key == v.tangent_key) return;
   v.tangent_key = key;
   v.direction = make_direction(s);
-  auto t = tangents(g, v.direction);
-  v.tangent_error = t ? "" : t.error().message;
-  v.tangents = t ? std::move(t.value()) : std::vector<Matrix>{};
+  // The sweep straight from the direction, which make_direction builds from the graph's own
+  // inputs (core's tangents() checks names and shapes for the command line).
+  std::vector<Matrix> seed(g.nodes.size());
+  v.tangent_error.clear();
+  for (const auto& [name, m] : v.direction) {
+    if (!m.allFinite()) v.tangent_error = "v has entries that are not finite numbers (" + name + "'s gradient): no direction to move along";
+    seed[size_t(g.find(name))] = m;
+  }
+  v.tangents = v.tangent_error.empty() ? tangent_sweep(g, seed) : std::vector<Matrix>{};
 }
 
 void forward_view(AppState& s) {
@@ -66,6 +72,7 @@ void forward_view(AppState& s) {
   const Graph& g = s.graph;
   const Palette& pal = palette(s.dark);
   int kind = int(v.tangent);
+  bring_into_sight(v);  // on a phone: the direction and the two numbers
   ImGui::TextDisabled("direction v:");
   const char* const kKinds[] = {"entry", "random", "gradient"};
   for (int k = 0; k < 3; ++k)

@@ -90,6 +90,7 @@ void jacobian_view(AppState& s) {
   const Jacobian& j = v.jac;
   const char* of = g.node(j.of).name.c_str();
   const char* wrt = g.node(j.wrt).name.c_str();
+  bring_into_sight(v);  // on a phone: J, not the tab buttons above it
   ImGui::Text("J = d%s/d%s: %ld x %ld", of, wrt, j.rows, j.cols);
   ImGui::TextDisabled("rows: entries of %s; columns: entries of %s", of, wrt);
   if (!j.note.empty()) {

@@ -146,10 +146,7 @@ void landscape_view(AppState& s) {
   else ImGui::Text("filling: %d of %d rows", l.rows_done, l.side);
   // The picture: a square, y upwards, the value axis names outside it.
   const float font = ImGui::GetFontSize(), margin = ImGui::CalcTextSize("-0.000").x + 4;
-  if (narrow && !v.land_in_sight) {  // the view just opened: its picture, not the tabs above, in sight
-    ImGui::SetScrollHereY(0);
-    v.land_in_sight = true;
-  }
+  bring_into_sight(v);  // the view just opened: its picture, not the tabs above
   const ImVec2 top = ImGui::GetCursorScreenPos();
   const float side = std::clamp(ImGui::GetContentRegionAvail().x - margin - 4, 120.f, 420.f);
   const ImVec2 a(top.x + margin, top.y + 2), b(a.x + side, a.y + side);

@@ -39,12 +39,12 @@ void views_tab(AppState& s) {
   const Choice* shown = &kViews[0];
   for (const Choice& c : kViews) shown = c.mode == v.mode ? &c : shown;
   for (const Choice& c : kViews)
-    if (wrapping_radio(c.name, shown == &c, &c == kViews)) shown = &c;
+    if (wrapping_radio(c.name, shown == &c, &c == kViews)) shown = &c, v.scroll_to_view = true;
   v.mode = shown->mode;
-  if (v.mode != ViewMode::Landscape) v.land_in_sight = false;
   v.forward = v.mode == ViewMode::Forward;  // the cards' tangent rows, while this view is open
   ImGui::Separator();
   shown->draw(s);
+  v.scroll_to_view = false;  // (a view that returned before its picture does not scroll later)
   end_side_tab(s);
 }
 
@@ -103,6 +103,11 @@ bool wrapping_radio(const char* label, bool active, bool first) {
   return ImGui::RadioButton(label, active);
 }
 
+void bring_into_sight(ViewsState& v) {
+  if (v.scroll_to_view && ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24) ImGui::SetScrollHereY(0);
+  v.scroll_to_view = false;
+}
+
 // The width of an InputInt showing up to `digits` digits, with its - and + buttons.
 float int_input_width(int digits) {
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -158,6 +163,15 @@ float tangent_row_height(const AppState& s, int node, const CardLayout& c) {
   return kRowGap + label_height() + c.cell_h * float(v.tangents[size_t(node)].rows());
 }
 
+float tangent_cell_width(const AppState& s, int node, const CardLayout& c) {
+  if (!c.numbers || tangent_row_height(s, node, c) <= 0) return 0;
+  float widest = 0;  // as heat_cells writes them
+  const Matrix& m = s.views.tangents[size_t(node)];
+  for (Eigen::Index k = 0; k < m.size(); ++k)
+    widest = std::max(widest, ImGui::CalcTextSize(format_short(m.data()[k], 3).c_str()).x);
+  return std::max({c.cell_w, c.grad_cell_w, widest + 6});
+}
+
 void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl) {
   const float h = tangent_row_height(s, node, c);
   if (h <= 0 || views_locked(s) || is_hidden(s, node, true)) return;
@@ -170,7 +184,7 @@ void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 o
     dl->AddText(ImGui::GetFont(), fs * 0.9f, P(c.x + kCardPad, top + 1), palette(s.dark).current,
                 ("tangent d" + s.graph.node(node).name + ".v").c_str());
   top += label_height();
-  const float cw = std::max(c.cell_w, c.grad_cell_w), mx = c.x + (c.w - cw * float(m.cols())) / 2;
+  const float cw = c.numbers ? c.tangent_cell_w : std::max(c.cell_w, c.grad_cell_w), mx = c.x + (c.w - cw * float(m.cols())) / 2;
   heat_cells(dl, P(mx, top), cw * zoom, c.cell_h * zoom, m, s.dark, c.numbers && fs >= 6, fs);
 }
 

@@ -219,3 +219,30 @@ test('on a phone the landscape is in sight when its view opens: the picture come
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("on a phone the Jacobian and forward mode, chosen, scroll into sight: J's heatmap and the two numbers inside the sheet", { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+  const open = async (view) => {
+    const page = await newPage(context);
+    await openApp(page, env.base);
+    await clickText(page, 'Program, inputs, inspector');
+    await clickText(page, 'Views');
+    await clickText(page, 'Flow');
+    await clickText(page, view);
+    await frames(page, 2);
+    return page;
+  };
+  let page = await open('Jacobian');
+  const { views, panels } = await page.evaluate(() => window.gradscope.layout());
+  const sheet = panels.sheet, j = views.jacobian;
+  assert.ok(sheet.visible && j.visible, JSON.stringify({ j, sheet }));
+  assert.ok(j.y >= sheet.y && j.y + 40 <= sheet.y + sheet.height,
+            `J's heatmap ${JSON.stringify(j)} is not in sight in the sheet ${JSON.stringify(sheet)} as the view opens`);
+  assert.deepEqual(page.errors, []);
+  page = await open('Forward');
+  const line = (await page.evaluate(() => window.gradscope.drawnText(true))).find((d) => d.text.startsWith('reverse mode: <grad f, v>'));
+  assert.ok(line && line.y >= sheet.y && line.y + line.height <= sheet.y + sheet.height,
+            `the reverse-mode line ${JSON.stringify(line)} is not in sight in the sheet ${JSON.stringify(sheet)}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
