@@ -73,7 +73,7 @@ void views_layout_json(const AppState& s, JsonWriter& w);
 // Forward mode on the cards: the tangent row's height (graph units, 0 when off) and drawing.
 float tangent_row_height(const AppState& s, int node, const CardLayout& c);
 // Its cells' width: the widest tangent the row writes, and no narrower than the card's other
-// cells (0 when the card has no tangent row, or shows a heatmap).
+// cells (0 when the card has no tangent row).
 float tangent_cell_width(const AppState& s, int node, const CardLayout& c);
 void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl);
 
@@ -88,6 +88,8 @@ void load_deep_example(AppState& s, const std::string& activation);
 void refresh_tangents(AppState& s);
 // A radio button that wraps to the next line when the row is full (`first`: it starts the row).
 bool wrapping_radio(const char* label, bool active, bool first);
+// The panel is narrow (a phone's sheet): less than 24 lines of text wide from the cursor.
+bool narrow_panel();
 // In a narrow panel, scrolls it to the cursor once, when a view has just been chosen.
 void bring_into_sight(ViewsState& v);
 

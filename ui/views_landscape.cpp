@@ -94,7 +94,7 @@ void landscape_view(AppState& s) {
   }
   // The pickers come first, but in a narrow panel (a phone's sheet) after the picture, which
   // they would push out of sight.
-  const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24;
+  const bool narrow = narrow_panel();
   auto pickers = [&] {
     axis_picker(s, "x", v.ax);
     axis_picker(s, "y", v.ay);

@@ -103,8 +103,10 @@ bool wrapping_radio(const char* label, bool active, bool first) {
   return ImGui::RadioButton(label, active);
 }
 
+bool narrow_panel() { return ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24; }
+
 void bring_into_sight(ViewsState& v) {
-  if (v.scroll_to_view && ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24) ImGui::SetScrollHereY(0);
+  if (v.scroll_to_view && narrow_panel()) ImGui::SetScrollHereY(0);
   v.scroll_to_view = false;
 }
 
@@ -164,12 +166,12 @@ float tangent_row_height(const AppState& s, int node, const CardLayout& c) {
 }
 
 float tangent_cell_width(const AppState& s, int node, const CardLayout& c) {
-  if (!c.numbers || tangent_row_height(s, node, c) <= 0) return 0;
-  float widest = 0;  // as heat_cells writes them
+  if (tangent_row_height(s, node, c) <= 0) return 0;
+  float widest = 0;  // the numbers as heat_cells writes them (a heatmap writes none)
   const Matrix& m = s.views.tangents[size_t(node)];
-  for (Eigen::Index k = 0; k < m.size(); ++k)
-    widest = std::max(widest, ImGui::CalcTextSize(format_short(m.data()[k], 3).c_str()).x);
-  return std::max({c.cell_w, c.grad_cell_w, widest + 6});
+  for (Eigen::Index k = 0; c.numbers && k < m.size(); ++k)
+    widest = std::max(widest, ImGui::CalcTextSize(format_short(m.data()[k], 3).c_str()).x + 6);
+  return std::max({c.cell_w, c.grad_cell_w, widest});
 }
 
 void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 origin, float zoom, ImDrawList* dl) {
@@ -184,7 +186,7 @@ void draw_tangent_row(const AppState& s, int node, const CardLayout& c, ImVec2 o
     dl->AddText(ImGui::GetFont(), fs * 0.9f, P(c.x + kCardPad, top + 1), palette(s.dark).current,
                 ("tangent d" + s.graph.node(node).name + ".v").c_str());
   top += label_height();
-  const float cw = c.numbers ? c.tangent_cell_w : std::max(c.cell_w, c.grad_cell_w), mx = c.x + (c.w - cw * float(m.cols())) / 2;
+  const float cw = c.tangent_cell_w, mx = c.x + (c.w - cw * float(m.cols())) / 2;
   heat_cells(dl, P(mx, top), cw * zoom, c.cell_h * zoom, m, s.dark, c.numbers && fs >= 6, fs);
 }
 
